@@ -1,0 +1,202 @@
+/**
+ * The validated homelab: the single source of truth every construct and every
+ * emitted Nix file reads. Build one with {@link Homelab.create}; look it up from
+ * a construct with {@link Homelab.of}.
+ */
+import { type Cidr, type Ip, type IpRange } from "./ip.js";
+import { HomelabValidationError, type Problem } from "./problems.js";
+import type { Architecture, ClusterFunction, HomelabSpec, PortSpec } from "./spec.js";
+import { validateSpec } from "./validate.js";
+
+/** A role after validation, with its defaults filled in. */
+export interface Role {
+  readonly name: string;
+  readonly module: string;
+  readonly requires: readonly string[];
+  readonly ports: readonly PortSpec[];
+  readonly cluster: ClusterFunction;
+  readonly description: string;
+}
+
+/** A Longhorn data disk. */
+export interface LonghornDisk {
+  readonly device: string;
+  readonly mountPoint: string;
+}
+
+/** A host's disks. */
+export interface Disk {
+  readonly device: string;
+  readonly espSize: string;
+  readonly longhorn: LonghornDisk | undefined;
+}
+
+/** A validated host. */
+export interface Host {
+  readonly hostname: string;
+  readonly address: Ip;
+  readonly mac: string | undefined;
+  readonly architecture: Architecture;
+  readonly disk: Disk | undefined;
+  readonly tags: readonly string[];
+  /** The host's roles, requirements first (the order of its `imports`). */
+  readonly roles: readonly Role[];
+  /** True for the k3s cluster-init server (`master` in `vars.nix`). */
+  readonly clusterInit: boolean;
+  /** Ports the host's roles open, merged, in the shape of NixOS `networking.firewall`. */
+  readonly firewall: Firewall;
+}
+
+/** NixOS `networking.firewall` port options. */
+export interface Firewall {
+  readonly allowedTCPPorts: readonly number[];
+  readonly allowedTCPPortRanges: readonly { readonly from: number; readonly to: number }[];
+  readonly allowedUDPPorts: readonly number[];
+  readonly allowedUDPPortRanges: readonly { readonly from: number; readonly to: number }[];
+}
+
+/** A validated VPN user. */
+export interface VpnUser {
+  readonly name: string;
+  readonly address: Ip;
+  readonly publicKey: string | undefined;
+  readonly publicKeySecret: string | undefined;
+  readonly allowedIps: readonly Cidr[];
+  readonly group: string;
+  readonly enabled: boolean;
+}
+
+/** The validated VPN. */
+export interface Vpn {
+  readonly subnet: Cidr;
+  /** The gateway's own tunnel address: the subnet's first host address. */
+  readonly serverAddress: Ip;
+  readonly listenPort: number;
+  readonly users: readonly VpnUser[];
+}
+
+/** Everything {@link Homelab} holds; produced by validation. */
+export interface HomelabData {
+  readonly name: string;
+  readonly domain: string;
+  readonly lan: Cidr;
+  readonly gateway: Ip;
+  readonly upstreamDns: readonly Ip[];
+  readonly metallbPool: readonly IpRange[];
+  readonly loadBalancerIps: ReadonlyMap<string, Ip>;
+  readonly hosts: readonly Host[];
+  readonly roles: ReadonlyMap<string, Role>;
+  readonly vpn: Vpn | undefined;
+  readonly nix: { readonly rolesDir: string };
+  readonly warnings: readonly Problem[];
+}
+
+/** Anything with a construct node, looked up without importing `constructs`. */
+export interface ConstructLike {
+  readonly node: { tryGetContext(key: string): unknown };
+}
+
+/** Context key under which the homelab is stored in a construct tree. */
+export const HOMELAB_CONTEXT_KEY = "cdk8s-homelab:homelab";
+
+/** The validated homelab model. */
+export class Homelab implements HomelabData {
+  /**
+   * Validates a spec and builds the model.
+   * @throws HomelabValidationError listing every error (and warning) when the spec has an error.
+   */
+  static create(spec: HomelabSpec | unknown, source?: string): Homelab {
+    const { data, problems } = validateSpec(spec);
+    if (data === undefined) throw new HomelabValidationError(problems, source);
+    return new Homelab(data);
+  }
+
+  /**
+   * Validates a spec without throwing: the model when there is no error, and every problem found.
+   */
+  static validate(spec: HomelabSpec | unknown): { homelab: Homelab | undefined; problems: readonly Problem[] } {
+    const { data, problems } = validateSpec(spec);
+    return { homelab: data === undefined ? undefined : new Homelab(data), problems };
+  }
+
+  /**
+   * The homelab of the construct tree `scope` belongs to (set by `HomelabApp`), the way
+   * AWS CDK constructs find their stack with `Stack.of(this)`.
+   * @throws Error when the tree has no homelab.
+   */
+  static of(scope: ConstructLike): Homelab {
+    const found = scope.node.tryGetContext(HOMELAB_CONTEXT_KEY);
+    if (!(found instanceof Homelab)) {
+      throw new Error(
+        "no homelab in this construct tree: create the app with `new HomelabApp(homelab)` " +
+          "(or `Testing.app()` with `HomelabApp.testing(homelab)`) so constructs can read the model",
+      );
+    }
+    return found;
+  }
+
+  readonly name: string;
+  readonly domain: string;
+  readonly lan: Cidr;
+  readonly gateway: Ip;
+  readonly upstreamDns: readonly Ip[];
+  readonly metallbPool: readonly IpRange[];
+  readonly loadBalancerIps: ReadonlyMap<string, Ip>;
+  readonly hosts: readonly Host[];
+  readonly roles: ReadonlyMap<string, Role>;
+  readonly vpn: Vpn | undefined;
+  readonly nix: { readonly rolesDir: string };
+  /** Warnings found by validation (errors make {@link Homelab.create} throw). */
+  readonly warnings: readonly Problem[];
+
+  private constructor(data: HomelabData) {
+    this.name = data.name;
+    this.domain = data.domain;
+    this.lan = data.lan;
+    this.gateway = data.gateway;
+    this.upstreamDns = data.upstreamDns;
+    this.metallbPool = data.metallbPool;
+    this.loadBalancerIps = data.loadBalancerIps;
+    this.hosts = data.hosts;
+    this.roles = data.roles;
+    this.vpn = data.vpn;
+    this.nix = data.nix;
+    this.warnings = data.warnings;
+  }
+
+  /**
+   * The load-balancer IP reserved under `name` in `network.loadBalancerIps`.
+   * @throws Error naming the reservations there are, when `name` is not one of them.
+   */
+  loadBalancerIp(name: string): Ip {
+    const ip = this.loadBalancerIps.get(name);
+    if (ip === undefined) {
+      const known = [...this.loadBalancerIps.keys()].map((k) => `"${k}"`).join(", ") || "none";
+      throw new Error(
+        `network.loadBalancerIps has no reservation "${name}" (reservations: ${known}). ` +
+          `Add one, e.g. loadBalancerIps: { ${name}: "<free address in the MetalLB pool>" }.`,
+      );
+    }
+    return ip;
+  }
+
+  /** `<sub>.<domain>`, or the domain itself for an empty `sub`. */
+  fqdn(sub: string): string {
+    return sub === "" ? this.domain : `${sub}.${this.domain}`;
+  }
+
+  /** The host named `hostname`, or undefined. */
+  host(hostname: string): Host | undefined {
+    return this.hosts.find((h) => h.hostname === hostname);
+  }
+
+  /** Hosts with a role of the given cluster function, in declaration order. */
+  hostsWith(fn: ClusterFunction): readonly Host[] {
+    return this.hosts.filter((h) => h.roles.some((r) => r.cluster === fn));
+  }
+
+  /** The k3s cluster-init server, when the lab runs k3s. */
+  get clusterInitServer(): Host | undefined {
+    return this.hosts.find((h) => h.clusterInit);
+  }
+}

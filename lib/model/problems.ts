@@ -1,0 +1,81 @@
+/**
+ * Problems found while validating a homelab: each names the offending value by
+ * its path in the user's definition, says what is wrong and what to do.
+ */
+
+/** A path into the user's spec, e.g. `["hosts", 3, "address"]`. */
+export type SpecPath = readonly (string | number)[];
+
+/** One problem with a homelab definition. */
+export interface Problem {
+  /** `error` stops the run; `warning` is printed and the run goes on. */
+  readonly level: "error" | "warning";
+  /** Where the offending value is, e.g. `["network", "loadBalancerIps", "ingress"]`. */
+  readonly path: SpecPath;
+  /** What is wrong, naming the value. */
+  readonly message: string;
+  /** What to do about it. */
+  readonly fix: string;
+}
+
+const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** Formats a path the way it is written in TypeScript: `hosts[3].address`, `loadBalancerIps["my-ip"]`. */
+export function formatPath(path: SpecPath): string {
+  let out = "";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else if (IDENT.test(seg)) out += out === "" ? seg : `.${seg}`;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out === "" ? "(root)" : out;
+}
+
+/** One line (or a few) per problem: `error: hosts[1].address: ... Fix.` */
+export function formatProblem(p: Problem, source?: string): string {
+  const where = source === undefined ? formatPath(p.path) : `${source}: ${formatPath(p.path)}`;
+  return `${p.level}: ${where}: ${p.message}. ${p.fix}`;
+}
+
+/** All problems, errors first, in a stable order. */
+export function formatProblems(problems: readonly Problem[], source?: string): string {
+  const sorted = [...problems.filter((p) => p.level === "error"), ...problems.filter((p) => p.level === "warning")];
+  return sorted.map((p) => formatProblem(p, source)).join("\n");
+}
+
+/** Thrown when a homelab definition has at least one error; carries every problem found. */
+export class HomelabValidationError extends Error {
+  constructor(
+    readonly problems: readonly Problem[],
+    readonly source?: string,
+  ) {
+    const errors = problems.filter((p) => p.level === "error").length;
+    super(
+      `the homelab definition has ${errors} error${errors === 1 ? "" : "s"}; nothing was written:\n` +
+        formatProblems(problems, source),
+    );
+    this.name = "HomelabValidationError";
+  }
+
+  /** Only the errors. */
+  get errors(): readonly Problem[] {
+    return this.problems.filter((p) => p.level === "error");
+  }
+}
+
+/** Collects problems during validation; never throws. */
+export class ProblemCollector {
+  readonly problems: Problem[] = [];
+
+  error(path: SpecPath, message: string, fix: string): void {
+    this.problems.push({ level: "error", path, message, fix });
+  }
+
+  warning(path: SpecPath, message: string, fix: string): void {
+    this.problems.push({ level: "warning", path, message, fix });
+  }
+
+  get hasErrors(): boolean {
+    return this.problems.some((p) => p.level === "error");
+  }
+}

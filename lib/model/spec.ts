@@ -1,0 +1,234 @@
+/**
+ * The homelab as the user writes it: plain, typed data. Every field is checked
+ * again at run time by {@link validate}, because specs may also come from JSON
+ * or YAML. Addresses are strings here (as they are in `vars.nix`); the
+ * validated {@link Homelab} exposes them as {@link Ip} / {@link Cidr} values.
+ */
+
+/** NixOS system double of a host. */
+export type Architecture = "x86_64-linux" | "aarch64-linux";
+
+/** What a role means for the cluster. */
+export type ClusterFunction =
+  | "k3s-server"
+  | "k3s-agent"
+  | "nomad-server"
+  | "nomad-client"
+  | "storage-server"
+  | "storage-standby"
+  | "none";
+
+/** A firewall opening: one port (`from === to`) or an inclusive range. */
+export interface PortSpec {
+  /** Transport protocol. */
+  readonly protocol: "tcp" | "udp";
+  /** First port, 1-65535. */
+  readonly from: number;
+  /** Last port, inclusive; equal to `from` for a single port. */
+  readonly to: number;
+  /**
+   * What the port is for, printed in errors and docs.
+   * @default "" - no description
+   */
+  readonly description?: string;
+}
+
+/** A role: a NixOS module a host imports, the roles it builds on and the ports it opens. */
+export interface RoleSpec {
+  /** Name hosts refer to, e.g. `k3s-server`. Lowercase letters, digits and `-`. */
+  readonly name: string;
+  /**
+   * The NixOS module file, relative to the roles folder ({@link NixSpec.rolesDir}), e.g. `k3s-server.nix`.
+   * @default `<name>.nix`
+   */
+  readonly module?: string;
+  /**
+   * Roles a host must also have for this one to work (imported first).
+   * @default [] - no requirements
+   */
+  readonly requires?: readonly string[];
+  /**
+   * Ports this role opens in the host firewall.
+   * @default [] - none
+   */
+  readonly ports?: readonly PortSpec[];
+  /**
+   * What the role means for the cluster.
+   * @default "none"
+   */
+  readonly cluster?: ClusterFunction;
+  /**
+   * One line on what the role does, for docs.
+   * @default "" - no description
+   */
+  readonly description?: string;
+}
+
+/** Disk layout facts a NixOS install (disko) needs. */
+export interface DiskSpec {
+  /** System disk device, e.g. `/dev/nvme0n1` or `/dev/disk/by-id/...`. */
+  readonly device: string;
+  /**
+   * EFI system partition size in disko's notation (`512M`, `1G`).
+   * @default "512M"
+   */
+  readonly espSize?: string;
+  /**
+   * A dedicated data disk for Longhorn volumes.
+   * @default undefined - Longhorn (if used) stores volumes on the system disk
+   */
+  readonly longhorn?: {
+    /** Data disk device, e.g. `/dev/sda`. */
+    readonly device: string;
+    /**
+     * Where the disk is mounted; Longhorn's default data path.
+     * @default "/var/lib/longhorn"
+     */
+    readonly mountPoint?: string;
+  };
+}
+
+/** A NixOS host. */
+export interface HostSpec {
+  /** Host name: a lowercase DNS label (`a-z`, `0-9`, `-`, at most 63 characters). */
+  readonly hostname: string;
+  /** LAN IPv4 address, inside {@link NetworkSpec.lan}. */
+  readonly address: string;
+  /**
+   * MAC address of the LAN interface (for DHCP reservations and wake-on-LAN).
+   * @default undefined - emitted as `null`
+   */
+  readonly mac?: string;
+  /**
+   * NixOS system double.
+   * @default "x86_64-linux"
+   */
+  readonly architecture?: Architecture;
+  /**
+   * System disk facts.
+   * @default undefined - emitted as `disk = null`
+   */
+  readonly disk?: DiskSpec;
+  /**
+   * Free-form labels (`["odroid", "rack-1"]`).
+   * @default []
+   */
+  readonly tags?: readonly string[];
+  /** Names of the roles the host has (presets or {@link HomelabSpec.roles}). */
+  readonly roles: readonly string[];
+  /**
+   * True for the one k3s server that initialises the cluster (`--cluster-init`); emitted as `master`.
+   * @default false - unless it is the only k3s server, which is the cluster-init server
+   */
+  readonly clusterInit?: boolean;
+}
+
+/** The LAN, its DNS and the MetalLB pool. */
+export interface NetworkSpec {
+  /** The lab's DNS domain; apps live at `<sub>.<domain>`. */
+  readonly domain: string;
+  /** LAN CIDR block, e.g. `192.168.1.0/24`. */
+  readonly lan: string;
+  /** Default gateway, inside the LAN. */
+  readonly gateway: string;
+  /**
+   * Upstream DNS resolvers (Pi-hole forwards to these).
+   * @default ["1.1.1.1", "9.9.9.9"]
+   */
+  readonly upstreamDns?: readonly string[];
+  /**
+   * MetalLB pool: a CIDR block or address ranges (`192.168.1.200-192.168.1.220`), inside the LAN.
+   */
+  readonly metallbPool: string | readonly string[];
+  /**
+   * Named load-balancer IPs reserved in the pool, e.g. `{ pihole: "192.168.1.200" }`.
+   * Each becomes `<name>Ip` in `vars.nix`; constructs look them up by name.
+   * @default {}
+   */
+  readonly loadBalancerIps?: Readonly<Record<string, string>>;
+}
+
+/** A WireGuard VPN user (a peer of the gateway). */
+export interface VpnUserSpec {
+  /** User name, a lowercase DNS label. */
+  readonly name: string;
+  /** Tunnel address, inside {@link VpnSpec.subnet}. */
+  readonly address: string;
+  /**
+   * WireGuard public key: 32 bytes in base64 (44 characters). Give this or `publicKeySecret`.
+   * @default undefined
+   */
+  readonly publicKey?: string;
+  /**
+   * Name of the Kubernetes Secret (key `publicKey`) that holds the public key, for users who
+   * keep even public keys out of git. Give this or `publicKey`.
+   * @default undefined
+   */
+  readonly publicKeySecret?: string;
+  /**
+   * Addresses routed to this peer through the tunnel (the gateway's `AllowedIPs` for it).
+   * @default ["<address>/32"]
+   */
+  readonly allowedIps?: readonly string[];
+  /**
+   * Group, for policies (`admins`, `family`).
+   * @default "users"
+   */
+  readonly group?: string;
+  /**
+   * Disabled users stay in `vars.nix` with `enabled = false` and are left out of the gateway.
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
+
+/** The WireGuard VPN. */
+export interface VpnSpec {
+  /** Tunnel subnet; the gateway takes its first host address. E.g. `10.8.0.0/24`. */
+  readonly subnet: string;
+  /**
+   * UDP port the gateway listens on.
+   * @default 51820
+   */
+  readonly listenPort?: number;
+  /**
+   * VPN users.
+   * @default []
+   */
+  readonly users?: readonly VpnUserSpec[];
+}
+
+/** Where the Nix files go and where they point. */
+export interface NixSpec {
+  /**
+   * Folder of the hand-written role modules, relative to the `nix/` output folder.
+   * Host files import `<rolesDir>/<role module>` with a path relative to themselves.
+   * @default "roles"
+   */
+  readonly rolesDir?: string;
+}
+
+/** The whole homelab, as written by the user. */
+export interface HomelabSpec {
+  /** A short name for the lab, a DNS label; used in generated headers and Flux names. */
+  readonly name: string;
+  /** LAN, DNS and load-balancer addresses. */
+  readonly network: NetworkSpec;
+  /** The NixOS hosts. */
+  readonly hosts: readonly HostSpec[];
+  /**
+   * Roles hosts may use.
+   * @default the presets ({@link rolePresets})
+   */
+  readonly roles?: readonly RoleSpec[];
+  /**
+   * The WireGuard VPN.
+   * @default undefined - no VPN
+   */
+  readonly vpn?: VpnSpec;
+  /**
+   * Nix output options.
+   * @default { rolesDir: "roles" }
+   */
+  readonly nix?: NixSpec;
+}
