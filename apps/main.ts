@@ -1,0 +1,12 @@
+/**
+ * Entry point of the example lab: `npm run synth` (and `cdk8s synth`, through
+ * cdk8s.yaml's `app`) run this file. It renders dist/ and nix/ in memory and
+ * writes them in one transaction; `npm run synth -- --check` only compares.
+ */
+import { fileURLToPath } from "node:url";
+import * as path from "node:path";
+import { runCli } from "../lib/synth/cli.js";
+import { homelab } from "./homelab.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+process.exitCode = runCli({ spec: homelab, source: "apps/homelab.ts" }, { root, argv: process.argv.slice(2) });

@@ -1,0 +1,90 @@
+/**
+ * `npm run synth` and `npm run synth -- --check`: render in memory, then write
+ * (or, with --check, compare and report drift). Problems are printed all at
+ * once and nothing is written when there is one.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { HomelabValidationError, formatProblems } from "../model/index.js";
+import { render, type LabDefinition, type Rendered } from "./render.js";
+import { HandWrittenFileError, TXN_DIR, planWrite, writeFiles } from "./write.js";
+
+/** Where to write and how to talk. */
+export interface CliOptions {
+  /** Project root: `dist/`, `nix/` and the manifest go below it. */
+  readonly root: string;
+  /** Arguments after the script name (`--check`). */
+  readonly argv: readonly string[];
+  /** @default process.stdout.write */
+  readonly out?: (text: string) => void;
+  /** @default process.stderr.write */
+  readonly err?: (text: string) => void;
+  /**
+   * Renders the lab; replaceable so that a lab with Kubernetes constructs plugs in its own.
+   * @default render
+   */
+  readonly render?: (def: LabDefinition) => Rendered;
+}
+
+/** Runs synth or check; returns the process exit code (0 ok, 1 problems or drift, 2 usage). */
+export function runCli(def: LabDefinition, options: CliOptions): number {
+  const out = options.out ?? ((t: string) => void process.stdout.write(t));
+  const err = options.err ?? ((t: string) => void process.stderr.write(t));
+  const args = [...options.argv];
+  const check = args.includes("--check");
+  const unknown = args.filter((a) => a !== "--check");
+  if (unknown.length > 0) {
+    err(`unknown argument${unknown.length === 1 ? "" : "s"}: ${unknown.join(" ")}\nusage: synth [--check]\n`);
+    return 2;
+  }
+  const started = process.hrtime.bigint();
+  let rendered: Rendered;
+  try {
+    rendered = (options.render ?? render)(def);
+  } catch (e) {
+    if (e instanceof HomelabValidationError) {
+      err(`${e.message}\n`);
+      return 1;
+    }
+    err(`synth failed; nothing was written:\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+  if (rendered.warnings.length > 0) err(`${formatProblems(rendered.warnings, def.source)}\n`);
+
+  if (check) {
+    const plan = planWrite(options.root, rendered.files);
+    const interrupted = fs.existsSync(path.join(options.root, TXN_DIR));
+    const drift = [
+      ...plan.create.map((p) => `  missing   ${p}`),
+      ...plan.update.map((p) => `  changed   ${p}`),
+      ...plan.remove.map((p) => `  stale     ${p}`),
+      ...plan.conflicts.map((p) => `  conflict  ${p} (exists, not written by synth)`),
+    ];
+    if (interrupted) drift.push(`  interrupted synth: ${TXN_DIR}/ exists; run synth to roll it back`);
+    if (drift.length > 0) {
+      err(`check: the generated files are not what the definition produces (${drift.length}):\n${drift.join("\n")}\nRun \`npm run synth\` and commit the result.\n`);
+      return 1;
+    }
+    out(`check: ${rendered.files.size} generated files are up to date\n`);
+    return 0;
+  }
+
+  try {
+    const plan = writeFiles(options.root, rendered.files);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const changed = plan.create.length + plan.update.length;
+    out(
+      `synth: ${rendered.files.size} files, ${changed} written, ${plan.remove.length} removed, ` +
+        `${plan.unchanged.length} unchanged (${ms.toFixed(0)} ms)\n`,
+    );
+    for (const p of [...plan.create, ...plan.update]) out(`  wrote   ${p}\n`);
+    for (const p of plan.remove) out(`  removed ${p}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof HandWrittenFileError) {
+      err(`${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The synth pipeline, Tanka-style: small pure steps from the definition to an
+ * in-memory map of files. validate -> render Kubernetes -> render Nix -> check.
+ * Nothing here touches the disk; lib/synth/write.ts does, last.
+ */
+import { Homelab, HomelabValidationError, type Problem } from "../model/index.js";
+import { emitNix } from "../nix/emit.js";
+import { MANIFEST_PATH, compareStrings, pathProblem, renderManifest, type FileMap } from "./files.js";
+
+/** A lab to synthesize. */
+export interface LabDefinition {
+  /** The homelab spec (typed in TypeScript, or loaded from JSON/YAML). */
+  readonly spec: unknown;
+  /**
+   * Where the spec is written, named in errors and generated headers.
+   * @default "the homelab definition"
+   */
+  readonly source?: string;
+}
+
+/** The result of rendering: every file synth owns, and the validation warnings. */
+export interface Rendered {
+  readonly files: FileMap;
+  readonly warnings: readonly Problem[];
+  readonly homelab: Homelab;
+}
+
+/** Thrown when the rendered files are inconsistent (a bug in a construct or emitter, not user input). */
+export class RenderError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`synth produced invalid output; nothing was written:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+    this.name = "RenderError";
+  }
+}
+
+/**
+ * Validates the definition and renders every generated file in memory.
+ * @throws HomelabValidationError with every problem when the spec has errors
+ * @throws RenderError when the output breaks an invariant
+ */
+export function render(def: LabDefinition): Rendered {
+  const source = def.source ?? "the homelab definition";
+  const { homelab, problems } = Homelab.validate(def.spec);
+  if (homelab === undefined) throw new HomelabValidationError(problems, source);
+  const files = new Map<string, string>();
+  for (const [p, text] of emitNix(homelab, { source })) files.set(p, text);
+  return { files: finish(files), warnings: homelab.warnings, homelab };
+}
+
+/** Checks paths and texts, sorts the map and adds the manifest of owned files. */
+export function finish(files: Map<string, string>): FileMap {
+  const problems: string[] = [];
+  for (const [p, text] of files) {
+    const pp = pathProblem(p);
+    if (pp !== undefined) problems.push(pp);
+    if (!text.endsWith("\n")) problems.push(`${p} does not end with a newline`);
+  }
+  if (problems.length > 0) throw new RenderError(problems);
+  const sorted = new Map([...files.entries()].sort(([a], [b]) => compareStrings(a, b)));
+  sorted.set(MANIFEST_PATH, renderManifest(sorted.keys()));
+  return sorted;
+}
