@@ -71,4 +71,10 @@ export const homelab: HomelabSpec = {
     ],
   },
   nix: { rolesDir: "roles" },
+  kubernetes: {
+    ingressController: "traefik",
+    storageClass: "longhorn",
+    flux: { url: "ssh://git@github.com/example/homelab", branch: "main", interval: "10m", path: "./dist" },
+    certificates: { acmeEmail: "admin@example.com", acmeServer: "production" },
+  },
 };

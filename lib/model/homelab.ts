@@ -5,7 +5,7 @@
  */
 import { type Cidr, type Ip, type IpRange } from "./ip.js";
 import { HomelabValidationError, type Problem } from "./problems.js";
-import type { Architecture, ClusterFunction, HomelabSpec, PortSpec } from "./spec.js";
+import type { Architecture, ClusterFunction, HomelabSpec, IngressController, PortSpec } from "./spec.js";
 import { validateSpec } from "./validate.js";
 
 /** A role after validation, with its defaults filled in. */
@@ -75,6 +75,24 @@ export interface Vpn {
   readonly users: readonly VpnUser[];
 }
 
+/** The validated Kubernetes options, defaults filled in. */
+export interface Kubernetes {
+  readonly ingressController: IngressController;
+  readonly storageClass: string;
+  readonly flux: {
+    readonly url: string;
+    readonly branch: string;
+    readonly interval: string;
+    readonly path: string;
+    readonly sopsAgeSecret: string;
+  };
+  readonly certificates: {
+    readonly acmeEmail: string;
+    readonly acmeServer: "production" | "staging";
+    readonly cloudflareApiTokenSecret: string;
+  };
+}
+
 /** Everything {@link Homelab} holds; produced by validation. */
 export interface HomelabData {
   readonly name: string;
@@ -88,6 +106,7 @@ export interface HomelabData {
   readonly roles: ReadonlyMap<string, Role>;
   readonly vpn: Vpn | undefined;
   readonly nix: { readonly rolesDir: string };
+  readonly kubernetes: Kubernetes | undefined;
   readonly warnings: readonly Problem[];
 }
 
@@ -146,6 +165,8 @@ export class Homelab implements HomelabData {
   readonly roles: ReadonlyMap<string, Role>;
   readonly vpn: Vpn | undefined;
   readonly nix: { readonly rolesDir: string };
+  /** The Kubernetes options, when the lab has a Kubernetes side. */
+  readonly kubernetesOptions: Kubernetes | undefined;
   /** Warnings found by validation (errors make {@link Homelab.create} throw). */
   readonly warnings: readonly Problem[];
 
@@ -161,6 +182,7 @@ export class Homelab implements HomelabData {
     this.roles = data.roles;
     this.vpn = data.vpn;
     this.nix = data.nix;
+    this.kubernetesOptions = data.kubernetes;
     this.warnings = data.warnings;
   }
 
@@ -178,6 +200,19 @@ export class Homelab implements HomelabData {
       );
     }
     return ip;
+  }
+
+  /**
+   * The Kubernetes options.
+   * @throws Error when the lab has no `kubernetes` section (constructs need it).
+   */
+  get kubernetes(): Kubernetes {
+    if (this.kubernetesOptions === undefined) {
+      throw new Error(
+        "the homelab has no kubernetes section: add kubernetes: { flux: { url }, certificates: { acmeEmail } } to the spec",
+      );
+    }
+    return this.kubernetesOptions;
   }
 
   /** `<sub>.<domain>`, or the domain itself for an empty `sub`. */

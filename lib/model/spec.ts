@@ -208,6 +208,71 @@ export interface NixSpec {
   readonly rolesDir?: string;
 }
 
+/** Which ingress controller serves every Ingress of the lab. */
+export type IngressController = "traefik" | "ingress-nginx";
+
+/** How Flux pulls this repository. */
+export interface FluxSpec {
+  /** Git URL Flux clones, e.g. `ssh://git@github.com/me/homelab` or `https://github.com/me/homelab`. */
+  readonly url: string;
+  /**
+   * Branch Flux follows.
+   * @default "main"
+   */
+  readonly branch?: string;
+  /**
+   * How often Flux looks for new commits and reconciles, as a Go duration (`1m`, `10m`, `1h`).
+   * @default "10m"
+   */
+  readonly interval?: string;
+  /**
+   * Where `dist/` lies inside the repository (Flux Kustomization paths start here).
+   * @default "./dist"
+   */
+  readonly path?: string;
+  /**
+   * Secret in `flux-system` holding the age key that decrypts SOPS files (`sops-age`, key `age.agekey`).
+   * @default "sops-age"
+   */
+  readonly sopsAgeSecret?: string;
+}
+
+/** TLS certificates: ACME (Let's Encrypt) with DNS-01 through Cloudflare. */
+export interface CertificatesSpec {
+  /** Contact e-mail registered with the ACME server. */
+  readonly acmeEmail: string;
+  /**
+   * Let's Encrypt production or staging (use staging while experimenting: its rate limits are generous).
+   * @default "production"
+   */
+  readonly acmeServer?: "production" | "staging";
+  /**
+   * Name of the Secret (in `cert-manager` and `external-dns`, key `api-token`) with the Cloudflare API
+   * token; keep it as a SOPS-encrypted file, never in plain text.
+   * @default "cloudflare-api-token"
+   */
+  readonly cloudflareApiTokenSecret?: string;
+}
+
+/** The Kubernetes side: what dist/ is made of. */
+export interface KubernetesSpec {
+  /**
+   * The ingress controller; every Ingress takes its class from it. ingress-nginx was retired
+   * upstream in March 2026; Traefik is what k3s bundles.
+   * @default "traefik"
+   */
+  readonly ingressController?: IngressController;
+  /**
+   * Default StorageClass for persistent volumes and PostgreSQL.
+   * @default "longhorn"
+   */
+  readonly storageClass?: string;
+  /** How Flux pulls this repository. */
+  readonly flux: FluxSpec;
+  /** TLS certificates. */
+  readonly certificates: CertificatesSpec;
+}
+
 /** The whole homelab, as written by the user. */
 export interface HomelabSpec {
   /** A short name for the lab, a DNS label; used in generated headers and Flux names. */
@@ -231,4 +296,9 @@ export interface HomelabSpec {
    * @default { rolesDir: "roles" }
    */
   readonly nix?: NixSpec;
+  /**
+   * The Kubernetes side (Flux, certificates, ingress).
+   * @default undefined - the lab has no Kubernetes (a Nomad lab): constructs refuse to build
+   */
+  readonly kubernetes?: KubernetesSpec;
 }

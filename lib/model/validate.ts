@@ -4,11 +4,11 @@
  * sees them all at once. The input is `unknown` because specs may come from
  * JSON or YAML as well as from TypeScript.
  */
-import type { Disk, Firewall, Host, HomelabData, Role, Vpn, VpnUser } from "./homelab.js";
+import type { Disk, Firewall, Host, HomelabData, Kubernetes, Role, Vpn, VpnUser } from "./homelab.js";
 import { Cidr, Ip, IpRange, cidrProblem, describe, ipv4Problem, rangeProblem } from "./ip.js";
 import { ProblemCollector, formatPath, type Problem, type SpecPath } from "./problems.js";
 import { rolePresets } from "./roles.js";
-import type { Architecture, ClusterFunction, PortSpec } from "./spec.js";
+import type { Architecture, ClusterFunction, IngressController, PortSpec } from "./spec.js";
 
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const DOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -138,7 +138,7 @@ class Validator {
   // ---- the spec --------------------------------------------------------
 
   homelab(spec: unknown): HomelabData | undefined {
-    const root = this.object([], spec, "a homelab", ["name", "network", "hosts", "roles", "vpn", "nix"], ["name", "network", "hosts"]);
+    const root = this.object([], spec, "a homelab", ["name", "network", "hosts", "roles", "vpn", "nix", "kubernetes"], ["name", "network", "hosts"]);
     if (root === undefined) return undefined;
     const name = this.label(["name"], root.name, "lab name") ?? "homelab";
     const roles = this.roles(root.roles);
@@ -146,6 +146,7 @@ class Validator {
     const hosts = this.hosts(root.hosts, roles, network);
     const vpn = root.vpn === undefined ? undefined : this.vpn(root.vpn, network?.lan);
     const nix = this.nixOptions(root.nix);
+    const kubernetes = root.kubernetes === undefined ? undefined : this.kubernetes(root.kubernetes);
     this.addressConflicts(hosts, network);
     this.k3s(hosts);
 
@@ -161,6 +162,7 @@ class Validator {
       roles,
       vpn,
       nix,
+      kubernetes,
       warnings: this.c.problems.filter((p) => p.level === "warning"),
     };
   }
@@ -615,6 +617,72 @@ class Validator {
     });
     if (subnet === undefined || serverAddress === undefined) return undefined;
     return { subnet, serverAddress, listenPort, users };
+  }
+
+  kubernetes(value: unknown): Kubernetes | undefined {
+    const path = ["kubernetes"];
+    const k = this.object(path, value, "the Kubernetes options", ["ingressController", "storageClass", "flux", "certificates"], ["flux", "certificates"]);
+    if (k === undefined) return undefined;
+    let ingressController: IngressController = "traefik";
+    if (k.ingressController !== undefined) {
+      if (k.ingressController === "traefik" || k.ingressController === "ingress-nginx") ingressController = k.ingressController;
+      else this.c.error([...path, "ingressController"], `${describe(k.ingressController)} is not a supported ingress controller`, 'Use "traefik" or "ingress-nginx".');
+    }
+    const storageClass = this.k8sName([...path, "storageClass"], k.storageClass ?? "longhorn", "StorageClass") ?? "longhorn";
+
+    const fp = [...path, "flux"];
+    const f = this.object(fp, k.flux, "the Flux options", ["url", "branch", "interval", "path", "sopsAgeSecret"], ["url"]);
+    const url = this.string([...fp, "url"], f?.url, "Give the repository URL as a string.") ?? "";
+    if (f?.url !== undefined && !/^(ssh|https?):\/\/[^\s]+$/.test(url)) {
+      this.c.error([...fp, "url"], `"${url}" is not a Git URL Flux can clone`, 'Use "ssh://git@github.com/you/homelab" or "https://github.com/you/homelab".');
+    }
+    const branch = this.string([...fp, "branch"], f?.branch, 'Give the branch as a string, e.g. "main".') ?? "main";
+    if (!/^[A-Za-z0-9._/-]+$/.test(branch)) this.c.error([...fp, "branch"], `"${branch}" is not a branch name`, 'Use e.g. "main".');
+    const interval = this.duration([...fp, "interval"], f?.interval ?? "10m");
+    const fluxPath = this.string([...fp, "path"], f?.path, 'Give the path as a string, e.g. "./dist".') ?? "./dist";
+    if (!/^\.\/[A-Za-z0-9._/-]*[A-Za-z0-9_-]$/.test(fluxPath) || fluxPath.split("/").includes("..")) {
+      this.c.error([...fp, "path"], `"${fluxPath}" is not a path inside the repository`, 'Write it like "./dist" or "./clusters/home/dist".');
+    }
+    const sopsAgeSecret = this.k8sName([...fp, "sopsAgeSecret"], f?.sopsAgeSecret ?? "sops-age", "Secret") ?? "sops-age";
+
+    const cp = [...path, "certificates"];
+    const c = this.object(cp, k.certificates, "the certificate options", ["acmeEmail", "acmeServer", "cloudflareApiTokenSecret"], ["acmeEmail"]);
+    const acmeEmail = this.string([...cp, "acmeEmail"], c?.acmeEmail, "Give an e-mail address.") ?? "";
+    if (c?.acmeEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(acmeEmail)) {
+      this.c.error([...cp, "acmeEmail"], `"${acmeEmail}" is not an e-mail address`, "Let's Encrypt writes to it about expiring certificates.");
+    }
+    let acmeServer: "production" | "staging" = "production";
+    if (c?.acmeServer !== undefined) {
+      if (c.acmeServer === "production" || c.acmeServer === "staging") acmeServer = c.acmeServer;
+      else this.c.error([...cp, "acmeServer"], `${describe(c.acmeServer)} is not an ACME server`, 'Use "production" or "staging".');
+    }
+    const cloudflareApiTokenSecret = this.k8sName([...cp, "cloudflareApiTokenSecret"], c?.cloudflareApiTokenSecret ?? "cloudflare-api-token", "Secret") ?? "cloudflare-api-token";
+    return {
+      ingressController,
+      storageClass,
+      flux: { url, branch, interval, path: fluxPath, sopsAgeSecret },
+      certificates: { acmeEmail, acmeServer, cloudflareApiTokenSecret },
+    };
+  }
+
+  k8sName(path: SpecPath, value: unknown, what: string): string | undefined {
+    const s = this.string(path, value, `Give the ${what} name as a string.`);
+    if (s === undefined) return undefined;
+    if (!/^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/.test(s)) {
+      this.c.error(path, `"${s}" is not a valid ${what} name`, 'Use lowercase letters, digits, "-" and ".".');
+      return undefined;
+    }
+    return s;
+  }
+
+  duration(path: SpecPath, value: unknown): string {
+    const s = this.string(path, value, 'Give a duration like "10m".');
+    if (s === undefined) return "10m";
+    if (!/^(?:[0-9]+(?:ms|s|m|h))+$/.test(s)) {
+      this.c.error(path, `"${s}" is not a Go duration`, 'Write e.g. "30s", "10m" or "1h".');
+      return "10m";
+    }
+    return s;
   }
 
   nixOptions(value: unknown): { rolesDir: string } {

@@ -304,15 +304,19 @@ export function printNix(expr: NixExpr, options?: PrintNixOptions): string {
 
 /**
  * Prints a whole file: each header line as `# line` (an empty line as `#`;
- * lines containing newlines are split), then the body, then exactly one
- * trailing newline.
+ * lines containing line breaks are split, trailing whitespace is dropped),
+ * then the body, then exactly one trailing newline.
  */
 export function printNixFile(file: NixFile, options?: Omit<PrintNixOptions, "trailingNewline">): string {
   const header: string[] = [];
   for (const line of file.header) {
     assertNixString(line, "header line");
     // A comment ends at CR or LF, so split rather than let text escape into code.
-    for (const part of line.split(/\r\n|\r|\n/)) header.push(part === "" ? "#" : `# ${part}`);
+    // Trailing whitespace is dropped, as nixfmt does.
+    for (const raw of line.split(/\r\n|\r|\n/)) {
+      const part = raw.trimEnd();
+      header.push(part === "" ? "#" : `# ${part}`);
+    }
   }
   const body = printerFor(options).render(file.body, "").text;
   return `${header.map((h) => `${h}\n`).join("")}${body}\n`;

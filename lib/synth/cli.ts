@@ -6,7 +6,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { HomelabValidationError, formatProblems } from "../model/index.js";
-import { render, type LabDefinition, type Rendered } from "./render.js";
+import { ConstructValidationError } from "../k8s/render.js";
+import { RenderError, render, type LabDefinition, type Rendered } from "./render.js";
 import { HandWrittenFileError, TXN_DIR, planWrite, writeFiles } from "./write.js";
 
 /** Where to write and how to talk. */
@@ -26,6 +27,20 @@ export interface CliOptions {
   readonly render?: (def: LabDefinition) => Rendered;
 }
 
+/**
+ * Reads the SOPS-encrypted files (`*.sops.yaml`) of `dir` (relative to `root`), sorted by name,
+ * for {@link LabDefinition.sopsFiles}. A missing folder means none.
+ */
+export function readSopsFiles(root: string, dir: string): { path: string; text: string }[] {
+  const abs = path.join(root, dir);
+  if (!fs.existsSync(abs)) return [];
+  return fs
+    .readdirSync(abs)
+    .filter((f) => f.endsWith(".sops.yaml"))
+    .sort()
+    .map((f) => ({ path: `${dir}/${f}`, text: fs.readFileSync(path.join(abs, f), "utf8") }));
+}
+
 /** Runs synth or check; returns the process exit code (0 ok, 1 problems or drift, 2 usage). */
 export function runCli(def: LabDefinition, options: CliOptions): number {
   const out = options.out ?? ((t: string) => void process.stdout.write(t));
@@ -42,7 +57,7 @@ export function runCli(def: LabDefinition, options: CliOptions): number {
   try {
     rendered = (options.render ?? render)(def);
   } catch (e) {
-    if (e instanceof HomelabValidationError) {
+    if (e instanceof HomelabValidationError || e instanceof ConstructValidationError || e instanceof RenderError) {
       err(`${e.message}\n`);
       return 1;
     }
@@ -50,6 +65,7 @@ export function runCli(def: LabDefinition, options: CliOptions): number {
     return 1;
   }
   if (rendered.warnings.length > 0) err(`${formatProblems(rendered.warnings, def.source)}\n`);
+  for (const note of rendered.notes) err(`note: ${note}\n`);
 
   if (check) {
     const plan = planWrite(options.root, rendered.files);

@@ -4,6 +4,8 @@
  * Nothing here touches the disk; lib/synth/write.ts does, last.
  */
 import { Homelab, HomelabValidationError, type Problem } from "../model/index.js";
+import { HomelabApp } from "../k8s/homelab-app.js";
+import { renderKubernetes, type SopsFile } from "../k8s/render.js";
 import { emitNix } from "../nix/emit.js";
 import { MANIFEST_PATH, compareStrings, pathProblem, renderManifest, type FileMap } from "./files.js";
 
@@ -16,12 +18,25 @@ export interface LabDefinition {
    * @default "the homelab definition"
    */
   readonly source?: string;
+  /**
+   * Builds the lab's Kubernetes constructs into the app's layers
+   * (`app.controllers`, `app.configs`, `app.apps`).
+   * @default undefined - no dist/ (a lab without Kubernetes)
+   */
+  readonly kubernetes?: (app: HomelabApp) => void;
+  /**
+   * SOPS-encrypted Secret files (read from disk by the caller) to carry into dist/.
+   * @default []
+   */
+  readonly sopsFiles?: readonly SopsFile[];
 }
 
 /** The result of rendering: every file synth owns, and the validation warnings. */
 export interface Rendered {
   readonly files: FileMap;
   readonly warnings: readonly Problem[];
+  /** Warnings from the Kubernetes side (e.g. SOPS files still to create). */
+  readonly notes: readonly string[];
   readonly homelab: Homelab;
 }
 
@@ -43,8 +58,16 @@ export function render(def: LabDefinition): Rendered {
   const { homelab, problems } = Homelab.validate(def.spec);
   if (homelab === undefined) throw new HomelabValidationError(problems, source);
   const files = new Map<string, string>();
+  const notes: string[] = [];
+  if (def.kubernetes !== undefined) {
+    const app = new HomelabApp(homelab);
+    def.kubernetes(app);
+    const k8s = renderKubernetes(app, { source, sopsFiles: def.sopsFiles ?? [] });
+    for (const [p, text] of k8s.files) files.set(p, text);
+    notes.push(...k8s.warnings);
+  }
   for (const [p, text] of emitNix(homelab, { source })) files.set(p, text);
-  return { files: finish(files), warnings: homelab.warnings, homelab };
+  return { files: finish(files), warnings: homelab.warnings, notes, homelab };
 }
 
 /** Checks paths and texts, sorts the map and adds the manifest of owned files. */

@@ -1,0 +1,59 @@
+/**
+ * The Flux bootstrap folder (`dist/bootstrap/`): the GitRepository for this
+ * repository and one Flux Kustomization per layer, ordered with `dependsOn`,
+ * waiting for health (`wait: true`), pruning, and decrypting SOPS files in the
+ * layers that apply secrets.
+ */
+import { Chart } from "cdk8s";
+import { Construct } from "constructs";
+import { GitRepository } from "../../imports/source.toolkit.fluxcd.io.js";
+import {
+  Kustomization,
+  KustomizationSpecDecryptionProvider,
+  KustomizationSpecSourceRefKind,
+} from "../../imports/kustomize.toolkit.fluxcd.io.js";
+import { commonLabels } from "./defaults.js";
+import type { HomelabApp, Layer } from "./homelab-app.js";
+
+/** Namespace Flux runs in (created by `flux install` / `flux bootstrap`). */
+export const FLUX_NAMESPACE = "flux-system";
+
+/** Folder of the bootstrap chart under dist/. */
+export const BOOTSTRAP_DIR = "bootstrap";
+
+/** Builds the bootstrap chart; `decrypt` says which layers apply SOPS-encrypted secrets. */
+export function buildBootstrap(app: HomelabApp, decrypt: ReadonlySet<Layer>): Chart {
+  const lab = app.homelab;
+  const flux = lab.kubernetes.flux;
+  const chart = new Chart(app, BOOTSTRAP_DIR, { disableResourceNameHashes: true });
+  const labels = commonLabels(lab.name);
+  const source = new Construct(chart, "source");
+  new GitRepository(source, "repository", {
+    metadata: { name: lab.name, namespace: FLUX_NAMESPACE, labels },
+    spec: {
+      url: flux.url,
+      ref: { branch: flux.branch },
+      interval: flux.interval,
+    },
+  });
+  const layers = new Construct(chart, "layers");
+  for (const layer of app.layers) {
+    new Kustomization(layers, layer.kustomizationName, {
+      metadata: { name: layer.kustomizationName, namespace: FLUX_NAMESPACE, labels },
+      spec: {
+        interval: flux.interval,
+        retryInterval: "1m",
+        timeout: "5m",
+        path: `${flux.path.replace(/\/$/, "")}/${layer.dir}`,
+        prune: true,
+        wait: true,
+        sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: lab.name },
+        ...(layer.dependsOn.length > 0 ? { dependsOn: layer.dependsOn.map((d) => ({ name: d.kustomizationName })) } : {}),
+        ...(decrypt.has(layer)
+          ? { decryption: { provider: KustomizationSpecDecryptionProvider.SOPS, secretRef: { name: flux.sopsAgeSecret } } }
+          : {}),
+      },
+    });
+  }
+  return chart;
+}
