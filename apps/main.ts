@@ -3,10 +3,19 @@
  * cdk8s.yaml's `app`) run this file. It renders dist/ and nix/ in memory and
  * writes them in one transaction; `npm run synth -- --check` only compares.
  */
-import { fileURLToPath } from "node:url";
 import * as path from "node:path";
-import { runCli } from "../lib/synth/cli.js";
+import { fileURLToPath } from "node:url";
+import { readSopsFiles, runCli } from "../lib/synth/cli.js";
 import { homelab } from "./homelab.js";
+import { defineKubernetes } from "./kubernetes.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-process.exitCode = runCli({ spec: homelab, source: "apps/homelab.ts" }, { root, argv: process.argv.slice(2) });
+process.exitCode = runCli(
+  {
+    spec: homelab,
+    source: "apps/homelab.ts",
+    kubernetes: defineKubernetes,
+    sopsFiles: readSopsFiles(root, "apps/secrets"),
+  },
+  { root, argv: process.argv.slice(2), cdk8sOutDir: process.env.CDK8S_OUTDIR },
+);

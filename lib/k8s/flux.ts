@@ -34,6 +34,8 @@ export function buildBootstrap(app: HomelabApp, decrypt: ReadonlySet<Layer>): Ch
       url: flux.url,
       ref: { branch: flux.branch },
       interval: flux.interval,
+      // `flux bootstrap` keeps the deploy key for an SSH URL in the Secret "flux-system".
+      ...(flux.url.startsWith("ssh://") ? { secretRef: { name: "flux-system" } } : {}),
     },
   });
   const layers = new Construct(chart, "layers");

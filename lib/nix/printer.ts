@@ -144,9 +144,14 @@ function isSetLambda(e: NixExpr): e is NixLambda {
   return e.kind === "lambda" && typeof e.param !== "string";
 }
 
-/** Expressions printed as a multi-line block that reads best on its own lines. */
+/**
+ * Expressions printed as a multi-line block that reads best on its own lines
+ * (nixfmt style): `let`, set-pattern lambdas, and identifier lambdas whose
+ * body is such a block (`x:` then the block on the next line).
+ */
 function isBlock(e: NixExpr): boolean {
-  return e.kind === "let" || isSetLambda(e);
+  if (e.kind === "let" || isSetLambda(e)) return true;
+  return e.kind === "lambda" && isBlock(e.body);
 }
 
 class Printer {
@@ -224,7 +229,9 @@ class Printer {
       case "lambda": {
         if (typeof e.param === "string") {
           assertIdentifier(e.param, "lambda parameter");
-          return { text: `${e.param}: ${this.render(e.body, indent).text}`, level: FUNC };
+          // The space after ":" matters: `x:x` would lex as a URI literal.
+          const sep = isBlock(e.body) ? `\n${indent}` : " ";
+          return { text: `${e.param}:${sep}${this.render(e.body, indent).text}`, level: FUNC };
         }
         const { formals, ellipsis } = e.param;
         formals.forEach((f) => assertIdentifier(f, "formal parameter"));

@@ -25,6 +25,21 @@ export interface CliOptions {
    * @default render
    */
   readonly render?: (def: LabDefinition) => Rendered;
+  /**
+   * Set when the cdk8s CLI runs the app (`CDK8S_OUTDIR`): all manifests are also written there as
+   * one `homelab.k8s.yaml`, for `cdk8s synth --stdout` and its validation plugins.
+   * @default undefined - not run by the cdk8s CLI
+   */
+  readonly cdk8sOutDir?: string;
+}
+
+/** All of dist/'s manifests (kustomize configs left out) as one multi-document file, for the cdk8s CLI. */
+function writeCdk8sOutput(dir: string, rendered: Rendered): void {
+  const docs = [...rendered.files.entries()]
+    .filter(([p]) => p.startsWith("dist/") && p.endsWith(".yaml") && !p.endsWith("/kustomization.yaml"))
+    .map(([, text]) => text.replace(/^#[^\n]*\n/, "").replace(/\n?$/, "\n"));
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "homelab.k8s.yaml"), docs.join("---\n"));
 }
 
 /**
@@ -51,6 +66,13 @@ export function runCli(def: LabDefinition, options: CliOptions): number {
   if (unknown.length > 0) {
     err(`unknown argument${unknown.length === 1 ? "" : "s"}: ${unknown.join(" ")}\nusage: synth [--check]\n`);
     return 2;
+  }
+  if (options.cdk8sOutDir !== undefined) {
+    const rel = path.relative(options.root, path.resolve(options.root, options.cdk8sOutDir)).split(path.sep)[0];
+    if (rel === "dist" || rel === "nix" || rel === "") {
+      err(`cdk8s.yaml's output is "${options.cdk8sOutDir}": the cdk8s CLI deletes that folder before synth, so it must not hold dist/ or nix/. Set output: .cdk8s.out\n`);
+      return 2;
+    }
   }
   const started = process.hrtime.bigint();
   let rendered: Rendered;
@@ -95,6 +117,7 @@ export function runCli(def: LabDefinition, options: CliOptions): number {
     );
     for (const p of [...plan.create, ...plan.update]) out(`  wrote   ${p}\n`);
     for (const p of plan.remove) out(`  removed ${p}\n`);
+    if (options.cdk8sOutDir !== undefined) writeCdk8sOutput(path.resolve(options.root, options.cdk8sOutDir), rendered);
     return 0;
   } catch (e) {
     if (e instanceof HandWrittenFileError) {

