@@ -1,0 +1,17 @@
+# Hand-written role module (not generated): a k3s server. The cluster-init server is the
+# node with `master = true` in vars.nix; the other servers join it at vars.k3s.serverAddr.
+{ lib, vars, node, ... }:
+{
+  services.k3s = {
+    enable = true;
+    role = "server";
+    clusterInit = node.master;
+    serverAddr = lib.mkIf (!node.master) vars.k3s.serverAddr;
+    tokenFile = "/var/lib/rancher/k3s/server/token-file";
+    extraFlags = [
+      "--disable=servicelb" # MetalLB hands out LoadBalancer IPs (vars.metallbPool)
+      "--node-ip=${node.address}"
+      "--kubelet-arg=allowed-unsafe-sysctls=net.ipv4.ip_forward" # the WireGuard gateway pod
+    ];
+  };
+}
