@@ -9,7 +9,8 @@ import { readSopsFiles, runCli } from "../lib/synth/cli.js";
 import { homelab } from "./homelab.js";
 import { defineKubernetes } from "./kubernetes.js";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+// scripts/synth.mjs (npm run synth) runs a bundled copy of this file and says where the project is.
+const root = process.env.HOMELAB_ROOT ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.exitCode = runCli(
   {
     spec: homelab,

@@ -1,10 +1,9 @@
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TempProject } from "./helpers/project.js";
 
-const repo = path.resolve(import.meta.dirname, "..");
+let lab: TempProject;
 let project: string;
 
 /** Every file under `dir`, path -> content. */
@@ -12,7 +11,7 @@ function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   if (!fs.existsSync(dir)) return out;
   for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile()) {
+    if (e.isFile() && !path.relative(project, e.parentPath).startsWith("build")) {
       const abs = path.join(e.parentPath, e.name);
       out[path.relative(project, abs)] = fs.readFileSync(abs, "utf8");
     }
@@ -21,23 +20,18 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 function synth(...args: string[]) {
-  return spawnSync(process.execPath, ["--import", "tsx", "apps/main.ts", ...args], { cwd: project, encoding: "utf8" });
+  return lab.synth(args);
 }
 
 function editLab(edit: (text: string) => string): void {
-  const file = path.join(project, "apps/homelab.ts");
-  fs.writeFileSync(file, edit(fs.readFileSync(file, "utf8")));
+  lab.edit("apps/homelab.ts", edit);
 }
 
 beforeAll(() => {
-  // A copy of the project (the example lab is edited), sharing lib/ and node_modules/.
-  project = fs.mkdtempSync(path.join(os.tmpdir(), "synth-cli-"));
-  for (const link of ["lib", "node_modules", "imports"]) fs.symlinkSync(path.join(repo, link), path.join(project, link));
-  fs.cpSync(path.join(repo, "apps"), path.join(project, "apps"), { recursive: true });
-  fs.copyFileSync(path.join(repo, "package.json"), path.join(project, "package.json"));
-  fs.copyFileSync(path.join(repo, "tsconfig.json"), path.join(project, "tsconfig.json"));
+  lab = new TempProject("synth-cli-");
+  project = lab.dir;
 });
-afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
+afterAll(() => lab.remove());
 
 describe("npm run synth, end to end", () => {
   it("writes nix/ and the manifest, then --check passes", () => {

@@ -18,11 +18,17 @@ export class TempProject {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
     for (const link of ["lib", "node_modules", "imports"]) fs.symlinkSync(path.join(repo, link), path.join(this.dir, link));
     fs.cpSync(path.join(repo, "apps"), path.join(this.dir, "apps"), { recursive: true });
-    for (const f of ["package.json", "tsconfig.json", "cdk8s.yaml"]) fs.copyFileSync(path.join(repo, f), path.join(this.dir, f));
+    fs.cpSync(path.join(repo, "scripts"), path.join(this.dir, "scripts"), { recursive: true });
+    for (const f of ["package.json", "package-lock.json", "tsconfig.json", "cdk8s.yaml"]) fs.copyFileSync(path.join(repo, f), path.join(this.dir, f));
   }
 
-  /** Runs the entry point (`npm run synth` without npm), optionally with another Node binary. */
+  /** Runs `npm run synth` (scripts/synth.mjs, without npm itself), optionally with another Node binary. */
   synth(args: readonly string[] = [], node = process.execPath): SpawnSyncReturns<string> {
+    return spawnSync(node, ["scripts/synth.mjs", ...args], { cwd: this.dir, encoding: "utf8" });
+  }
+
+  /** Runs the entry point through tsx, the way cdk8s.yaml's `app` does. */
+  synthWithTsx(args: readonly string[] = [], node = process.execPath): SpawnSyncReturns<string> {
     return spawnSync(node, ["--import", "tsx", "apps/main.ts", ...args], { cwd: this.dir, encoding: "utf8" });
   }
 
