@@ -21,8 +21,12 @@ function files(entries: Record<string, string>): Map<string, string> {
   return m;
 }
 
-/** Every file under root (excluding nothing), path -> content. */
+/** Every file under root, path -> content. */
 function tree(): Record<string, string> {
+  return treeOf(root);
+}
+
+function treeOf(root: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (dir: string) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -84,6 +88,37 @@ describe("writeFiles", () => {
     writeFiles(root, v1);
     writeFiles(root, v2);
     expect(fs.existsSync(path.join(root, TXN_DIR))).toBe(false);
+  });
+});
+
+describe("a full disk (a real 256 KiB tmpfs)", () => {
+  let mnt: string | undefined;
+  beforeEach(() => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "synth-full-"));
+    const r = spawnSync("mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", dir], { encoding: "utf8" });
+    if (r.status === 0) mnt = dir;
+    else {
+      fs.rmdirSync(dir);
+      console.warn(`full-disk test skipped: cannot mount a tmpfs here (${(r.stderr || String(r.error)).trim()})`);
+    }
+  });
+  afterEach(() => {
+    if (mnt !== undefined) {
+      spawnSync("umount", [mnt]);
+      fs.rmdirSync(mnt);
+      mnt = undefined;
+    }
+  });
+
+  it("fails with ENOSPC and leaves the old tree exactly as it was, with no transaction left", (ctx) => {
+    if (mnt === undefined) return ctx.skip();
+    const disk = mnt;
+    writeFiles(disk, v1);
+    const before = JSON.stringify(treeOf(disk));
+    const big = files({ ...Object.fromEntries([...v2].filter(([p]) => p !== MANIFEST_PATH)), "dist/apps/huge.yaml": "x: y\n".repeat(100_000) });
+    expect(() => writeFiles(disk, big)).toThrow(/ENOSPC/);
+    expect(JSON.stringify(treeOf(disk))).toBe(before);
+    expect(fs.existsSync(path.join(disk, TXN_DIR))).toBe(false);
   });
 });
 

@@ -184,17 +184,29 @@ export function writeFiles(root: string, files: FileMap, hooks: WriteHooks = {})
   fs.mkdirSync(txn, { recursive: false });
   fs.writeFileSync(path.join(txn, "pid"), String(process.pid));
 
+  try {
+    stageAndCommit(root, txn, files, plan, writes, hooks);
+  } catch (e) {
+    // A failure (disk full, a folder where a file should go, ...) rolls everything back.
+    recover(root);
+    throw e;
+  }
+  return plan;
+}
+
+function stageAndCommit(root: string, txn: string, files: FileMap, plan: Plan, writes: readonly string[], hooks: WriteHooks): void {
   // 1. stage
-  for (const p of writes) {
+  for (const [i, p] of writes.entries()) {
     const staged = path.join(txn, "new", p);
     fs.mkdirSync(path.dirname(staged), { recursive: true });
     fs.writeFileSync(staged, files.get(p)!);
-    hooks.afterStage?.(writes.indexOf(p), p);
+    hooks.afterStage?.(i, p);
   }
   // 2. back up what will be replaced or removed
   const ops: JournalOp[] = [];
+  const updates = new Set(plan.update);
   for (const p of writes) {
-    const hadOld = plan.update.includes(p);
+    const hadOld = updates.has(p);
     if (hadOld) link(path.join(root, p), path.join(txn, "old", p));
     ops.push({ path: p, action: "write", hadOld });
   }
@@ -225,7 +237,6 @@ export function writeFiles(root: string, files: FileMap, hooks: WriteHooks = {})
   // 5. done
   fs.unlinkSync(path.join(txn, "journal.json"));
   fs.rmSync(txn, { recursive: true, force: true });
-  return plan;
 }
 
 function link(from: string, to: string): void {
