@@ -203,7 +203,7 @@ const LONE_SURROGATE_RE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
 /** Throws unless `s` can be a Nix string (no NUL, well-formed UTF-16). */
 export function assertNixString(s: unknown, what = "string"): asserts s is string {
   if (typeof s !== "string") {
-    throw new NixPrintError(`${what} must be a string, got ${describe(s)}`);
+    throw new NixPrintError(`${what} must be a string, got ${describeValue(s)}`);
   }
   const nul = s.indexOf("\0");
   if (nul !== -1) {
@@ -222,7 +222,7 @@ export function assertNixString(s: unknown, what = "string"): asserts s is strin
 /** Throws unless `n` is a bigint within Nix's signed 64-bit integer range. */
 export function assertNixInt(n: unknown): asserts n is bigint {
   if (typeof n !== "bigint") {
-    throw new NixPrintError(`integer value must be a bigint, got ${describe(n)}`);
+    throw new NixPrintError(`integer value must be a bigint, got ${describeValue(n)}`);
   }
   if (n < NIX_INT_MIN || n > NIX_INT_MAX) {
     throw new NixPrintError(
@@ -234,7 +234,7 @@ export function assertNixInt(n: unknown): asserts n is bigint {
 /** Throws unless `x` is a finite number (Nix has no NaN/Infinity literals). */
 export function assertNixFloat(x: unknown): asserts x is number {
   if (typeof x !== "number") {
-    throw new NixPrintError(`float value must be a number, got ${describe(x)}`);
+    throw new NixPrintError(`float value must be a number, got ${describeValue(x)}`);
   }
   if (!Number.isFinite(x)) {
     throw new NixPrintError(`float ${x} is not finite; Nix has no NaN or Infinity literals`);
@@ -248,7 +248,26 @@ export function assertIdentifier(name: unknown, what = "identifier"): asserts na
       typeof name === "string" && NIX_KEYWORDS.has(name)
         ? "it is a Nix keyword"
         : "it must match [A-Za-z_][A-Za-z0-9_'-]*";
-    throw new NixPrintError(`invalid ${what} ${describe(name)}: ${why}`);
+    throw new NixPrintError(`invalid ${what} ${describeValue(name)}: ${why}`);
+  }
+}
+
+/**
+ * Names the printer relies on being the builtins: `true`, `false` and `null`
+ * are printed as identifiers, and negative numbers / `-0.0` / subnormals /
+ * the minimum integer desugar to calls of `__sub` and `__mul`. Binding one of
+ * these names (let, lambda parameter, `rec` set attribute) would silently
+ * change what nested printed literals mean, so such bindings are rejected.
+ */
+export const SHADOW_SENSITIVE_NAMES: ReadonlySet<string> = new Set(["true", "false", "null", "__sub", "__mul"]);
+
+/** Throws when binding `name` in scope would change the meaning of printed literals. */
+export function assertBindableName(name: string, what: string): void {
+  if (SHADOW_SENSITIVE_NAMES.has(name)) {
+    throw new NixPrintError(
+      `${what} ${JSON.stringify(name)} would shadow a builtin that printed literals rely on ` +
+        `(${[...SHADOW_SENSITIVE_NAMES].join(", ")}); choose another name`,
+    );
   }
 }
 
@@ -267,7 +286,7 @@ function preview(s: string): string {
 }
 
 /** Human-readable description of any JS value for error messages. */
-export function describe(v: unknown): string {
+export function describeValue(v: unknown): string {
   if (v === null) return "null";
   if (v === undefined) return "undefined";
   switch (typeof v) {
@@ -311,16 +330,20 @@ export function isNixExpr(v: unknown): v is NixExpr {
 
 function assertExpr(v: unknown, what: string): asserts v is NixExpr {
   if (typeof v !== "object" || v === null || typeof (v as { kind?: unknown }).kind !== "string") {
-    throw new NixPrintError(`${what} must be a Nix expression node, got ${describe(v)}`);
+    throw new NixPrintError(`${what} must be a Nix expression node, got ${describeValue(v)}`);
   }
 }
 
-/** Accepted forms for attribute entries: a record (insertion order) or `[name, expr]` pairs. */
+/**
+ * Accepted forms for attribute entries: `[name, expr]` pairs (printed in
+ * array order) or a record (printed in JS property order, which is insertion
+ * order except that integer-like keys such as `"10"` come first, ascending).
+ */
 export type NixEntriesInput =
   | Readonly<Record<string, NixExpr>>
   | readonly (readonly [string, NixExpr])[];
 
-function toEntries(input: NixEntriesInput, what: string): readonly NixBinding[] {
+function toEntries(input: NixEntriesInput, what: string, scoped = false): readonly NixBinding[] {
   const raw: (readonly [string, unknown])[] = Array.isArray(input)
     ? (input as readonly (readonly [string, NixExpr])[]).map((e, i) => {
         if (!Array.isArray(e) || e.length !== 2) {
@@ -332,6 +355,7 @@ function toEntries(input: NixEntriesInput, what: string): readonly NixBinding[] 
   const out: NixBinding[] = [];
   for (const [name, value] of raw) {
     assertNixString(name, `${what} name`);
+    if (scoped) assertBindableName(name, `${what} name`);
     assertExpr(value, `value of ${what} ${JSON.stringify(name)}`);
     out.push(Object.freeze([name, value] as const));
   }
@@ -395,7 +419,7 @@ function fromJson(value: unknown, where: string, stack: Set<object>): NixExpr {
       throw new NixPrintError(`at ${where}: undefined cannot be represented in Nix (use null or omit the key)`);
     case "function":
     case "symbol":
-      throw new NixPrintError(`at ${where}: ${describe(value)} cannot be represented in Nix`);
+      throw new NixPrintError(`at ${where}: ${describeValue(value)} cannot be represented in Nix`);
   }
   const obj = value as object;
   if (isNixExpr(obj)) return obj;
@@ -413,7 +437,7 @@ function fromJson(value: unknown, where: string, stack: Set<object>): NixExpr {
     const proto = Object.getPrototypeOf(obj);
     if (proto !== Object.prototype && proto !== null) {
       throw new NixPrintError(
-        `at ${where}: ${describe(obj)} is not a plain object; convert it to plain data first`,
+        `at ${where}: ${describeValue(obj)} is not a plain object; convert it to plain data first`,
       );
     }
     if (Object.getOwnPropertySymbols(obj).length > 0) {
@@ -456,7 +480,7 @@ export const nix = {
   },
   /** `true` / `false` */
   bool(b: boolean): NixBool {
-    if (typeof b !== "boolean") throw new NixPrintError(`bool value must be a boolean, got ${describe(b)}`);
+    if (typeof b !== "boolean") throw new NixPrintError(`bool value must be a boolean, got ${describeValue(b)}`);
     return mk<NixBool>({ kind: "bool", value: b });
   },
   /**
@@ -503,14 +527,14 @@ export const nix = {
   },
   /** `[ … ]` */
   list(items: readonly NixExpr[]): NixList {
-    if (!Array.isArray(items)) throw new NixPrintError(`list items must be an array, got ${describe(items)}`);
+    if (!Array.isArray(items)) throw new NixPrintError(`list items must be an array, got ${describeValue(items)}`);
     items.forEach((it, i) => assertExpr(it, `list item #${i}`));
     return mk<NixList>({ kind: "list", items: Object.freeze([...items]) });
   },
   /** `{ name = value; … }` from a record (insertion order) or `[name, expr]` pairs. */
   attrs(entries: NixEntriesInput, opts?: { rec?: boolean }): NixAttrs {
     const node: NixAttrs = opts?.rec
-      ? { kind: "attrs", entries: toEntries(entries, "attribute"), rec: true }
+      ? { kind: "attrs", entries: toEntries(entries, "rec attribute", true), rec: true }
       : { kind: "attrs", entries: toEntries(entries, "attribute") };
     return mk(node);
   },
@@ -565,6 +589,7 @@ export const nix = {
     if (typeof param === "string") {
       if (opts?.ellipsis) throw new NixPrintError("ellipsis needs a set pattern, not an identifier parameter");
       assertIdentifier(param, "lambda parameter");
+      assertBindableName(param, "lambda parameter");
       return mk<NixLambda>({ kind: "lambda", param, body });
     }
     const isArray = Array.isArray(param);
@@ -572,7 +597,10 @@ export const nix = {
     const ellipsis = isArray
       ? (opts?.ellipsis ?? false)
       : ((param as { ellipsis?: boolean }).ellipsis ?? opts?.ellipsis ?? false);
-    formals.forEach((f) => assertIdentifier(f, "formal parameter"));
+    formals.forEach((f) => {
+      assertIdentifier(f, "formal parameter");
+      assertBindableName(f, "formal parameter");
+    });
     assertUniqueNames(formals, "formal function argument");
     const pattern: NixSetPattern = Object.freeze({ formals: Object.freeze(formals), ellipsis });
     return mk<NixLambda>({ kind: "lambda", param: pattern, body });
@@ -580,11 +608,11 @@ export const nix = {
   /** `let bindings in body` */
   let(bindings: NixEntriesInput, body: NixExpr): NixLet {
     assertExpr(body, "let body");
-    return mk<NixLet>({ kind: "let", bindings: toEntries(bindings, "let binding"), body });
+    return mk<NixLet>({ kind: "let", bindings: toEntries(bindings, "let binding", true), body });
   },
   /** `left op right` (only `+` for now). */
   binary(op: NixBinaryOp, left: NixExpr, right: NixExpr): NixBinary {
-    if (op !== "+") throw new NixPrintError(`unsupported binary operator ${describe(op)}`);
+    if (op !== "+") throw new NixPrintError(`unsupported binary operator ${describeValue(op)}`);
     assertExpr(left, "left operand");
     assertExpr(right, "right operand");
     return mk<NixBinary>({ kind: "binary", op, left, right });
@@ -597,7 +625,8 @@ export const nix = {
    * Converts plain JS data to an AST:
    * `null` → null, boolean → bool, bigint → int, safe-integer number → int,
    * other finite number → float, string → string, array → list,
-   * plain object (own string keys, insertion order) → attrs.
+   * plain object (own enumerable string keys, in JS property order: insertion
+   * order, except integer-like keys first) → attrs.
    * Nodes created by `nix.*` builders may be embedded anywhere and are kept
    * as-is. Throws {@link NixPrintError} (with the location, e.g.
    * `at $.nodes[2].ip`) for undefined, functions, symbols, non-plain objects

@@ -13,6 +13,7 @@ export {
   NIX_INT_MAX,
   NIX_INT_MIN,
   NIX_KEYWORDS,
+  SHADOW_SENSITIVE_NAMES,
   isBareIdentifier,
   isNixExpr,
   isPathLiteral,

@@ -21,27 +21,29 @@
  *     `m * 2.2250738585072014e-308` where `m = x·2^1022` is normal and the
  *     product is exact.
  *
- * Caveat: unary minus, `-` and `*` desugar to calls of the builtins `__sub`
- * and `__mul`; if the surrounding code shadows those names (e.g. a `let` or
- * lambda parameter called `__sub`), negative numbers change meaning.
+ * Hygiene: `true`/`false`/`null` are identifiers in Nix, and unary minus,
+ * `-` and `*` desugar to calls of `__sub` / `__mul`. The printer therefore
+ * refuses to *bind* those names (let, lambda parameters, `rec` attributes;
+ * see `SHADOW_SENSITIVE_NAMES`). Code outside the printed file cannot shadow
+ * them, except through `with` scopes, which this AST does not produce.
  *
  * @module
  */
 import {
   NixPrintError,
   NIX_INT_MIN,
+  assertBindableName,
   assertIdentifier,
   assertNixFloat,
   assertNixInt,
   assertNixString,
   assertUniqueNames,
-  describe,
+  describeValue,
   isBareIdentifier,
   isPathLiteral,
   type NixBinding,
   type NixExpr,
   type NixFile,
-  type NixLambda,
 } from "./ast.js";
 
 /** Options for {@link printNix}. */
@@ -140,8 +142,30 @@ function renderFloat(x: number): Rendered {
   return { text: sign + floatDigits(abs), level: neg ? NEG : SIMPLE };
 }
 
-function isSetLambda(e: NixExpr): e is NixLambda {
-  return e.kind === "lambda" && typeof e.param !== "string";
+/**
+ * Precedence level of the text `render` produces for `e`, computed without
+ * rendering (so deciding on parentheses never renders a subtree twice).
+ * Invalid nodes get SIMPLE here and are rejected by `render`.
+ */
+function levelOf(e: NixExpr): number {
+  if (typeof e !== "object" || e === null) return SIMPLE;
+  switch (e.kind) {
+    case "int":
+      return typeof e.value === "bigint" ? renderInt(e.value).level : SIMPLE;
+    case "float":
+      return typeof e.value === "number" && Number.isFinite(e.value) ? renderFloat(e.value).level : SIMPLE;
+    case "select":
+      return e.default === undefined ? SIMPLE : SELECT_OR;
+    case "apply":
+      return APP;
+    case "binary":
+      return ADD;
+    case "lambda":
+    case "let":
+      return FUNC;
+    default:
+      return SIMPLE;
+  }
 }
 
 /**
@@ -150,8 +174,9 @@ function isSetLambda(e: NixExpr): e is NixLambda {
  * body is such a block (`x:` then the block on the next line).
  */
 function isBlock(e: NixExpr): boolean {
-  if (e.kind === "let" || isSetLambda(e)) return true;
-  return e.kind === "lambda" && isBlock(e.body);
+  if (e.kind === "let") return true;
+  if (e.kind !== "lambda") return false;
+  return typeof e.param !== "string" || isBlock(e.body);
 }
 
 class Printer {
@@ -163,14 +188,14 @@ class Printer {
   /** Renders `e` at `indent`; the first line is unindented, later lines carry absolute indentation. */
   render(e: NixExpr, indent: string): Rendered {
     if (typeof e !== "object" || e === null) {
-      throw new NixPrintError(`expected a Nix expression node, got ${describe(e)}`);
+      throw new NixPrintError(`expected a Nix expression node, got ${describeValue(e)}`);
     }
     switch (e.kind) {
       case "null":
         return { text: "null", level: SIMPLE };
       case "bool":
         if (typeof (e.value as unknown) !== "boolean") {
-          throw new NixPrintError(`bool node has non-boolean value ${describe(e.value)}`);
+          throw new NixPrintError(`bool node has non-boolean value ${describeValue(e.value)}`);
         }
         return { text: e.value ? "true" : "false", level: SIMPLE };
       case "int":
@@ -185,7 +210,7 @@ class Printer {
         assertNixString(e.value, "path");
         if (!isPathLiteral(e.value)) {
           throw new NixPrintError(
-            `path node ${describe(e.value)} is not a valid Nix path literal; build it with nix.path() to get a ./. + "…" fallback`,
+            `path node ${describeValue(e.value)} is not a valid Nix path literal; build it with nix.path() to get a ./. + "…" fallback`,
           );
         }
         return { text: e.value, level: SIMPLE };
@@ -198,7 +223,9 @@ class Printer {
       case "attrs": {
         const open = e.rec ? "rec {" : "{";
         if (e.entries.length === 0) return { text: `${open} }`, level: SIMPLE };
-        return { text: `${open}\n${this.bindings(e.entries, indent + this.unit, "attribute")}${indent}}`, level: SIMPLE };
+        const what = e.rec ? "rec attribute" : "attribute";
+        const binds = this.bindings(e.entries, indent + this.unit, what, e.rec === true);
+        return { text: `${open}\n${binds}${indent}}`, level: SIMPLE };
       }
       case "ident":
         assertIdentifier(e.name);
@@ -221,58 +248,64 @@ class Printer {
       }
       case "apply": {
         if (e.args.length === 0) throw new NixPrintError("apply node needs at least one argument");
-        const f = this.render(e.fn, indent);
-        const fn = f.level >= APP && f.level !== SELECT_OR ? f.text : this.paren(e.fn, indent);
+        // `a.b or c x` would parse as `(a.b or c) x` anyway, but reads ambiguously: parenthesise.
+        const fl = levelOf(e.fn);
+        const fn = fl >= APP && fl !== SELECT_OR ? this.render(e.fn, indent).text : this.paren(e.fn, indent);
         const args = e.args.map((a) => this.child(a, SIMPLE, indent));
         return { text: `${fn} ${args.join(" ")}`, level: APP };
       }
       case "lambda": {
         if (typeof e.param === "string") {
           assertIdentifier(e.param, "lambda parameter");
+          assertBindableName(e.param, "lambda parameter");
           // The space after ":" matters: `x:x` would lex as a URI literal.
           const sep = isBlock(e.body) ? `\n${indent}` : " ";
           return { text: `${e.param}:${sep}${this.render(e.body, indent).text}`, level: FUNC };
         }
         const { formals, ellipsis } = e.param;
-        formals.forEach((f) => assertIdentifier(f, "formal parameter"));
+        formals.forEach((f) => {
+          assertIdentifier(f, "formal parameter");
+          assertBindableName(f, "formal parameter");
+        });
         assertUniqueNames(formals, "formal function argument");
         const names = ellipsis ? [...formals, "..."] : [...formals];
         const header = names.length === 0 ? "{ }:" : `{ ${names.join(", ")} }:`;
         return { text: `${header}\n${indent}${this.render(e.body, indent).text}`, level: FUNC };
       }
       case "let": {
-        const binds = this.bindings(e.bindings, indent + this.unit, "let binding");
+        const binds = this.bindings(e.bindings, indent + this.unit, "let binding", true);
         return { text: `let\n${binds}${indent}in\n${indent}${this.render(e.body, indent).text}`, level: FUNC };
       }
       case "binary": {
-        if (e.op !== "+") throw new NixPrintError(`unsupported binary operator ${describe(e.op)}`);
+        if (e.op !== "+") throw new NixPrintError(`unsupported binary operator ${describeValue(e.op)}`);
         const l = this.child(e.left, ADD, indent);
         const r = this.child(e.right, MUL, indent);
         return { text: `${l} + ${r}`, level: ADD };
       }
       default: {
         const k = (e as { kind?: unknown }).kind;
-        throw new NixPrintError(`unknown Nix expression kind ${describe(k)}`);
+        throw new NixPrintError(`unknown Nix expression kind ${describeValue(k)}`);
       }
     }
   }
 
   /** Renders `e` where the grammar needs at least precedence `min`, parenthesising otherwise. */
   private child(e: NixExpr, min: number, indent: string): string {
-    const r = this.render(e, indent);
-    return r.level >= min ? r.text : this.paren(e, indent, r);
+    return levelOf(e) >= min ? this.render(e, indent).text : this.paren(e, indent);
   }
 
-  private paren(e: NixExpr, indent: string, pre?: Rendered): string {
+  /** `(e)`; blocks (let, set-pattern lambdas) go on their own lines inside the parentheses. */
+  private paren(e: NixExpr, indent: string): string {
     if (isBlock(e)) {
       const inner = indent + this.unit;
       return `(\n${inner}${this.render(e, inner).text}\n${indent})`;
     }
-    return `(${(pre ?? this.render(e, indent)).text})`;
+    return `(${this.render(e, indent).text})`;
   }
 
   /** `name = value;` lines (each ending in "\n") at `indent`. */
-  private bindings(entries: readonly NixBinding[], indent: string, what: string): string {
+  private bindings(entries: readonly NixBinding[], indent: string, what: string, scoped: boolean): string {
+    if (scoped) for (const [name] of entries) assertBindableName(name, `${what} name`);
     assertUniqueNames(
       entries.map(([n]) => n),
       `${what} name`,
@@ -294,7 +327,7 @@ class Printer {
 function printerFor(options?: PrintNixOptions): Printer {
   const w = options?.indentWidth ?? 2;
   if (!Number.isInteger(w) || w < 1 || w > 16) {
-    throw new NixPrintError(`indentWidth must be an integer between 1 and 16, got ${describe(w)}`);
+    throw new NixPrintError(`indentWidth must be an integer between 1 and 16, got ${describeValue(w)}`);
   }
   return new Printer(w);
 }

@@ -106,6 +106,11 @@ export function nixParse(src: NixSource): string {
   return runNixInstantiate(["--parse", ...args], cwd).trim();
 }
 
+/** Parses many files with one `nix-instantiate --parse` call; the error names the first file that fails. */
+export function nixParseFiles(files: readonly string[]): void {
+  if (files.length > 0) runNixInstantiate(["--parse", ...files]);
+}
+
 /** `nix-instantiate --eval --strict`: the deep-evaluated value in Nix syntax. */
 export function nixEval(src: NixSource): string {
   const { args, cwd } = sourceArgs(src);
@@ -217,10 +222,14 @@ export const NIX_CHECK_FUNCTION = String.raw`
   check e v
 `;
 
-/** One batched case: the full text of a `.nix` file and the value it must evaluate to. */
+/**
+ * One batched case: the full text of a `.nix` file and the value it must
+ * evaluate to — or a function from the directory holding the file to that
+ * value (for relative paths, which resolve against the file's directory).
+ */
 export interface NixCase {
   readonly source: string;
-  readonly expected: Expected;
+  readonly expected: Expected | ((dir: string) => Expected);
 }
 
 /** Outcome of {@link nixCheckBatch}: indices whose value differs, and indices Nix failed on (with its message). */
@@ -235,12 +244,14 @@ export interface NixBatchResult {
  * lets Nix import and compare every file, returning the differing indices.
  * If Nix fails as a whole (e.g. one file does not parse), the range is
  * bisected to pin down the failing files, so a single bad case costs only
- * ~2·log2(n) extra calls.
+ * ~2·log2(n) extra calls; bisection stops once `maxErrors` erroring cases
+ * are found (later ranges are then left unchecked).
  */
-export function nixCheckBatch(cases: readonly NixCase[]): NixBatchResult {
+export function nixCheckBatch(cases: readonly NixCase[], options: { readonly maxErrors?: number } = {}): NixBatchResult {
+  const maxErrors = options.maxErrors ?? Number.POSITIVE_INFINITY;
   return withTempDir((dir) => {
     cases.forEach((c, i) => writeFileSync(join(dir, `v${i}.nix`), c.source, "utf8"));
-    writeFileSync(join(dir, "expected.json"), JSON.stringify(cases.map((c) => c.expected)), "utf8");
+    writeFileSync(join(dir, "expected.json"), JSON.stringify(cases.map((c) => (typeof c.expected === "function" ? c.expected(dir) : c.expected))), "utf8");
     writeFileSync(
       join(dir, "main.nix"),
       `{ from, to }:
@@ -256,7 +267,7 @@ builtins.filter (i: !(ok i)) (builtins.genList (i: from + i) (to - from))
     const mismatches: number[] = [];
     const errors = new Map<number, string>();
     const run = (from: number, to: number): void => {
-      if (from >= to) return;
+      if (from >= to || errors.size >= maxErrors) return;
       try {
         const out = runNixInstantiate([
           "--eval",
