@@ -21,8 +21,12 @@ export const FLUX_NAMESPACE = "flux-system";
 /** Folder of the bootstrap chart under dist/. */
 export const BOOTSTRAP_DIR = "bootstrap";
 
-/** Builds the bootstrap chart; `decrypt` says which layers apply SOPS-encrypted secrets. */
-export function buildBootstrap(app: HomelabApp, decrypt: ReadonlySet<Layer>): Chart {
+/**
+ * Builds the bootstrap chart: a Kustomization for each layer in `active` (the layers with
+ * something to apply; an empty layer has no folder), depending on the nearest active layers
+ * before it. `decrypt` says which layers apply SOPS-encrypted secrets.
+ */
+export function buildBootstrap(app: HomelabApp, active: ReadonlySet<Layer>, decrypt: ReadonlySet<Layer>): Chart {
   const lab = app.homelab;
   const flux = lab.kubernetes.flux;
   const chart = new Chart(app, BOOTSTRAP_DIR, { disableResourceNameHashes: true });
@@ -39,7 +43,10 @@ export function buildBootstrap(app: HomelabApp, decrypt: ReadonlySet<Layer>): Ch
     },
   });
   const layers = new Construct(chart, "layers");
-  for (const layer of app.layers) {
+  const activeDeps = (layer: Layer): Layer[] =>
+    layer.dependsOn.flatMap((d) => (active.has(d) ? [d] : activeDeps(d)));
+  for (const layer of app.layers.filter((l) => active.has(l))) {
+    const dependsOn = [...new Set(activeDeps(layer))];
     new Kustomization(layers, layer.kustomizationName, {
       metadata: { name: layer.kustomizationName, namespace: FLUX_NAMESPACE, labels },
       spec: {
@@ -50,7 +57,7 @@ export function buildBootstrap(app: HomelabApp, decrypt: ReadonlySet<Layer>): Ch
         prune: true,
         wait: true,
         sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: lab.name },
-        ...(layer.dependsOn.length > 0 ? { dependsOn: layer.dependsOn.map((d) => ({ name: d.kustomizationName })) } : {}),
+        ...(dependsOn.length > 0 ? { dependsOn: dependsOn.map((d) => ({ name: d.kustomizationName })) } : {}),
         ...(decrypt.has(layer)
           ? { decryption: { provider: KustomizationSpecDecryptionProvider.SOPS, secretRef: { name: flux.sopsAgeSecret } } }
           : {}),

@@ -146,7 +146,8 @@ export function renderKubernetes(app: HomelabApp, options: RenderKubernetesOptio
       }
     }
   }
-  const bootstrap = buildBootstrap(app, decrypt);
+  const active = new Set(app.layers.filter((l) => carried.has(l) || apiObjectsUnder(l).length > 0));
+  const bootstrap = buildBootstrap(app, active, decrypt);
 
   // Every construct's own validation, all at once.
   for (const c of app.node.findAll()) {
