@@ -1,9 +1,40 @@
 /**
  * The example lab's Kubernetes side: the infrastructure every app stands on,
- * then the apps. Every address, host name and domain comes from homelab.ts.
+ * then the apps. Every address, host name and domain comes from homelab.ts:
+ * nothing below names one.
  */
+import { Size } from "cdk8s";
+import { HealthCheck, PostgresApp, WireGuardGateway } from "../lib/k8s/apps/index.js";
 import type { HomelabApp } from "../lib/k8s/homelab-app.js";
+import { Infrastructure } from "../lib/k8s/infrastructure/index.js";
 
 export function defineKubernetes(app: HomelabApp): void {
-  void app;
+  // MetalLB (the model's pool), cert-manager (ACME DNS-01 via Cloudflare), the ingress
+  // controller on the "ingress" reservation, external-dns, Longhorn, the CloudNativePG
+  // operator and Pi-hole on the "pihole" reservation.
+  new Infrastructure(app);
+
+  // Nextcloud at https://cloud.<domain>, with its own PostgreSQL (CloudNativePG). The
+  // credentials come from the Secret CNPG creates (nextcloud-db-app), never from dist/.
+  new PostgresApp(app.apps, "nextcloud", {
+    image: "docker.io/library/nextcloud:32.0.1-apache",
+    port: 80,
+    allowLowPorts: true, // Apache listens on 80; the safe sysctl lets www-data bind it
+    runAsUser: 33, // www-data
+    readOnlyRootFilesystem: false, // the image's entrypoint installs Nextcloud into its root filesystem
+    ingress: { subdomain: "cloud" },
+    env: {
+      NEXTCLOUD_TRUSTED_DOMAINS: app.homelab.fqdn("cloud"),
+      OVERWRITEPROTOCOL: "https",
+      TRUSTED_PROXIES: app.homelab.lan.toString(),
+    },
+    databaseEnv: { host: "POSTGRES_HOST", dbname: "POSTGRES_DB", username: "POSTGRES_USER", password: "POSTGRES_PASSWORD" },
+    database: { size: Size.gibibytes(10) },
+    storage: { size: Size.gibibytes(50), mountPath: "/var/www/html" },
+    resources: { cpuMillis: 100, memory: Size.mebibytes(512), memoryLimit: Size.gibibytes(1) },
+    healthCheck: HealthCheck.http("/status.php"),
+  });
+
+  // The WireGuard gateway on the "wireguard" reservation, for the model's enabled VPN users.
+  new WireGuardGateway(app.apps, "wireguard");
 }

@@ -39,6 +39,11 @@ export interface RenderKubernetesOptions {
    * @default "dist"
    */
   readonly outDir?: string;
+  /**
+   * Where the user keeps SOPS files, named in messages.
+   * @default "apps/secrets"
+   */
+  readonly secretsDir?: string;
 }
 
 /** Thrown when constructs report problems; lists every one with its construct path. */
@@ -112,6 +117,7 @@ const FILE_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 export function renderKubernetes(app: HomelabApp, options: RenderKubernetesOptions = {}): { files: Map<string, string>; warnings: string[] } {
   const source = options.source ?? "the homelab definition";
   const outDir = options.outDir ?? "dist";
+  const secretsDir = options.secretsDir ?? "apps/secrets";
   const problems: string[] = [];
   const warnings: string[] = [];
   problems.push(...materializeNamespaces(app));
@@ -133,18 +139,23 @@ export function renderKubernetes(app: HomelabApp, options: RenderKubernetesOptio
     carried.set(layer, list);
   }
   const decrypt = new Set<Layer>();
+  const missing: string[] = [];
   for (const layer of app.layers) {
     if (layer.secrets.length > 0 || carried.has(layer)) decrypt.add(layer);
     for (const s of layer.secrets) {
       if (!provided.has(`${s.namespace}/${s.name}`)) {
-        warnings.push(
-          `Secret ${s.namespace}/${s.name} (${s.purpose}) is not in the repository yet: create it with ` +
-            `\`kubectl create secret generic ${s.name} -n ${s.namespace} --from-literal=... --dry-run=client -o yaml | ` +
-            `sops --encrypt --input-type yaml --output-type yaml /dev/stdin > apps/secrets/${s.namespace}-${s.name}.sops.yaml\`; ` +
-            `synth carries it into ${outDir}/${layer.dir}/`,
-        );
+        missing.push(`  ${s.namespace}/${s.name}: ${s.purpose}\n    -> ${secretsDir}/${s.namespace}-${s.name}.sops.yaml (carried into ${outDir}/${layer.dir}/)`);
       }
     }
+  }
+  if (missing.length > 0) {
+    warnings.push(
+      `${missing.length} Secret${missing.length === 1 ? "" : "s"} the lab reads ${missing.length === 1 ? "is" : "are"} not in ${secretsDir}/ yet; ` +
+        "Flux reports the workloads unhealthy until they exist. Create each one SOPS-encrypted:\n" +
+        missing.join("\n") +
+        "\n  e.g. kubectl create secret generic NAME -n NAMESPACE --from-literal=KEY=VALUE --dry-run=client -o yaml \\\n" +
+        "       | sops --encrypt --input-type yaml --output-type yaml /dev/stdin > FILE",
+    );
   }
   const active = new Set(app.layers.filter((l) => carried.has(l) || apiObjectsUnder(l).length > 0));
   const bootstrap = buildBootstrap(app, active, decrypt);

@@ -1,0 +1,309 @@
+/**
+ * `PostgresApp`: an app with its own PostgreSQL, run by CloudNativePG.
+ *
+ * The database is a CNPG `Cluster` (`<id>-db`) that bootstraps one database
+ * and its owner. CNPG then makes the Secret `<cluster>-app` (user, password,
+ * host, port, dbname, uri, ...) and the Services `<cluster>-rw`/`-ro`/`-r`; the
+ * app reads its credentials from that Secret only, by reference. No password
+ * is chosen here, and none appears in dist/.
+ *
+ * The app is a {@link Workload}, or an {@link IngressedService} when
+ * `ingress` is set. An optional backup schedule becomes a CNPG
+ * `ScheduledBackup`, always paired with a backup target on the Cluster.
+ */
+import { Size } from "cdk8s";
+import { Construct } from "constructs";
+import { Cluster, ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ClusterSpecResourcesLimits, ClusterSpecResourcesRequests, type ClusterSpecResources } from "../../../imports/postgresql.cnpg.io.js";
+import { Homelab } from "../../model/index.js";
+import { commonLabels, resourceRequirements, type Resources } from "../defaults.js";
+import { Layer } from "../homelab-app.js";
+import { EnvValue, envValues } from "./env-value.js";
+import { imageProblem } from "./image.js";
+import { IngressedService, type IngressOptions } from "./ingressed-service.js";
+import type { PostgresBackupTarget } from "./postgres-backup.js";
+import { Workload, type WorkloadOptions } from "./workload.js";
+
+/** Keys of the Secret `<cluster>-app` that CloudNativePG creates. */
+export type PostgresSecretKey = "uri" | "jdbc-uri" | "host" | "port" | "dbname" | "username" | "password" | "pgpass";
+
+/** Environment variables the app gets by default, each from a key of `<cluster>-app`. */
+export const DEFAULT_DATABASE_ENV: Readonly<Partial<Record<PostgresSecretKey, string>>> = {
+  uri: "DATABASE_URL",
+  host: "DB_HOST",
+  port: "DB_PORT",
+  dbname: "DB_NAME",
+  username: "DB_USER",
+  password: "DB_PASSWORD",
+};
+
+/** The PostgreSQL cluster of a {@link PostgresApp}. */
+export interface PostgresDatabaseOptions {
+  /**
+   * Name of the CNPG Cluster; CNPG names the Secret `<clusterName>-app` and the Services `<clusterName>-rw`, `-ro`, `-r`.
+   * @default "<id>-db"
+   */
+  readonly clusterName?: string;
+  /**
+   * The database to create.
+   * @default the construct id, with "-" replaced by "_"
+   */
+  readonly name?: string;
+  /**
+   * The role that owns the database (the app logs in as it).
+   * @default the database name
+   */
+  readonly owner?: string;
+  /**
+   * Number of PostgreSQL instances (1 primary + replicas). A single instance gets no PodDisruptionBudget
+   * (`enablePDB: false`): CNPG's would keep its node from ever being drained (k3s upgrades drain nodes).
+   * @default 1 - a single instance fits a small homelab; use 3 for failover.
+   */
+  readonly instances?: number;
+  /**
+   * Size of each instance's data volume.
+   * @default Size.gibibytes(5)
+   */
+  readonly size?: Size;
+  /**
+   * StorageClass of the data volumes.
+   * @default the lab's `kubernetes.storageClass` ("longhorn" unless the model says otherwise)
+   */
+  readonly storageClass?: string;
+  /**
+   * PostgreSQL image, pinned (`ghcr.io/cloudnative-pg/postgresql:17.5`).
+   * @default undefined - the operator's default image for its version
+   */
+  readonly imageName?: string;
+  /**
+   * CPU and memory of each instance; there is never a CPU limit.
+   * @default 100m CPU and 256Mi requested, memory limited to 1Gi
+   */
+  readonly resources?: Resources;
+}
+
+/** A backup schedule and where the backups go. */
+export interface PostgresBackup {
+  /**
+   * When to take a base backup: CloudNativePG's cron syntax, six fields with seconds first
+   * (`"0 0 3 * * *"` is 03:00 every day), or a descriptor such as `@daily`.
+   */
+  readonly schedule: string;
+  /**
+   * Where the backups go; CNPG cannot back up without one, so it is required.
+   */
+  readonly target: PostgresBackupTarget;
+  /**
+   * Take the first backup as soon as the ScheduledBackup is created.
+   * @default false
+   */
+  readonly immediate?: boolean;
+}
+
+/** Props of a {@link PostgresApp}. */
+export interface PostgresAppProps extends WorkloadOptions {
+  /**
+   * The PostgreSQL cluster.
+   * @default one instance, 5Gi on the lab's StorageClass, database and owner named after the id
+   */
+  readonly database?: PostgresDatabaseOptions;
+  /**
+   * Which keys of `<cluster>-app` the app gets, under which environment variable names. Replaces the
+   * default map entirely: keys left out are not passed.
+   * @default DEFAULT_DATABASE_ENV - uri as DATABASE_URL, host as DB_HOST, port as DB_PORT, dbname as DB_NAME,
+   *   username as DB_USER, password as DB_PASSWORD
+   */
+  readonly databaseEnv?: Readonly<Partial<Record<PostgresSecretKey, string>>>;
+  /**
+   * Scheduled base backups (a CNPG ScheduledBackup) and the target they go to.
+   * @default undefined - no backups; the data lives on the volumes only
+   */
+  readonly backup?: PostgresBackup;
+  /**
+   * Expose the app at `https://<subdomain>.<domain>` with an Ingress, as an IngressedService does.
+   * @default undefined - no Ingress; the app is reached inside the cluster at `<id>.<namespace>.svc`
+   */
+  readonly ingress?: IngressOptions;
+}
+
+const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * An app and its own PostgreSQL (CloudNativePG), wired through the Secret CNPG creates.
+ *
+ * @example
+ * new PostgresApp(app.apps, "miniflux", {
+ *   image: "ghcr.io/miniflux/miniflux:2.2.6-distroless",
+ *   port: 8080,
+ *   env: { RUN_MIGRATIONS: "1", LISTEN_ADDR: "0.0.0.0:8080" },
+ *   healthCheck: HealthCheck.http("/healthcheck"),
+ *   ingress: { subdomain: "rss" },
+ *   backup: {
+ *     schedule: "0 0 3 * * *",
+ *     target: PostgresBackupTarget.barmanCloudPlugin({ objectStore: "minio" }),
+ *   },
+ * });
+ */
+export class PostgresApp extends Construct {
+  /** Name of the CNPG Cluster. */
+  readonly clusterName: string;
+  /** The Secret CNPG creates with the app's credentials, `<cluster>-app`. */
+  readonly appSecretName: string;
+  /** The read-write Service of the database, `<cluster>-rw`. */
+  readonly readWriteService: string;
+  /** The namespace of the app and its database. */
+  readonly namespace: string;
+  /** The CNPG Cluster (L1, for escape hatches). */
+  readonly cluster: Cluster;
+  /** The ScheduledBackup, when {@link PostgresAppProps.backup} is set. */
+  readonly scheduledBackup: ScheduledBackup | undefined;
+  /** The app's Deployment, Service and (optional) volume. */
+  readonly workload: Workload;
+  /** The app's Ingress wrapper, when {@link PostgresAppProps.ingress} is set. */
+  readonly ingressedService: IngressedService | undefined;
+
+  constructor(scope: Construct, id: string, props: PostgresAppProps) {
+    super(scope, id);
+    const lab = Homelab.of(this);
+    const db = props.database ?? {};
+    this.clusterName = db.clusterName ?? `${id}-db`;
+    this.appSecretName = `${this.clusterName}-app`;
+    this.readWriteService = `${this.clusterName}-rw`;
+    const database = db.name ?? id.replace(/-/g, "_");
+    const owner = db.owner ?? database;
+    const instances = db.instances ?? 1;
+
+    // The app: credentials only by reference to <cluster>-app.
+    const databaseEnv = Object.entries(props.databaseEnv ?? DEFAULT_DATABASE_ENV).filter(
+      (e): e is [PostgresSecretKey, string] => typeof e[1] === "string",
+    );
+    const env = {
+      ...Object.fromEntries(envValues(props.env)),
+      ...Object.fromEntries(databaseEnv.map(([key, name]) => [name, EnvValue.fromSecret(this.appSecretName, key)])),
+    };
+    const { database: _database, databaseEnv: _databaseEnv, backup: _backup, ingress, ...workloadOptions } = props;
+    const appProps = { ...workloadOptions, env, name: id, namespace: props.namespace ?? id };
+    if (ingress !== undefined) {
+      this.ingressedService = new IngressedService(this, "app", { ...appProps, subdomain: ingress.subdomain ?? id });
+      this.workload = this.ingressedService.workload;
+    } else {
+      this.ingressedService = undefined;
+      this.workload = new Workload(this, "app", appProps);
+    }
+    this.namespace = this.workload.namespace;
+    const labels = { "app.kubernetes.io/name": id, ...commonLabels(lab.name) };
+
+    const target = props.backup?.target as PostgresBackupTarget | undefined;
+    this.cluster = new Cluster(this, "database", {
+      metadata: { name: this.clusterName, namespace: this.namespace, labels },
+      spec: {
+        instances,
+        ...(db.imageName !== undefined ? { imageName: db.imageName } : {}),
+        enableSuperuserAccess: false,
+        // A PodDisruptionBudget on a single instance would block every node drain (k3s upgrades).
+        enablePdb: instances > 1,
+        storage: { size: (db.size ?? Size.gibibytes(5)).asString(), storageClass: db.storageClass ?? lab.kubernetes.storageClass },
+        // No initdb.secret: CNPG then generates the owner's password into <cluster>-app.
+        bootstrap: { initdb: { database, owner } },
+        resources: clusterResources(db.resources ?? { cpuMillis: 100, memory: Size.mebibytes(256) }),
+        ...(target !== undefined ? target.clusterSpec : {}),
+      },
+    });
+
+    if (props.backup !== undefined && target !== undefined) {
+      for (const s of target.secrets) Layer.containing(this).expectSecret(this.namespace, s.name, s.purpose);
+      this.scheduledBackup = new ScheduledBackup(this, "backup", {
+        metadata: { name: this.clusterName, namespace: this.namespace, labels },
+        spec: {
+          cluster: { name: this.clusterName },
+          schedule: props.backup.schedule,
+          method: target.method,
+          ...(target.pluginConfiguration !== undefined ? { pluginConfiguration: target.pluginConfiguration } : {}),
+          backupOwnerReference: ScheduledBackupSpecBackupOwnerReference.SELF,
+          immediate: props.backup.immediate ?? false,
+        },
+      });
+    } else {
+      this.scheduledBackup = undefined;
+    }
+
+    this.node.addValidation({
+      validate: () => {
+        const problems: string[] = [];
+        if (!DNS_LABEL.test(this.clusterName) || this.clusterName.length > 63) {
+          problems.push(`database.clusterName "${this.clusterName}" must be a DNS label (lowercase letters, digits and "-", starting with a letter)`);
+        }
+        for (const [what, value] of [["database.name", database], ["database.owner", owner]] as const) {
+          if (!SQL_IDENTIFIER.test(value)) {
+            problems.push(`${what} "${value}" must be a plain PostgreSQL identifier (lowercase letters, digits and "_", not starting with a digit)`);
+          } else if (value === "postgres" || value.startsWith("template")) {
+            problems.push(`${what} "${value}" is reserved by PostgreSQL; pick another name`);
+          }
+        }
+        if (!Number.isInteger(instances) || instances < 1) problems.push(`database.instances ${instances} must be a whole number, 1 or more`);
+        if (db.imageName !== undefined) {
+          const p = imageProblem(db.imageName, "database.imageName");
+          if (p !== undefined) problems.push(p);
+        }
+        const userEnv = new Set(Object.keys(props.env ?? {}));
+        for (const [key, name] of databaseEnv) {
+          if (userEnv.has(name)) {
+            problems.push(`env ${name} is also the database's ${key} (from Secret ${this.appSecretName}): rename one, or change databaseEnv`);
+          }
+        }
+        const names = databaseEnv.map(([, name]) => name);
+        for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) {
+          problems.push(`databaseEnv gives ${name} to more than one key of ${this.appSecretName}`);
+        }
+        if (props.backup !== undefined) {
+          const schedule = scheduleProblem(props.backup.schedule);
+          if (schedule !== undefined) problems.push(schedule);
+          if (target === undefined) {
+            problems.push(
+              "backup.schedule is set but backup.target is missing: a ScheduledBackup cannot work without a backup target on the Cluster. " +
+                "Add target: PostgresBackupTarget.barmanCloudPlugin({ objectStore }) (or barmanObjectStore / volumeSnapshot), or remove backup",
+            );
+          } else {
+            problems.push(...target.problems);
+          }
+        }
+        return problems;
+      },
+    });
+  }
+}
+
+/** A CNPG resources stanza from the lab's defaults: requests for CPU and memory, a limit for memory only. */
+function clusterResources(r: Resources): ClusterSpecResources {
+  const k = resourceRequirements(r);
+  const map = <T>(q: Record<string, { value: string | number }> | undefined, f: (v: string) => T): Record<string, T> =>
+    Object.fromEntries(Object.entries(q ?? {}).map(([name, v]) => [name, f(String(v.value))]));
+  return {
+    requests: map(k.requests, ClusterSpecResourcesRequests.fromString),
+    limits: map(k.limits, ClusterSpecResourcesLimits.fromString),
+  };
+}
+
+const CRON_DESCRIPTORS = /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/;
+const CRON_FIELD = /^[0-9A-Za-z*?/,-]+$/;
+
+/** Why `schedule` is not a CNPG (robfig/cron, seconds first) schedule, or undefined. */
+export function scheduleProblem(schedule: string): string | undefined {
+  if (typeof schedule !== "string") return `backup.schedule must be a string like "0 0 3 * * *"`;
+  const s = schedule.trim();
+  if (s.startsWith("@")) {
+    if (CRON_DESCRIPTORS.test(s) || /^@every\s+\S+$/.test(s)) return undefined;
+    return `backup.schedule "${schedule}" is not a known descriptor (@daily, @weekly, @every 12h, ...)`;
+  }
+  const fields = s.split(/\s+/);
+  if (fields.length !== 6) {
+    const hint = fields.length === 5 ? `; for this schedule write "0 ${s}"` : "";
+    return (
+      `backup.schedule "${schedule}" has ${fields.length} fields; CloudNativePG needs six, seconds first ` +
+      `("sec min hour day-of-month month day-of-week", e.g. "0 0 3 * * *" for 03:00 daily)${hint}`
+    );
+  }
+  const bad = fields.find((f) => !CRON_FIELD.test(f));
+  if (bad !== undefined) return `backup.schedule "${schedule}" has an invalid field "${bad}"`;
+  return undefined;
+}

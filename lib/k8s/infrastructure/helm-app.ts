@@ -1,0 +1,190 @@
+/**
+ * A Helm chart installed by Flux: the chart's source (a `HelmRepository`, or an
+ * `OCIRepository` for charts published to an OCI registry) and a `HelmRelease`
+ * (helm.toolkit.fluxcd.io/v2), both in one namespace labelled for Pod Security.
+ */
+import { Construct } from "constructs";
+import {
+  HelmRelease,
+  HelmReleaseSpecChartRefKind,
+  HelmReleaseSpecChartSpecSourceRefKind,
+  HelmReleaseSpecInstallCrds,
+  HelmReleaseSpecUpgradeCrds,
+  HelmReleaseSpecWaitStrategyName,
+  type HelmReleaseSpec,
+} from "../../../imports/helm.toolkit.fluxcd.io.js";
+import { HelmRepository, OciRepository, OciRepositorySpecLayerSelectorOperation } from "../../../imports/source.toolkit.fluxcd.io.js";
+import { Homelab } from "../../model/index.js";
+import { commonLabels } from "../defaults.js";
+import { ensureNamespace, type PodSecurityLevel } from "../namespace.js";
+import { ChartSource } from "./chart-source.js";
+
+export { ChartSource, chartVersionProblem, type HelmRepositoryChartProps, type OciChartProps } from "./chart-source.js";
+
+/** Helm values as given to a chart (`HelmRelease.spec.values`): a map Helm deep-merges over the chart's defaults. */
+export type HelmValues = { readonly [key: string]: unknown };
+
+/** Media type of a Helm chart's content layer in an OCI artifact. */
+const HELM_CHART_LAYER = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
+
+/** Options for {@link HelmApp}. */
+export interface HelmAppProps {
+  /** The chart and its exact version, e.g. `ChartSource.helmRepository({ url, chart: "metallb", version: "0.16.1" })`. */
+  readonly chart: ChartSource;
+  /**
+   * Namespace of the release, its source and (by default) everything the chart installs.
+   * @default the construct id
+   */
+  readonly namespace?: string;
+  /**
+   * Pod Security Standard enforced on the namespace. Charts whose pods need host networking,
+   * privileged containers or raw sockets (MetalLB's speaker, Longhorn) need "privileged".
+   * @default "restricted"
+   */
+  readonly podSecurity?: PodSecurityLevel;
+  /**
+   * Values passed to the chart. Type them with the chart's `*ValuesOverrides` type and `satisfies`.
+   * @default {} - the chart's defaults
+   */
+  readonly values?: HelmValues;
+  /**
+   * The chart ships CustomResourceDefinitions (in `crds/` or as templates): Flux creates and
+   * replaces them on install and upgrade (`CreateReplace`), so CRDs follow the chart version.
+   * @default false - Flux's defaults (create on install, leave alone on upgrade)
+   */
+  readonly crds?: boolean;
+  /**
+   * How often Flux reconciles the release (and corrects drift), as a Go duration.
+   * @default the lab's Flux interval (`kubernetes.flux.interval`)
+   */
+  readonly interval?: string;
+  /**
+   * How often Flux refreshes the chart source (repository index or OCI tag). Versions are
+   * pinned, so this only bounds how soon a version bump in git can be fetched.
+   * @default "1h"
+   */
+  readonly sourceInterval?: string;
+  /**
+   * Failed installs and upgrades are retried this many times (Flux rolls back or uninstalls in between).
+   * @default 3
+   */
+  readonly retries?: number;
+  /**
+   * How long Helm waits for the release's resources to become ready.
+   * @default "5m" (Flux's default)
+   */
+  readonly timeout?: string;
+  /**
+   * HelmReleases that must be ready before this one is installed or upgraded.
+   * @default [] - no dependencies
+   */
+  readonly dependsOn?: readonly HelmApp[];
+  /**
+   * How Helm waits for readiness. "poller" (kstatus) treats a LoadBalancer Service as ready once it
+   * has a cluster IP; "legacy" (Helm 3) waits for its external IP too.
+   * @default Flux's default ("poller", or "legacy" with the UseHelm3Defaults feature gate)
+   */
+  readonly waitStrategy?: "poller" | "legacy";
+}
+
+/**
+ * A Helm chart installed by Flux. Create it as a direct child of a layer (usually
+ * `app.controllers`) so it becomes one file, `dist/<layer>/<id>.yaml`:
+ * ```ts
+ * new HelmApp(app.controllers, "metallb", {
+ *   chart: ChartSource.helmRepository({ url: "https://metallb.github.io/metallb", chart: "metallb", version: "0.16.1" }),
+ *   namespace: "metallb-system",
+ *   podSecurity: "privileged",
+ *   crds: true,
+ *   values: { frrk8s: { enabled: false } } satisfies MetallbValuesOverrides,
+ * });
+ * ```
+ */
+export class HelmApp extends Construct {
+  /** The chart and version installed. */
+  readonly chart: ChartSource;
+  /** Namespace of the release and its source. */
+  readonly namespace: string;
+  /** Name of the HelmRelease (and of the Helm release it manages). */
+  readonly releaseName: string;
+  /** The Flux source of the chart: a HelmRepository or an OCIRepository. */
+  readonly source: HelmRepository | OciRepository;
+  /** The Flux HelmRelease. */
+  readonly release: HelmRelease;
+
+  constructor(scope: Construct, id: string, props: HelmAppProps) {
+    super(scope, id);
+    const lab = Homelab.of(this);
+    const labels = commonLabels(lab.name);
+    this.chart = props.chart;
+    this.releaseName = id;
+    this.namespace = ensureNamespace(this, props.namespace ?? id, props.podSecurity ?? "restricted");
+    // A fresh metadata object per API object: the source and the release share name and namespace.
+    const metadata = () => ({ name: id, namespace: this.namespace, labels: { ...labels } });
+    const sourceInterval = props.sourceInterval ?? "1h";
+    const retries = props.retries ?? 3;
+
+    let chartSpec: Pick<HelmReleaseSpec, "chart" | "chartRef">;
+    if (props.chart.kind === "OCIRepository") {
+      this.source = new OciRepository(this, "source", {
+        metadata: metadata(),
+        spec: {
+          url: props.chart.url,
+          ref: { tag: props.chart.version },
+          interval: sourceInterval,
+          layerSelector: { mediaType: HELM_CHART_LAYER, operation: OciRepositorySpecLayerSelectorOperation.COPY },
+        },
+      });
+      chartSpec = { chartRef: { kind: HelmReleaseSpecChartRefKind.OCI_REPOSITORY, name: id } };
+    } else {
+      this.source = new HelmRepository(this, "source", {
+        metadata: metadata(),
+        spec: { url: props.chart.url, interval: sourceInterval },
+      });
+      chartSpec = {
+        chart: {
+          spec: {
+            chart: props.chart.chart,
+            version: props.chart.version,
+            sourceRef: { kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name: id },
+          },
+        },
+      };
+    }
+
+    const dependsOn = (props.dependsOn ?? []).map((d) =>
+      d.namespace === this.namespace ? { name: d.releaseName } : { name: d.releaseName, namespace: d.namespace },
+    );
+    const values = props.values ?? {};
+    this.release = new HelmRelease(this, "release", {
+      metadata: metadata(),
+      spec: {
+        interval: props.interval ?? lab.kubernetes.flux.interval,
+        ...chartSpec,
+        ...(props.timeout !== undefined ? { timeout: props.timeout } : {}),
+        ...(dependsOn.length > 0 ? { dependsOn } : {}),
+        ...(props.waitStrategy !== undefined
+          ? { waitStrategy: { name: props.waitStrategy === "poller" ? HelmReleaseSpecWaitStrategyName.POLLER : HelmReleaseSpecWaitStrategyName.LEGACY } }
+          : {}),
+        install: {
+          ...(props.crds === true ? { crds: HelmReleaseSpecInstallCrds.CREATE_REPLACE } : {}),
+          remediation: { retries },
+        },
+        upgrade: {
+          ...(props.crds === true ? { crds: HelmReleaseSpecUpgradeCrds.CREATE_REPLACE } : {}),
+          cleanupOnFail: true,
+          remediation: { retries },
+        },
+        ...(Object.keys(values).length > 0 ? { values } : {}),
+      },
+    });
+
+    this.node.addValidation({ validate: () => props.chart.problems() });
+    this.node.addValidation({
+      validate: () =>
+        Number.isInteger(retries) && retries >= 0
+          ? []
+          : [`retries must be a whole number of at least 0 (a negative number means "retry forever" to Flux), got ${retries}`],
+    });
+  }
+}
