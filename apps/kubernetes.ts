@@ -26,7 +26,6 @@ export function defineKubernetes(app: HomelabApp): void {
     env: {
       NEXTCLOUD_TRUSTED_DOMAINS: app.homelab.fqdn("cloud"),
       OVERWRITEPROTOCOL: "https",
-      TRUSTED_PROXIES: app.homelab.lan.toString(),
     },
     databaseEnv: { host: "POSTGRES_HOST", dbname: "POSTGRES_DB", username: "POSTGRES_USER", password: "POSTGRES_PASSWORD" },
     database: { size: Size.gibibytes(10) },
