@@ -16,7 +16,7 @@ export function benchSpec(hosts: number): HomelabSpec {
     const server = i < servers;
     return {
       hostname: `node${String(i).padStart(3, "0")}`,
-      address: `10.0.${1 + Math.floor(i / 250)}.${10 + (i % 250)}`,
+      address: `10.0.${1 + Math.floor(i / 240)}.${10 + (i % 240)}`,
       architecture: i % 2 === 0 ? "x86_64-linux" : "aarch64-linux",
       disk: { device: "/dev/nvme0n1", ...(server ? {} : { longhorn: { device: "/dev/sda" } }) },
       tags: [server ? "server" : "agent"],

@@ -72,3 +72,42 @@ describe("deterministic output", () => {
     expect(b.snapshot()).toEqual(a.snapshot());
   });
 });
+
+describe("stable file names", () => {
+  it("adding an app, or a dependency between constructs in different layers, renames no other file", () => {
+    const a = project();
+    expect(a.synth().status).toBe(0);
+    const before = a.snapshot();
+    a.edit("apps/kubernetes.ts", (t) =>
+      t
+        .replace('import { HealthCheck, PostgresApp, WireGuardGateway } from "../lib/k8s/apps/index.js";', 'import { HealthCheck, IngressedService, PostgresApp, WireGuardGateway } from "../lib/k8s/apps/index.js";')
+        .replace("  new Infrastructure(app);", "  const infra = new Infrastructure(app);")
+        .replace(
+          '  new WireGuardGateway(app.apps, "wireguard");',
+          '  const wg = new WireGuardGateway(app.apps, "wireguard");\n  wg.node.addDependency(infra);\n  new IngressedService(app.apps, "whoami", { image: "traefik/whoami:v1.10.3", port: 8080 });',
+        ),
+    );
+    const r = a.synth();
+    expect(r.status, r.stderr).toBe(0);
+    const after = a.snapshot();
+    const added = Object.keys(after).filter((f) => !(f in before));
+    const removed = Object.keys(before).filter((f) => !(f in after));
+    expect(added).toEqual(["dist/apps/whoami.yaml"]);
+    expect(removed).toEqual([]);
+    // Only the new app's file, the folder's kustomization, its namespace and the manifest change.
+    const changed = Object.keys(before).filter((f) => before[f] !== after[f]).sort();
+    expect(changed).toEqual(["dist/apps/kustomization.yaml", "dist/apps/namespaces.yaml", "synth-manifest.json"]);
+  });
+
+  it("does not depend on the order apps are declared in", () => {
+    const a = project();
+    expect(a.synth().status).toBe(0);
+    const b = project();
+    b.edit("apps/kubernetes.ts", (t) => {
+      const wg = '  new WireGuardGateway(app.apps, "wireguard");\n';
+      return t.replace(wg, "").replace("  new Infrastructure(app);\n", `${wg}  new Infrastructure(app);\n`);
+    });
+    expect(b.synth().status).toBe(0);
+    expect(b.snapshot()).toEqual(a.snapshot());
+  });
+});

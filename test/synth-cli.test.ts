@@ -88,6 +88,35 @@ describe("npm run synth, end to end", () => {
     expect(fs.readFileSync(path.join(project, "nix/README.md"), "utf8")).toBe("hand-written notes\n");
   });
 
+  it("an exception in a construct writes nothing and says where it came from", () => {
+    const before = snapshot(project);
+    const original = fs.readFileSync(path.join(project, "apps/kubernetes.ts"), "utf8");
+    lab.edit("apps/kubernetes.ts", (t) => t.replace("  new Infrastructure(app);", '  new Infrastructure(app);\n  throw new Error("boom in a construct");'));
+    const r = synth();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("synth failed; nothing was written:");
+    expect(r.stderr).toContain("boom in a construct");
+    expect(snapshot(project)).toEqual({ ...before, "apps/kubernetes.ts": snapshot(project)["apps/kubernetes.ts"] });
+    fs.writeFileSync(path.join(project, "apps/kubernetes.ts"), original);
+  });
+
+  it("construct validation problems are all listed, with their paths, and nothing is written", () => {
+    const before = snapshot(project);
+    const original = fs.readFileSync(path.join(project, "apps/kubernetes.ts"), "utf8");
+    lab.edit("apps/kubernetes.ts", (t) => t.replace('"docker.io/library/nextcloud:32.0.1-apache"', '"nextcloud:latest"').replace("    allowLowPorts: true,", ""));
+    const r = synth();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/the Kubernetes definitions have \d+ problems; nothing was written/);
+    expect(r.stderr).toContain("[apps/nextcloud");
+    expect(r.stderr).toContain("nextcloud:latest");
+    expect(r.stderr).toContain("port 80 is below 1024");
+    const after = snapshot(project);
+    delete after["apps/kubernetes.ts"];
+    delete before["apps/kubernetes.ts"];
+    expect(after).toEqual(before);
+    fs.writeFileSync(path.join(project, "apps/kubernetes.ts"), original);
+  });
+
   it("rejects unknown arguments", () => {
     const r = synth("--chek");
     expect(r.status).toBe(2);
