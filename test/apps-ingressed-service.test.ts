@@ -8,48 +8,12 @@ import { homelab as example } from "../apps/homelab.js";
 import { EnvValue, HealthCheck, IngressedService, type IngressedServiceProps } from "../lib/k8s/apps/index.js";
 import { HomelabApp } from "../lib/k8s/homelab-app.js";
 import { ingressClassName } from "../lib/k8s/infrastructure/conventions.js";
-import { ConstructValidationError, renderKubernetes } from "../lib/k8s/render.js";
-import { Homelab, type HomelabSpec } from "../lib/model/index.js";
-import { checkManifest, loadYamlDocuments } from "./helpers/schemas.js";
+import { Homelab } from "../lib/model/index.js";
+import { constructProblems, lab, one, renderApps, type Manifest } from "./helpers/k8s.js";
+import { checkManifest } from "./helpers/schemas.js";
 
-type Manifest = Record<string, any>;
-
-/** A deep copy of the example lab, changed by `edit`. */
-function lab(edit: (spec: any) => void = () => {}): HomelabSpec {
-  const spec = structuredClone(example) as any;
-  edit(spec);
-  return spec;
-}
-
-/** Renders the constructs `build` adds to app.apps; the app-layer documents and synth's warnings. */
-function render(build: (app: HomelabApp) => void, spec: HomelabSpec = example) {
-  const app = new HomelabApp(Homelab.create(spec));
-  build(app);
-  const { files, warnings } = renderKubernetes(app);
-  const docs = [...files]
-    .filter(([path]) => path.startsWith("dist/apps/") && !path.endsWith("/kustomization.yaml"))
-    .flatMap(([, text]) => loadYamlDocuments(text) as Manifest[]);
-  return { app, docs, warnings, files };
-}
-
-/** The problems renderKubernetes reports (fails when it does not throw). */
-function problemsOf(build: (app: HomelabApp) => void, spec: HomelabSpec = example): readonly string[] {
-  const app = new HomelabApp(Homelab.create(spec));
-  build(app);
-  try {
-    renderKubernetes(app);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConstructValidationError);
-    return (e as ConstructValidationError).problems;
-  }
-  throw new Error("expected renderKubernetes to report problems");
-}
-
-function one(docs: Manifest[], kind: string, name?: string): Manifest {
-  const found = docs.filter((d) => d.kind === kind && (name === undefined || d.metadata.name === name));
-  expect(found, `${kind} ${name ?? ""}`).toHaveLength(1);
-  return found[0]!;
-}
+const render = renderApps;
+const problemsOf = constructProblems;
 
 const base: IngressedServiceProps = { image: "traefik/whoami:v1.10.3", port: 8080 };
 const whoami = (props: Partial<IngressedServiceProps> = {}) => (app: HomelabApp) => new IngressedService(app.apps, "whoami", { ...base, ...props });

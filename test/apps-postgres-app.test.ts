@@ -7,44 +7,12 @@ import { describe, expect, it } from "vitest";
 import { homelab as example } from "../apps/homelab.js";
 import { EnvValue, PostgresApp, PostgresBackupTarget, type PostgresAppProps } from "../lib/k8s/apps/index.js";
 import { HomelabApp } from "../lib/k8s/homelab-app.js";
-import { ConstructValidationError, renderKubernetes } from "../lib/k8s/render.js";
-import { Homelab, type HomelabSpec } from "../lib/model/index.js";
-import { checkManifest, loadYamlDocuments } from "./helpers/schemas.js";
+import { Homelab } from "../lib/model/index.js";
+import { constructProblems, lab, one, renderApps, type Manifest } from "./helpers/k8s.js";
+import { checkManifest } from "./helpers/schemas.js";
 
-type Manifest = Record<string, any>;
-
-function lab(edit: (spec: any) => void = () => {}): HomelabSpec {
-  const spec = structuredClone(example) as any;
-  edit(spec);
-  return spec;
-}
-
-function render(build: (app: HomelabApp) => void, spec: HomelabSpec = example) {
-  const app = new HomelabApp(Homelab.create(spec));
-  build(app);
-  const { files, warnings } = renderKubernetes(app);
-  const texts = [...files].filter(([path]) => path.startsWith("dist/apps/") && !path.endsWith("/kustomization.yaml"));
-  const docs = texts.flatMap(([, text]) => loadYamlDocuments(text) as Manifest[]);
-  return { docs, warnings, text: texts.map(([, t]) => t).join("\n") };
-}
-
-function problemsOf(build: (app: HomelabApp) => void): readonly string[] {
-  const app = new HomelabApp(Homelab.create(example));
-  build(app);
-  try {
-    renderKubernetes(app);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConstructValidationError);
-    return (e as ConstructValidationError).problems;
-  }
-  throw new Error("expected renderKubernetes to report problems");
-}
-
-function one(docs: Manifest[], kind: string, name?: string): Manifest {
-  const found = docs.filter((d) => d.kind === kind && (name === undefined || d.metadata.name === name));
-  expect(found, `${kind} ${name ?? ""}`).toHaveLength(1);
-  return found[0]!;
-}
+const render = renderApps;
+const problemsOf = (build: (app: HomelabApp) => void) => constructProblems(build);
 
 const base: PostgresAppProps = { image: "ghcr.io/miniflux/miniflux:2.2.6-distroless", port: 8080 };
 const miniflux = (props: Partial<PostgresAppProps> = {}, id = "miniflux") => (app: HomelabApp) => new PostgresApp(app.apps, id, { ...base, ...props });

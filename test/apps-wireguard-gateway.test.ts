@@ -6,44 +6,13 @@ import { describe, expect, it } from "vitest";
 import { homelab as example } from "../apps/homelab.js";
 import { IngressedService, WIREGUARD_IMAGE, WireGuardGateway } from "../lib/k8s/apps/index.js";
 import { HomelabApp } from "../lib/k8s/homelab-app.js";
-import { ConstructValidationError, renderKubernetes } from "../lib/k8s/render.js";
 import { Homelab, type HomelabSpec } from "../lib/model/index.js";
-import { checkManifest, loadYamlDocuments } from "./helpers/schemas.js";
+import { constructProblems, lab, one, renderApps, type Manifest } from "./helpers/k8s.js";
+import { checkManifest } from "./helpers/schemas.js";
 
-type Manifest = Record<string, any>;
-
-function lab(edit: (spec: any) => void = () => {}): HomelabSpec {
-  const spec = structuredClone(example) as any;
-  edit(spec);
-  return spec;
-}
-
-function render(spec: HomelabSpec = example, build: (app: HomelabApp) => void = (app) => new WireGuardGateway(app.apps, "wireguard")) {
-  const app = new HomelabApp(Homelab.create(spec));
-  build(app);
-  const { files, warnings } = renderKubernetes(app);
-  const texts = [...files].filter(([path]) => path.startsWith("dist/apps/") && !path.endsWith("/kustomization.yaml"));
-  const docs = texts.flatMap(([, text]) => loadYamlDocuments(text) as Manifest[]);
-  return { docs, warnings, text: texts.map(([, t]) => t).join("\n") };
-}
-
-function problemsOf(spec: HomelabSpec, build: (app: HomelabApp) => void = (app) => new WireGuardGateway(app.apps, "wireguard")): readonly string[] {
-  const app = new HomelabApp(Homelab.create(spec));
-  build(app);
-  try {
-    renderKubernetes(app);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConstructValidationError);
-    return (e as ConstructValidationError).problems;
-  }
-  throw new Error("expected renderKubernetes to report problems");
-}
-
-function one(docs: Manifest[], kind: string, name?: string): Manifest {
-  const found = docs.filter((d) => d.kind === kind && (name === undefined || d.metadata.name === name));
-  expect(found, `${kind} ${name ?? ""}`).toHaveLength(1);
-  return found[0]!;
-}
+const gateway = (app: HomelabApp) => new WireGuardGateway(app.apps, "wireguard");
+const render = (spec: HomelabSpec = example, build: (app: HomelabApp) => void = gateway) => renderApps(build, spec);
+const problemsOf = (spec: HomelabSpec, build: (app: HomelabApp) => void = gateway) => constructProblems(build, spec);
 
 const wgConf = (docs: Manifest[]): string => one(docs, "ConfigMap", "wireguard").data["wg0.conf"];
 const CAROL_KEY_SECRET = "carol-wireguard-key";
