@@ -86,16 +86,17 @@ App.prototype.synth.call(app);
 `,
   );
   fs.writeFileSync(path.join(dir, "cdk8s.yaml"), "language: typescript\napp: node --import tsx apps/plain.ts\noutput: cdk8s.out\n");
+  // The floor serializes with the same emitter synth uses (lib/k8s/yaml.ts), bundled, and writes.
+  spawnSync(path.join(repo, "node_modules/.bin/esbuild"), [path.join(repo, "lib/k8s/yaml.ts"), "--bundle", "--format=esm", "--platform=node", `--outfile=${path.join(dir, "floor-yaml.mjs")}`, "--log-level=warning"]);
   fs.writeFileSync(
     path.join(dir, "floor.mjs"),
     `import * as fs from "node:fs";
 import * as path from "node:path";
-import { stringify } from "yaml";
+import { emitYamlDocuments } from "./floor-yaml.mjs";
 const files = JSON.parse(fs.readFileSync("floor-input.json", "utf8"));
 for (const f of files) {
   fs.mkdirSync(path.dirname(path.join("floor-out", f.path)), { recursive: true });
-  const body = f.docs === null ? f.text : f.header + f.docs.map((d) => stringify(d, { lineWidth: 0, indent: 2, aliasDuplicateObjects: false })).join("---\\n");
-  fs.writeFileSync(path.join("floor-out", f.path), body);
+  fs.writeFileSync(path.join("floor-out", f.path), f.docs === null ? f.text : f.header + emitYamlDocuments(f.docs));
 }
 `,
   );

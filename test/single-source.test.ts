@@ -56,9 +56,7 @@ describe("one source of truth", () => {
   it("the reservations, the pool and the domain in dist/ are the model's", () => {
     const h = Homelab.create(example);
     const all = distFiles(repo).map(([, t]) => t).join("\n");
-    expect(all).toContain(`metallb.io/loadBalancerIPs: ${h.loadBalancerIp("wireguard").toString()}`);
-    expect(all).toContain(`metallb.io/loadBalancerIPs: ${h.loadBalancerIp("ingress").toString()}`);
-    expect(all).toContain(`metallb.io/loadBalancerIPs: ${h.loadBalancerIp("pihole").toString()}`);
+    for (const name of ["wireguard", "ingress", "pihole"]) expect(all).toContain(`metallb.io/loadBalancerIPs: "${h.loadBalancerIp(name).toString()}"`);
     expect(all).toContain(`- ${h.metallbPool[0]!.toString()}`);
     for (const host of all.match(/host: \S+/g) ?? []) expect(host.endsWith(`.${h.domain}`) || host === `host: ${h.domain}`, host).toBe(true);
   });
@@ -78,7 +76,7 @@ describe("one source of truth", () => {
     const changed = Object.keys(after).filter((f) => after[f] !== before[f]).sort();
     expect(changed).toEqual(["dist/apps/wireguard.yaml", "nix/vars.nix"]);
     expect(after["nix/vars.nix"]).toContain('wireguardIp = "192.168.1.215";');
-    expect(after["dist/apps/wireguard.yaml"]).toContain("metallb.io/loadBalancerIPs: 192.168.1.215");
+    expect(after["dist/apps/wireguard.yaml"]).toContain('metallb.io/loadBalancerIPs: "192.168.1.215"');
     expect(Object.values(after).join("\n")).not.toContain("192.168.1.201");
   });
 });

@@ -9,10 +9,11 @@
  */
 import { ApiObject, Chart } from "cdk8s";
 import type { IConstruct } from "constructs";
-import { parse, stringify } from "yaml";
+import { parse } from "yaml";
 import { BOOTSTRAP_DIR, buildBootstrap } from "./flux.js";
 import type { HomelabApp, Layer } from "./homelab-app.js";
 import { materializeNamespaces } from "./namespace.js";
+import { emitYamlDocuments } from "./yaml.js";
 
 /** A SOPS-encrypted file the user keeps outside dist/, carried into the layer that needs it. */
 export interface SopsFile {
@@ -103,9 +104,9 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Serializes documents as multi-document YAML. */
+/** Serializes documents as multi-document YAML (see yaml.ts: fast, and safe under YAML 1.1 and 1.2). */
 export function toYaml(docs: readonly unknown[]): string {
-  return docs.map((d) => stringify(d, { lineWidth: 0, indent: 2, aliasDuplicateObjects: false })).join("---\n");
+  return emitYamlDocuments(docs);
 }
 
 const FILE_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
