@@ -127,7 +127,7 @@ for (const [apps, hosts] of sizes) {
     for (const p of ["dist", "nix", "synth-manifest.json", "cdk8s.out", "floor-out"]) fs.rmSync(path.join(dir, p), { recursive: true, force: true });
   };
   const variants: [string, string[]][] = [
-    ["npm run synth (node scripts/synth.mjs, cached bundle)", [node, "scripts/synth.mjs"]],
+    ["node scripts/synth.mjs (npm run synth without npm; cached bundle)", [node, "scripts/synth.mjs"]],
     ["node --import tsx apps/main.ts", [node, "--import", "tsx", "apps/main.ts"]],
     ["plain cdk8s synth (cdk8s CLI, App.synth())", [node, cdk8sCli, "synth"]],
     ["floor: bare Node writing the same YAML", [node, "floor.mjs"]],
