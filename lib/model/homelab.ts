@@ -147,8 +147,8 @@ export class Homelab implements HomelabData {
     const found = scope.node.tryGetContext(HOMELAB_CONTEXT_KEY);
     if (!(found instanceof Homelab)) {
       throw new Error(
-        "no homelab in this construct tree: create the app with `new HomelabApp(homelab)` " +
-          "(or `Testing.app()` with `HomelabApp.testing(homelab)`) so constructs can read the model",
+        "no homelab in this construct tree: build constructs inside `new HomelabApp(Homelab.create(spec))` " +
+          "(in tests too), so they can read the model",
       );
     }
     return found;

@@ -10,6 +10,7 @@
     tokenFile = "/var/lib/rancher/k3s/server/token-file";
     extraFlags = [
       "--disable=servicelb" # MetalLB hands out LoadBalancer IPs (vars.metallbPool)
+      "--disable=traefik" # dist/ installs the ingress controller the model names, with Flux
       "--node-ip=${node.address}"
       "--kubelet-arg=allowed-unsafe-sysctls=net.ipv4.ip_forward" # the WireGuard gateway pod
     ];
