@@ -6,7 +6,7 @@
  */
 import { App, Chart, type AppProps } from "cdk8s";
 import { Construct } from "constructs";
-import { HOMELAB_CONTEXT_KEY, Homelab } from "../model/index.js";
+import { HOMELAB_CONTEXT_KEY, Homelab, compareStrings } from "../model/index.js";
 
 /** The Flux layers, applied in this order. */
 export type LayerId = "controllers" | "configs" | "apps";
@@ -56,7 +56,7 @@ export class Layer extends Chart {
 
   /** The Secrets this layer expects, sorted by namespace/name. */
   get secrets(): readonly { namespace: string; name: string; purpose: string }[] {
-    return [...this.expectedSecrets.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+    return [...this.expectedSecrets.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, v]) => v);
   }
 }
 

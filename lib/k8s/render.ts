@@ -10,6 +10,7 @@
 import { ApiObject, Chart } from "cdk8s";
 import type { IConstruct } from "constructs";
 import { parse } from "yaml";
+import { compareStrings as cmp } from "../model/order.js";
 import { BOOTSTRAP_DIR, buildBootstrap } from "./flux.js";
 import type { HomelabApp, Layer } from "./homelab-app.js";
 import { materializeNamespaces } from "./namespace.js";
@@ -100,9 +101,6 @@ function compareDocs(a: Doc, b: Doc): number {
   );
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** Serializes documents as multi-document YAML (see yaml.ts: fast, and safe under YAML 1.1 and 1.2). */
 export function toYaml(docs: readonly unknown[]): string {

@@ -4,6 +4,7 @@
  * emitter and the Kubernetes constructs read.
  */
 export * from "./ip.js";
+export * from "./order.js";
 export * from "./problems.js";
 export * from "./spec.js";
 export * from "./roles.js";

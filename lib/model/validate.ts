@@ -11,6 +11,8 @@ import { rolePresets } from "./roles.js";
 import type { Architecture, ClusterFunction, IngressController, PortSpec } from "./spec.js";
 
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** A Kubernetes object name (DNS-1123 subdomain). */
+const K8S_NAME = /^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/;
 const DOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const ROLE_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 const RESERVATION_NAME = /^[a-z][A-Za-z0-9]*$/;
@@ -148,7 +150,7 @@ class Validator {
     const nix = this.nixOptions(root.nix);
     const kubernetes = root.kubernetes === undefined ? undefined : this.kubernetes(root.kubernetes);
     this.addressConflicts(hosts, network);
-    this.k3s(hosts);
+    const derivedInit = this.k3s(hosts);
 
     return {
       name,
@@ -158,7 +160,7 @@ class Validator {
       upstreamDns: network?.upstreamDns ?? [],
       metallbPool: network?.pool ?? [],
       loadBalancerIps: network?.reservations ?? new Map(),
-      hosts: hosts.map((h) => h.host),
+      hosts: hosts.map(({ host }) => (host.hostname === derivedInit ? { ...host, clusterInit: true } : host)),
       roles,
       vpn,
       nix,
@@ -490,7 +492,8 @@ class Validator {
     }
   }
 
-  k3s(hosts: { host: Host; path: SpecPath }[]): void {
+  /** Checks the k3s topology; returns the hostname of the only server when it is the cluster-init server by default. */
+  k3s(hosts: { host: Host; path: SpecPath }[]): string | undefined {
     const isServer = (h: Host) => h.roles.some((r) => r.cluster === "k3s-server");
     const isAgent = (h: Host) => h.roles.some((r) => r.cluster === "k3s-agent");
     const servers = hosts.filter(({ host }) => isServer(host));
@@ -505,9 +508,10 @@ class Validator {
     }
     if (servers.length === 0 && agents.length > 0) {
       this.c.error(agents[0]!.path.slice(0, 1), `the k3s cluster has agents (${agents.map((a) => a.host.hostname).join(", ")}) but no server`, 'Give one host the "k3s-server" role.');
-      return;
+      return undefined;
     }
-    if (servers.length === 0) return;
+    if (servers.length === 0) return undefined;
+    let derived: string | undefined;
     const inits = servers.filter(({ host }) => host.clusterInit);
     if (inits.length > 1) {
       for (const { host, path } of inits.slice(1)) {
@@ -515,9 +519,7 @@ class Validator {
       }
     } else if (inits.length === 0) {
       if (servers.length === 1) {
-        // The only server initialises the cluster.
-        const only = servers[0]!;
-        (only.host as { clusterInit: boolean }).clusterInit = true;
+        derived = servers[0]!.host.hostname; // the only server initialises the cluster
       } else {
         this.c.error(servers[0]!.path.slice(0, 1), `the k3s cluster has ${servers.length} servers (${servers.map((s) => s.host.hostname).join(", ")}) and none is marked clusterInit`, "Mark exactly one of them with clusterInit: true.");
       }
@@ -529,6 +531,7 @@ class Validator {
         `Run ${servers.length - 1} or ${servers.length + 1} servers.`,
       );
     }
+    return derived;
   }
 
   vpn(value: unknown, lan: Cidr | undefined): Vpn | undefined {
@@ -593,7 +596,7 @@ class Validator {
       }
       if (u.publicKeySecret !== undefined) {
         const s = this.string([...p, "publicKeySecret"], u.publicKeySecret, "Give the Secret's name as a string.");
-        if (s !== undefined && !/^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/.test(s)) {
+        if (s !== undefined && !K8S_NAME.test(s)) {
           this.c.error([...p, "publicKeySecret"], `"${s}" is not a Kubernetes Secret name`, "Use lowercase letters, digits, \"-\" and \".\".");
         } else publicKeySecret = s;
       }
@@ -668,7 +671,7 @@ class Validator {
   k8sName(path: SpecPath, value: unknown, what: string): string | undefined {
     const s = this.string(path, value, `Give the ${what} name as a string.`);
     if (s === undefined) return undefined;
-    if (!/^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/.test(s)) {
+    if (!K8S_NAME.test(s)) {
       this.c.error(path, `"${s}" is not a valid ${what} name`, 'Use lowercase letters, digits, "-" and ".".');
       return undefined;
     }

@@ -6,7 +6,7 @@
  * Pure: takes the validated model, returns path -> text. Only lib/synth writes.
  */
 import * as posix from "node:path/posix";
-import type { Homelab, Host, VpnUser } from "../model/index.js";
+import { compareStrings, type Homelab, type Host, type VpnUser } from "../model/index.js";
 import { nix, type NixExpr } from "./ast.js";
 import { printNixFile } from "./printer.js";
 
@@ -45,14 +45,15 @@ function header(source: string, homelab: Homelab): string[] {
 }
 
 function sortedHosts(homelab: Homelab): Host[] {
-  return [...homelab.hosts].sort((a, b) => (a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : 0));
+  return [...homelab.hosts].sort((a, b) => compareStrings(a.hostname, b.hostname));
 }
 
 /** The plain value of `vars.nix`, as JSON-like data (also what tests compare Nix's evaluation with). */
 export function varsValue(homelab: Homelab): Record<string, unknown> {
   const init = homelab.clusterInitServer;
-  const k3sServers = sortedHosts(homelab).filter((h) => h.roles.some((r) => r.cluster === "k3s-server"));
-  const k3sAgents = sortedHosts(homelab).filter((h) => h.roles.some((r) => r.cluster === "k3s-agent"));
+  const hosts = sortedHosts(homelab);
+  const k3sServers = hosts.filter((h) => h.roles.some((r) => r.cluster === "k3s-server"));
+  const k3sAgents = hosts.filter((h) => h.roles.some((r) => r.cluster === "k3s-agent"));
   const vars: Record<string, unknown> = {
     name: homelab.name,
     domain: homelab.domain,
@@ -77,7 +78,7 @@ export function varsValue(homelab: Homelab): Record<string, unknown> {
           servers: k3sServers.map((h) => h.hostname),
           agents: k3sAgents.map((h) => h.hostname),
         };
-  vars.nodes = Object.fromEntries(sortedHosts(homelab).map((h) => [h.hostname, nodeValue(h)]));
+  vars.nodes = Object.fromEntries(hosts.map((h) => [h.hostname, nodeValue(h)]));
   vars.vpn =
     homelab.vpn === undefined
       ? null
@@ -86,7 +87,7 @@ export function varsValue(homelab: Homelab): Record<string, unknown> {
           serverAddress: homelab.vpn.serverAddress.toString(),
           listenPort: homelab.vpn.listenPort,
         };
-  const users = [...(homelab.vpn?.users ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const users = [...(homelab.vpn?.users ?? [])].sort((a, b) => compareStrings(a.name, b.name));
   vars.wireguardUsers = Object.fromEntries(users.map((u) => [u.name, userValue(u)]));
   return vars;
 }

@@ -5,6 +5,8 @@
  * or a test reuses it without touching the disk.
  */
 
+import { compareStrings } from "../model/order.js";
+
 /** Rendered files: project-relative path -> text. */
 export type FileMap = ReadonlyMap<string, string>;
 
@@ -40,10 +42,7 @@ export function parseManifest(text: string): string[] | undefined {
   }
 }
 
-/** Code-point order, independent of locale (so every machine sorts the same). */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export { compareStrings } from "../model/order.js";
 
 /**
  * Checks that a rendered path is safe to write: relative, `/`-separated, inside

@@ -21,7 +21,7 @@ import { EnvValue, envValues } from "./env-value.js";
 import { imageProblem } from "./image.js";
 import { IngressedService, type IngressOptions } from "./ingressed-service.js";
 import type { PostgresBackupTarget } from "./postgres-backup.js";
-import { Workload, type WorkloadOptions } from "./workload.js";
+import { DNS_LABEL, Workload, type WorkloadOptions } from "./workload.js";
 
 /** Keys of the Secret `<cluster>-app` that CloudNativePG creates. */
 export type PostgresSecretKey = "uri" | "jdbc-uri" | "host" | "port" | "dbname" | "username" | "password" | "pgpass";
@@ -126,7 +126,6 @@ export interface PostgresAppProps extends WorkloadOptions {
 }
 
 const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
-const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * An app and its own PostgreSQL (CloudNativePG), wired through the Secret CNPG creates.

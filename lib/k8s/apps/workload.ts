@@ -117,7 +117,8 @@ export interface WorkloadProps extends WorkloadOptions {
   readonly name?: string;
 }
 
-const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** A Kubernetes DNS-1035 label (Service names): lowercase, starting with a letter. */
+export const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A Deployment with one app container, a ClusterIP Service and an optional ReadWriteOnce volume. */
 export class Workload extends Construct {
