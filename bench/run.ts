@@ -86,8 +86,8 @@ App.prototype.synth.call(app);
 `,
   );
   fs.writeFileSync(path.join(dir, "cdk8s.yaml"), "language: typescript\napp: node --import tsx apps/plain.ts\noutput: cdk8s.out\n");
-  // The floor serializes with the same emitter synth uses (lib/k8s/yaml.ts), bundled, and writes.
-  spawnSync(path.join(repo, "node_modules/.bin/esbuild"), [path.join(repo, "lib/k8s/yaml.ts"), "--bundle", "--format=esm", "--platform=node", `--outfile=${path.join(dir, "floor-yaml.mjs")}`, "--log-level=warning"]);
+  // The floor serializes with the same emitter synth uses (lib/yaml/emit.ts), bundled, and writes.
+  spawnSync(path.join(repo, "node_modules/.bin/esbuild"), [path.join(repo, "lib/yaml/emit.ts"), "--bundle", "--format=esm", "--platform=node", `--outfile=${path.join(dir, "floor-yaml.mjs")}`, "--log-level=warning"]);
   fs.writeFileSync(
     path.join(dir, "floor.mjs"),
     `import * as fs from "node:fs";

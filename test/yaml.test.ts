@@ -8,7 +8,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify, visit, type Document } from "yaml";
-import { emitYaml, emitYamlDocuments, YamlEmitError } from "../lib/k8s/yaml.js";
+import { emitYaml, emitYamlDocuments, YamlEmitError } from "../lib/yaml/index.js";
 
 // ---------------------------------------------------------------------------
 // Oracles

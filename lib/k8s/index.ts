@@ -4,6 +4,6 @@ export * from "./defaults.js";
 export * from "./namespace.js";
 export * from "./flux.js";
 export * from "./render.js";
-export * from "./yaml.js";
+export * from "../yaml/index.js";
 export * from "./apps/index.js";
 export * from "./infrastructure/index.js";

@@ -14,7 +14,7 @@ import { compareStrings as cmp } from "../model/order.js";
 import { BOOTSTRAP_DIR, buildBootstrap } from "./flux.js";
 import type { HomelabApp, Layer } from "./homelab-app.js";
 import { materializeNamespaces } from "./namespace.js";
-import { emitYamlDocuments } from "./yaml.js";
+import { emitYamlDocuments } from "../yaml/index.js";
 
 /** A SOPS-encrypted file the user keeps outside dist/, carried into the layer that needs it. */
 export interface SopsFile {
@@ -102,7 +102,7 @@ function compareDocs(a: Doc, b: Doc): number {
 }
 
 
-/** Serializes documents as multi-document YAML (see yaml.ts: fast, and safe under YAML 1.1 and 1.2). */
+/** Serializes documents as multi-document YAML (see lib/yaml: fast, and safe under YAML 1.1 and 1.2). */
 export function toYaml(docs: readonly unknown[]): string {
   return emitYamlDocuments(docs);
 }

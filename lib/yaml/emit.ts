@@ -1,6 +1,7 @@
 /**
- * A small, fast YAML emitter for Kubernetes manifests: block style, JSON-compatible
- * data only, and strings quoted whenever a YAML 1.1 reader (go-yaml, which
+ * A small, fast YAML emitter for Kubernetes manifests, Flux and kustomize files
+ * and any other JSON-like data: block style, JSON-compatible data only, and
+ * strings quoted whenever a YAML 1.1 reader (go-yaml, which
  * Kubernetes uses through sigs.k8s.io/yaml) or a YAML 1.2 reader could take them
  * for anything but the same string.
  *
