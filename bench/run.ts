@@ -16,8 +16,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
+import { populateProject, repo } from "../test/helpers/project.js";
 
-const repo = path.resolve(import.meta.dirname, "..");
 const outRoot = path.join(repo, "bench/out");
 
 const argv = process.argv.slice(2);
@@ -51,14 +51,12 @@ function median(xs: number[]): number {
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** A project folder for one lab: apps/ generated, lib/ imports/ node_modules/ linked. */
+/** A project folder for one lab: apps/ generated, lib/ imports/ node_modules/ bench/ linked. */
 function makeProject(apps: number, hosts: number): string {
   const dir = path.join(outRoot, `lab-${apps}x${hosts}`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, "apps"), { recursive: true });
-  for (const link of ["lib", "imports", "node_modules", "bench"]) fs.symlinkSync(path.join(repo, link), path.join(dir, link));
-  fs.cpSync(path.join(repo, "scripts"), path.join(dir, "scripts"), { recursive: true });
-  for (const f of ["package.json", "package-lock.json", "tsconfig.json"]) fs.copyFileSync(path.join(repo, f), path.join(dir, f));
+  populateProject(dir, ["bench"]);
   const lab = `import { benchKubernetes, benchSpec } from "../bench/lab.js";\nexport const spec = benchSpec(${hosts});\nexport const kubernetes = benchKubernetes(${apps});\n`;
   fs.writeFileSync(path.join(dir, "apps/lab.ts"), lab);
   fs.writeFileSync(

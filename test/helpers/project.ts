@@ -10,16 +10,27 @@ import * as path from "node:path";
 
 export const repo = path.resolve(import.meta.dirname, "../..");
 
+/**
+ * Makes `dir` (which must exist) a project that runs this repository's code: lib/, imports/,
+ * node_modules/ and the folders in `links` linked; scripts/ and the package files copied.
+ * A lab (apps/) is up to the caller. The benchmark (bench/run.ts) builds its labs with it too.
+ */
+export function populateProject(dir: string, links: readonly string[] = []): void {
+  for (const link of ["lib", "node_modules", "imports", ...links]) fs.symlinkSync(path.join(repo, link), path.join(dir, link));
+  fs.cpSync(path.join(repo, "scripts"), path.join(dir, "scripts"), { recursive: true });
+  for (const f of ["package.json", "package-lock.json", "tsconfig.json", "cdk8s.yaml"]) {
+    fs.copyFileSync(path.join(repo, f), path.join(dir, f));
+  }
+}
+
 /** A temporary project copy; remove it with {@link TempProject.remove}. */
 export class TempProject {
   readonly dir: string;
 
   constructor(prefix = "homelab-project-") {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-    for (const link of ["lib", "node_modules", "imports"]) fs.symlinkSync(path.join(repo, link), path.join(this.dir, link));
+    populateProject(this.dir);
     fs.cpSync(path.join(repo, "apps"), path.join(this.dir, "apps"), { recursive: true });
-    fs.cpSync(path.join(repo, "scripts"), path.join(this.dir, "scripts"), { recursive: true });
-    for (const f of ["package.json", "package-lock.json", "tsconfig.json", "cdk8s.yaml"]) fs.copyFileSync(path.join(repo, f), path.join(this.dir, f));
   }
 
   /** Runs `npm run synth` (scripts/synth.mjs, without npm itself), optionally with another Node binary. */
