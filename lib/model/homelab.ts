@@ -107,6 +107,7 @@ export interface HomelabData {
   readonly vpn: Vpn | undefined;
   readonly nix: { readonly rolesDir: string };
   readonly kubernetes: Kubernetes | undefined;
+  /** Warnings found by validation (errors make {@link Homelab.create} throw). */
   readonly warnings: readonly Problem[];
 }
 
@@ -118,8 +119,20 @@ export interface ConstructLike {
 /** Context key under which the homelab is stored in a construct tree. */
 export const HOMELAB_CONTEXT_KEY = "cdk8s-homelab:homelab";
 
+/**
+ * What {@link Homelab} extends: an object that takes over the fields of {@link HomelabData} in one
+ * assignment, so that they are declared once, in the interface. `kubernetes` is left to Homelab,
+ * which reads it through a getter that says what to add when it is missing.
+ */
+const HomelabFields = class {
+  constructor(data: HomelabData) {
+    const { kubernetes: _kubernetes, ...fields } = data;
+    Object.assign(this, fields);
+  }
+} as new (data: HomelabData) => Omit<HomelabData, "kubernetes">;
+
 /** The validated homelab model. */
-export class Homelab implements HomelabData {
+export class Homelab extends HomelabFields implements HomelabData {
   /**
    * Validates a spec and builds the model.
    * @throws HomelabValidationError listing every error (and warning) when the spec has an error.
@@ -154,36 +167,12 @@ export class Homelab implements HomelabData {
     return found;
   }
 
-  readonly name: string;
-  readonly domain: string;
-  readonly lan: Cidr;
-  readonly gateway: Ip;
-  readonly upstreamDns: readonly Ip[];
-  readonly metallbPool: readonly IpRange[];
-  readonly loadBalancerIps: ReadonlyMap<string, Ip>;
-  readonly hosts: readonly Host[];
-  readonly roles: ReadonlyMap<string, Role>;
-  readonly vpn: Vpn | undefined;
-  readonly nix: { readonly rolesDir: string };
-  /** The Kubernetes options, when the lab has a Kubernetes side. */
+  /** The Kubernetes options, when the lab has a Kubernetes side ({@link kubernetes} throws when it has none). */
   readonly kubernetesOptions: Kubernetes | undefined;
-  /** Warnings found by validation (errors make {@link Homelab.create} throw). */
-  readonly warnings: readonly Problem[];
 
   private constructor(data: HomelabData) {
-    this.name = data.name;
-    this.domain = data.domain;
-    this.lan = data.lan;
-    this.gateway = data.gateway;
-    this.upstreamDns = data.upstreamDns;
-    this.metallbPool = data.metallbPool;
-    this.loadBalancerIps = data.loadBalancerIps;
-    this.hosts = data.hosts;
-    this.roles = data.roles;
-    this.vpn = data.vpn;
-    this.nix = data.nix;
+    super(data);
     this.kubernetesOptions = data.kubernetes;
-    this.warnings = data.warnings;
   }
 
   /**
