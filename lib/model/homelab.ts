@@ -5,6 +5,7 @@
  */
 import { type Cidr, type Ip, type IpRange } from "./ip.js";
 import { HomelabValidationError, type Problem } from "./problems.js";
+import { hasClusterFunction } from "./roles.js";
 import type { Architecture, ClusterFunction, HomelabSpec, IngressController, PortSpec } from "./spec.js";
 import { validateSpec } from "./validate.js";
 
@@ -214,9 +215,9 @@ export class Homelab extends HomelabFields implements HomelabData {
     return this.hosts.find((h) => h.hostname === hostname);
   }
 
-  /** Hosts with a role of the given cluster function, in declaration order. */
-  hostsWith(fn: ClusterFunction): readonly Host[] {
-    return this.hosts.filter((h) => h.roles.some((r) => r.cluster === fn));
+  /** Hosts with a role of one of the given cluster functions, in declaration order. */
+  hostsWith(...fns: readonly ClusterFunction[]): readonly Host[] {
+    return this.hosts.filter((h) => hasClusterFunction(h, ...fns));
   }
 
   /** The k3s cluster-init server, when the lab runs k3s. */

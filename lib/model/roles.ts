@@ -2,7 +2,7 @@
  * Role presets: the roles real homelab repositories compose their hosts from,
  * with the ports each really needs. Users add their own roles the same way.
  */
-import type { PortSpec, RoleSpec } from "./spec.js";
+import type { ClusterFunction, PortSpec, RoleSpec } from "./spec.js";
 
 /** Factories for {@link PortSpec}: `Port.tcp(6443, "Kubernetes API")`, `Port.udpRange(...)`. */
 export const Port = {
@@ -31,12 +31,24 @@ export const Port = {
   },
 } as const;
 
+/**
+ * True when one of the host's roles has one of the cluster functions `fns`: a host with a role whose
+ * `cluster` is `"k3s-server"` is a k3s server. {@link Homelab.hostsWith} lists such hosts.
+ */
+export function hasClusterFunction(
+  host: { readonly roles: readonly { readonly cluster: ClusterFunction }[] },
+  ...fns: readonly ClusterFunction[]
+): boolean {
+  return host.roles.some((r) => fns.includes(r.cluster));
+}
+
 const SSH = Port.tcp(22, "SSH");
 const NODE_EXPORTER = Port.tcp(9100, "Prometheus node_exporter");
 const KUBELET = Port.tcp(10250, "kubelet metrics and exec");
 const FLANNEL_VXLAN = Port.udp(8472, "flannel VXLAN");
 const FLANNEL_WIREGUARD = Port.udp(51820, "flannel WireGuard (wireguard-native backend)");
 const METALLB_MEMBERLIST = Port.both(7946, 7946, "MetalLB speaker memberlist (L2 mode)");
+const NFS_SERVER = [Port.tcp(2049, "NFS"), ...Port.both(111, 111, "rpcbind"), ...Port.both(20048, 20048, "NFS mountd")];
 const CONSUL_SERF_LAN = Port.both(8301, 8301, "Consul Serf LAN");
 const CONSUL_DNS = Port.both(8600, 8600, "Consul DNS");
 
@@ -97,22 +109,14 @@ export const rolePresets: readonly RoleSpec[] = [
     description: "Primary NFS server for cluster storage.",
     requires: ["cluster-member"],
     cluster: "storage-server",
-    ports: [
-      Port.tcp(2049, "NFS"),
-      ...Port.both(111, 111, "rpcbind"),
-      ...Port.both(20048, 20048, "NFS mountd"),
-    ],
+    ports: NFS_SERVER,
   },
   {
     name: "nfs-services-standby",
     description: "Standby NFS server, replicated from the primary.",
     requires: ["cluster-member"],
     cluster: "storage-standby",
-    ports: [
-      Port.tcp(2049, "NFS"),
-      ...Port.both(111, 111, "rpcbind"),
-      ...Port.both(20048, 20048, "NFS mountd"),
-    ],
+    ports: NFS_SERVER,
   },
   {
     name: "k3s-server",

@@ -7,7 +7,7 @@
 import type { Disk, Firewall, Host, HomelabData, Kubernetes, Role, Vpn, VpnUser } from "./homelab.js";
 import { Cidr, Ip, IpRange, cidrProblem, describe, ipv4Problem, rangeProblem } from "./ip.js";
 import { ProblemCollector, formatPath, type Problem, type SpecPath } from "./problems.js";
-import { rolePresets } from "./roles.js";
+import { hasClusterFunction, rolePresets } from "./roles.js";
 import type { Architecture, ClusterFunction, IngressController, PortSpec } from "./spec.js";
 
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -494,8 +494,8 @@ class Validator {
 
   /** Checks the k3s topology; returns the hostname of the only server when it is the cluster-init server by default. */
   k3s(hosts: { host: Host; path: SpecPath }[]): string | undefined {
-    const isServer = (h: Host) => h.roles.some((r) => r.cluster === "k3s-server");
-    const isAgent = (h: Host) => h.roles.some((r) => r.cluster === "k3s-agent");
+    const isServer = (h: Host) => hasClusterFunction(h, "k3s-server");
+    const isAgent = (h: Host) => hasClusterFunction(h, "k3s-agent");
     const servers = hosts.filter(({ host }) => isServer(host));
     const agents = hosts.filter(({ host }) => isAgent(host));
     for (const { host, path } of hosts) {

@@ -6,7 +6,7 @@
  * Pure: takes the validated model, returns path -> text. Only lib/synth writes.
  */
 import * as posix from "node:path/posix";
-import { compareStrings, type Homelab, type Host, type VpnUser } from "../model/index.js";
+import { compareStrings, hasClusterFunction, type Homelab, type Host, type VpnUser } from "../model/index.js";
 import { nix, type NixExpr } from "./ast.js";
 import { printNixFile } from "./printer.js";
 
@@ -52,8 +52,8 @@ function sortedHosts(homelab: Homelab): Host[] {
 export function varsValue(homelab: Homelab): Record<string, unknown> {
   const init = homelab.clusterInitServer;
   const hosts = sortedHosts(homelab);
-  const k3sServers = hosts.filter((h) => h.roles.some((r) => r.cluster === "k3s-server"));
-  const k3sAgents = hosts.filter((h) => h.roles.some((r) => r.cluster === "k3s-agent"));
+  const k3sServers = hosts.filter((h) => hasClusterFunction(h, "k3s-server"));
+  const k3sAgents = hosts.filter((h) => hasClusterFunction(h, "k3s-agent"));
   const vars: Record<string, unknown> = {
     name: homelab.name,
     domain: homelab.domain,

@@ -382,7 +382,7 @@ function externalDns(layer: Layer, options: ChartOptions | undefined): HelmApp {
 function longhorn(layer: Layer, options: ChartOptions | undefined): HelmApp {
   const lab = Homelab.of(layer);
   const withDisk = lab.hosts.filter((h) => h.disk?.longhorn !== undefined);
-  const k3sNodes = lab.hosts.filter((h) => h.roles.some((r) => r.cluster === "k3s-server" || r.cluster === "k3s-agent"));
+  const k3sNodes = lab.hostsWith("k3s-server", "k3s-agent");
   const storageHosts = withDisk.length > 0 ? withDisk : k3sNodes;
   const replicas = Math.max(1, Math.min(3, storageHosts.length));
   const mountPoints = [...new Set(withDisk.map((h) => h.disk!.longhorn!.mountPoint))];
