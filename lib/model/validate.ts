@@ -6,15 +6,11 @@
  */
 import type { Disk, Firewall, Host, HomelabData, Kubernetes, Role, Vpn, VpnUser } from "./homelab.js";
 import { Cidr, Ip, IpRange, cidrProblem, describe, ipv4Problem, rangeProblem } from "./ip.js";
+import { isRfc1123Label, isRfc1123Subdomain } from "./names.js";
 import { ProblemCollector, formatPath, type Problem, type SpecPath } from "./problems.js";
 import { hasClusterFunction, rolePresets } from "./roles.js";
 import type { Architecture, ClusterFunction, IngressController, PortSpec } from "./spec.js";
 
-const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-/** A Kubernetes object name (DNS-1123 subdomain). */
-const K8S_NAME = /^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/;
-const DOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const ROLE_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 const RESERVATION_NAME = /^[a-z][A-Za-z0-9]*$/;
 const MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/i;
 const WG_KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
@@ -117,7 +113,7 @@ class Validator {
   label(path: SpecPath, value: unknown, what: string): string | undefined {
     const s = this.string(path, value, `Give ${what} as a string.`);
     if (s === undefined) return undefined;
-    if (!DNS_LABEL.test(s)) {
+    if (!isRfc1123Label(s)) {
       const suggestion = s.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63);
       this.c.error(
         path,
@@ -180,7 +176,8 @@ class Validator {
       if (r === undefined) return;
       const name = this.string([...path, "name"], r.name, "Give the role a name.");
       if (name === undefined) return;
-      if (!ROLE_NAME.test(name)) {
+      // A role name names a file (`<name>.nix`): the shape of a label, without its length limit.
+      if (!isRfc1123Label(name, Infinity)) {
         this.c.error([...path, "name"], `"${name}" is not a valid role name`, "Use lowercase letters, digits and \"-\".");
       }
       if (paths.has(name)) {
@@ -341,7 +338,7 @@ class Validator {
     const d = this.string(path, value, 'Give the domain as a string, e.g. "home.example.com".');
     if (d === undefined) return undefined;
     const labels = d.split(".");
-    if (d.length > 253 || labels.length < 2 || !labels.every((l) => DOMAIN_LABEL.test(l))) {
+    if (labels.length < 2 || !isRfc1123Subdomain(d)) {
       this.c.error(path, `"${d}" is not a DNS domain`, 'Use lowercase labels separated by dots, e.g. "home.example.com".');
       return undefined;
     }
@@ -596,7 +593,7 @@ class Validator {
       }
       if (u.publicKeySecret !== undefined) {
         const s = this.string([...p, "publicKeySecret"], u.publicKeySecret, "Give the Secret's name as a string.");
-        if (s !== undefined && !K8S_NAME.test(s)) {
+        if (s !== undefined && !isRfc1123Subdomain(s)) {
           this.c.error([...p, "publicKeySecret"], `"${s}" is not a Kubernetes Secret name`, "Use lowercase letters, digits, \"-\" and \".\".");
         } else publicKeySecret = s;
       }
@@ -671,7 +668,7 @@ class Validator {
   k8sName(path: SpecPath, value: unknown, what: string): string | undefined {
     const s = this.string(path, value, `Give the ${what} name as a string.`);
     if (s === undefined) return undefined;
-    if (!K8S_NAME.test(s)) {
+    if (!isRfc1123Subdomain(s)) {
       this.c.error(path, `"${s}" is not a valid ${what} name`, 'Use lowercase letters, digits, "-" and ".".');
       return undefined;
     }

@@ -16,7 +16,9 @@ export const repo = path.resolve(import.meta.dirname, "../..");
  * A lab (apps/) is up to the caller. The benchmark (bench/run.ts) builds its labs with it too.
  */
 export function populateProject(dir: string, links: readonly string[] = []): void {
-  for (const link of ["lib", "node_modules", "imports", ...links]) fs.symlinkSync(path.join(repo, link), path.join(dir, link));
+  for (const link of ["lib", "node_modules", "imports", ...links]) {
+    fs.symlinkSync(path.join(repo, link), path.join(dir, link));
+  }
   fs.cpSync(path.join(repo, "scripts"), path.join(dir, "scripts"), { recursive: true });
   for (const f of ["package.json", "package-lock.json", "tsconfig.json", "cdk8s.yaml"]) {
     fs.copyFileSync(path.join(repo, f), path.join(dir, f));

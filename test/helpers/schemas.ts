@@ -78,6 +78,7 @@ import * as rbacV1 from "kubernetes-models/rbac.authorization.k8s.io/v1";
 import * as schedulingV1 from "kubernetes-models/scheduling.k8s.io/v1";
 import * as storageV1 from "kubernetes-models/storage.k8s.io/v1";
 import * as coreV1 from "kubernetes-models/v1";
+import { isRfc1035Label, isRfc1123Label, isRfc1123Subdomain } from "../../lib/model/names.js";
 
 /** The project root (test/helpers/../..). */
 export const projectRoot = path.resolve(import.meta.dirname, "../..");
@@ -244,9 +245,6 @@ function withoutSops(doc: JsonObject): JsonObject {
 // ---------------------------------------------------------------------------
 // Metadata (all documents): what the API server checks about names and labels.
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
@@ -256,7 +254,7 @@ function qualifiedNameProblem(key: string): string | undefined {
   const name = parts.length === 2 ? parts[1]! : parts[0]!;
   if (parts.length === 2) {
     const prefix = parts[0]!;
-    if (prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix)) return `prefix ${JSON.stringify(prefix)} must be a DNS-1123 subdomain`;
+    if (!isRfc1123Subdomain(prefix)) return `prefix ${JSON.stringify(prefix)} must be a DNS-1123 subdomain`;
   }
   if (name.length > 63 || !QUALIFIED_NAME.test(name)) return `name part ${JSON.stringify(name)} must be at most 63 characters of [-A-Za-z0-9_.], starting and ending alphanumeric`;
   return undefined;
@@ -272,13 +270,13 @@ function metadataProblems(apiVersion: string, kind: string, meta: unknown): Prob
   } else if (group === "rbac.authorization.k8s.io") {
     if (name === "." || name === ".." || /[/%]/.test(name)) out.push({ path: ["metadata", "name"], message: `${JSON.stringify(name)} is not a valid path segment name` });
   } else if (group === "" && kind === "Service") {
-    if (name.length > 63 || !DNS1035_LABEL.test(name)) out.push({ path: ["metadata", "name"], message: `${JSON.stringify(name)} must be a DNS-1035 label (lower-case alphanumerics and '-', starting with a letter, at most 63 characters)` });
+    if (!isRfc1035Label(name)) out.push({ path: ["metadata", "name"], message: `${JSON.stringify(name)} must be a DNS-1035 label (lower-case alphanumerics and '-', starting with a letter, at most 63 characters)` });
   } else if (group === "" && kind === "Namespace") {
-    if (name.length > 63 || !DNS1123_LABEL.test(name)) out.push({ path: ["metadata", "name"], message: `${JSON.stringify(name)} must be a DNS-1123 label (lower-case alphanumerics and '-', at most 63 characters)` });
-  } else if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
+    if (!isRfc1123Label(name)) out.push({ path: ["metadata", "name"], message: `${JSON.stringify(name)} must be a DNS-1123 label (lower-case alphanumerics and '-', at most 63 characters)` });
+  } else if (!isRfc1123Subdomain(name)) {
     out.push({ path: ["metadata", "name"], message: `${JSON.stringify(name)} must be a DNS-1123 subdomain (lower-case alphanumerics, '-' and '.', at most 253 characters)` });
   }
-  if (typeof meta.namespace === "string" && (meta.namespace.length > 63 || !DNS1123_LABEL.test(meta.namespace))) {
+  if (typeof meta.namespace === "string" && !isRfc1123Label(meta.namespace)) {
     out.push({ path: ["metadata", "namespace"], message: `${JSON.stringify(meta.namespace)} must be a DNS-1123 label` });
   }
   if (isObject(meta.labels)) {

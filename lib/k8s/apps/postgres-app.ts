@@ -15,13 +15,14 @@ import { Size } from "cdk8s";
 import { Construct } from "constructs";
 import { Cluster, ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ClusterSpecResourcesLimits, ClusterSpecResourcesRequests, type ClusterSpecResources } from "../../../imports/postgresql.cnpg.io.js";
 import { Homelab } from "../../model/index.js";
+import { isRfc1035Label } from "../../model/names.js";
 import { commonLabels, resourceRequirements, type Resources } from "../defaults.js";
 import { Layer } from "../homelab-app.js";
 import { EnvValue, envValues } from "./env-value.js";
 import { imageProblem } from "./image.js";
 import { IngressedService, type IngressOptions } from "./ingressed-service.js";
 import type { PostgresBackupTarget } from "./postgres-backup.js";
-import { DNS_LABEL, Workload, type WorkloadOptions } from "./workload.js";
+import { Workload, type WorkloadOptions } from "./workload.js";
 
 /** Keys of the Secret `<cluster>-app` that CloudNativePG creates. */
 export type PostgresSecretKey = "uri" | "jdbc-uri" | "host" | "port" | "dbname" | "username" | "password" | "pgpass";
@@ -229,7 +230,7 @@ export class PostgresApp extends Construct {
     this.node.addValidation({
       validate: () => {
         const problems: string[] = [];
-        if (!DNS_LABEL.test(this.clusterName) || this.clusterName.length > 63) {
+        if (!isRfc1035Label(this.clusterName)) {
           problems.push(`database.clusterName "${this.clusterName}" must be a DNS label (lowercase letters, digits and "-", starting with a letter)`);
         }
         for (const [what, value] of [["database.name", database], ["database.owner", owner]] as const) {

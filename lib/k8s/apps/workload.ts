@@ -13,6 +13,7 @@ import { Size } from "cdk8s";
 import { k8s } from "cdk8s-plus-30";
 import { Construct } from "constructs";
 import { Homelab } from "../../model/index.js";
+import { isRfc1035Label, isRfc1123Label } from "../../model/names.js";
 import { commonLabels, resourceRequirements, restrictedContainerSecurity, restrictedPodSecurity, type Resources } from "../defaults.js";
 import { Layer } from "../homelab-app.js";
 import { ensureNamespace } from "../namespace.js";
@@ -116,9 +117,6 @@ export interface WorkloadProps extends WorkloadOptions {
    */
   readonly name?: string;
 }
-
-/** A Kubernetes DNS-1035 label (Service names): lowercase, starting with a letter. */
-export const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A Deployment with one app container, a ClusterIP Service and an optional ReadWriteOnce volume. */
 export class Workload extends Construct {
@@ -233,10 +231,10 @@ export class Workload extends Construct {
         const problems: string[] = [];
         const image = imageProblem(props.image);
         if (image !== undefined) problems.push(image);
-        if (!DNS_LABEL.test(this.name) || this.name.length > 63) {
+        if (!isRfc1035Label(this.name)) {
           problems.push(`name "${this.name}" must be a DNS label (lowercase letters, digits and "-", starting with a letter, at most 63): it names the Service`);
         }
-        if (!DNS_LABEL.test(this.namespace) || this.namespace.length > 63) {
+        if (!isRfc1123Label(this.namespace)) {
           problems.push(`namespace "${this.namespace}" must be a DNS label (lowercase letters, digits and "-", at most 63)`);
         }
         if (!Number.isInteger(props.port) || props.port < 1 || props.port > 65535) {
