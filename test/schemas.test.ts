@@ -240,7 +240,7 @@ describe("core kinds (kubernetes-models)", () => {
   it("rejects a wrong type", () => {
     const d = clone(deployment);
     d.spec.replicas = "two";
-    expect(validateManifest(d)).toEqual(['Deployment/web/web: spec.replicas: must be integer (got string "two")']);
+    expect(validateManifest(d)).toEqual(['Deployment/web/web: spec.replicas: must be integer (got "two")']);
   });
 
   it("reports enums, required fields, int-or-string and byte formats (native kubernetes-models checks)", () => {

@@ -606,9 +606,9 @@ describe("emitYaml: unsupported values", () => {
     ["a bigint", { a: [1n] }, /at \$\.a\[0\]: unsupported value \(bigint 1n\)/],
     ["NaN", { spec: { replicas: NaN } }, /at \$\.spec\.replicas: non-finite number NaN/],
     ["Infinity", [[-Infinity]], /at \$\[0\]\[0\]: non-finite number -Infinity/],
-    ["a Date", { at: new Date(0) }, /at \$\.at: unsupported value \(Date instance\)/],
-    ["a Map", { m: new Map() }, /at \$\.m: unsupported value \(Map instance\)/],
-    ["a class instance", { t: new Thing() }, /at \$\.t: unsupported value \(Thing instance\)/],
+    ["a Date", { at: new Date(0) }, /at \$\.at: unsupported value \(instance of Date\)/],
+    ["a Map", { m: new Map() }, /at \$\.m: unsupported value \(instance of Map\)/],
+    ["a class instance", { t: new Thing() }, /at \$\.t: unsupported value \(instance of Thing\)/],
     ["undefined", undefined, /^cannot write YAML at \$: undefined document/],
   ];
   it.each(cases)("throws for %s, naming the path", (_name, value, message) => {

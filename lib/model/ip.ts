@@ -7,13 +7,14 @@
  * like `192.168.1.010` into a different address without a word.
  */
 import ipaddr from "ipaddr.js";
+import { describeValue } from "./problems.js";
 
 const OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
 const DOTTED_QUAD = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
 
 /** Why a string is not an IPv4 address, or undefined when it is one. */
 export function ipv4Problem(text: unknown): string | undefined {
-  if (typeof text !== "string") return `must be a string like "192.168.1.10", got ${describe(text)}`;
+  if (typeof text !== "string") return `must be a string like "192.168.1.10", got ${describeValue(text)}`;
   if (DOTTED_QUAD.test(text)) return undefined;
   if (ipaddr.IPv6.isValid(text)) return `"${text}" is an IPv6 address; the model is IPv4 only`;
   if (/^\d+\.\d+\.\d+\.\d+$/.test(text)) {
@@ -73,7 +74,7 @@ export class Ip {
 
 /** Why a string is not an IPv4 CIDR block, or undefined when it is one. */
 export function cidrProblem(text: unknown): string | undefined {
-  if (typeof text !== "string") return `must be a string like "192.168.1.0/24", got ${describe(text)}`;
+  if (typeof text !== "string") return `must be a string like "192.168.1.0/24", got ${describeValue(text)}`;
   const slash = text.indexOf("/");
   if (slash < 0) return `"${text}" is not a CIDR block like "192.168.1.0/24" (the "/prefix" is missing)`;
   const addr = text.slice(0, slash);
@@ -158,7 +159,7 @@ export class Cidr {
 /** Why a string is not an address range `A-B` or CIDR, or undefined when it is one. */
 export function rangeProblem(text: unknown): string | undefined {
   if (typeof text !== "string") {
-    return `must be a string like "192.168.1.200-192.168.1.220" or "192.168.1.192/27", got ${describe(text)}`;
+    return `must be a string like "192.168.1.200-192.168.1.220" or "192.168.1.192/27", got ${describeValue(text)}`;
   }
   if (text.includes("/")) return cidrProblem(text);
   const parts = text.split("-");
@@ -222,14 +223,4 @@ export class IpRange {
   toJSON(): string {
     return this.toString();
   }
-}
-
-/** Short description of an unexpected value for error messages. */
-export function describe(value: unknown): string {
-  if (value === undefined) return "nothing";
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "object") return "an object";
-  return `${typeof value} ${String(value)}`;
 }

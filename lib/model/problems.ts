@@ -20,15 +20,52 @@ export interface Problem {
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-/** Formats a path the way it is written in TypeScript: `hosts[3].address`, `loadBalancerIps["my-ip"]`. */
-export function formatPath(path: SpecPath): string {
-  let out = "";
+/**
+ * Formats a path the way it is written in TypeScript: `hosts[3].address`, `loadBalancerIps["my-ip"]`,
+ * `(root)` for the empty path. With `from`, the path goes on from that expression: `$.spec.replicas`.
+ */
+export function formatPath(path: SpecPath, from = ""): string {
+  let out = from;
   for (const seg of path) {
     if (typeof seg === "number") out += `[${seg}]`;
     else if (IDENT.test(seg)) out += out === "" ? seg : `.${seg}`;
     else out += `[${JSON.stringify(seg)}]`;
   }
   return out === "" ? "(root)" : out;
+}
+
+/** The longest string {@link describeValue} quotes in full. */
+const SHOWN_STRING_LENGTH = 40;
+
+/**
+ * A short description of any value for an error message: `"text"` (cut after 40 characters),
+ * `number 5`, `boolean true`, `bigint 1n`, `null`, `undefined`, `Symbol(x)`, `function build`,
+ * `a list`, `an object`, `instance of Date`.
+ */
+export function describeValue(value: unknown): string {
+  switch (typeof value) {
+    case "undefined":
+      return "undefined";
+    case "string":
+      return JSON.stringify(value.length > SHOWN_STRING_LENGTH ? `${value.slice(0, SHOWN_STRING_LENGTH)}…` : value);
+    case "number":
+    case "boolean":
+      return `${typeof value} ${String(value)}`;
+    case "bigint":
+      return `bigint ${value}n`;
+    case "symbol":
+      return value.toString();
+    case "function":
+      return `function ${value.name || "(anonymous)"}`;
+    default: {
+      if (value === null) return "null";
+      if (Array.isArray(value)) return "a list";
+      const proto = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null;
+      if (proto === null || proto === Object.prototype) return "an object";
+      const name = proto.constructor?.name;
+      return name ? `instance of ${name}` : "an object with a custom prototype";
+    }
+  }
 }
 
 /** One line (or a few) per problem: `error: hosts[1].address: ... Fix.` */

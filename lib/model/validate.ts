@@ -5,9 +5,9 @@
  * JSON or YAML as well as from TypeScript.
  */
 import type { Disk, Firewall, Host, HomelabData, Kubernetes, Role, Vpn, VpnUser } from "./homelab.js";
-import { Cidr, Ip, IpRange, cidrProblem, describe, ipv4Problem, rangeProblem } from "./ip.js";
+import { Cidr, Ip, IpRange, cidrProblem, ipv4Problem, rangeProblem } from "./ip.js";
 import { isRfc1123Label, isRfc1123Subdomain } from "./names.js";
-import { ProblemCollector, formatPath, type Problem, type SpecPath } from "./problems.js";
+import { ProblemCollector, describeValue, formatPath, type Problem, type SpecPath } from "./problems.js";
 import { hasClusterFunction, rolePresets } from "./roles.js";
 import type { Architecture, ClusterFunction, IngressController, PortSpec } from "./spec.js";
 
@@ -44,7 +44,7 @@ class Validator {
   /** Checks that `value` is a plain object with only `known` keys (typos are errors). */
   object(path: SpecPath, value: unknown, what: string, known: readonly string[], required: readonly string[]): Obj | undefined {
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      this.c.error(path, `must be ${what} (an object), got ${describe(value)}`, `Write it as { ${required.map((k) => `${k}: ...`).join(", ")} }.`);
+      this.c.error(path, `must be ${what} (an object), got ${describeValue(value)}`, `Write it as { ${required.map((k) => `${k}: ...`).join(", ")} }.`);
       return undefined;
     }
     const obj = value as Obj;
@@ -66,7 +66,7 @@ class Validator {
 
   string(path: SpecPath, value: unknown, fix: string): string | undefined {
     if (typeof value !== "string") {
-      if (value !== undefined) this.c.error(path, `must be a string, got ${describe(value)}`, fix);
+      if (value !== undefined) this.c.error(path, `must be a string, got ${describeValue(value)}`, fix);
       return undefined;
     }
     return value;
@@ -75,7 +75,7 @@ class Validator {
   list(path: SpecPath, value: unknown, fix: string): readonly unknown[] | undefined {
     if (value === undefined) return [];
     if (!Array.isArray(value)) {
-      this.c.error(path, `must be a list, got ${describe(value)}`, fix);
+      this.c.error(path, `must be a list, got ${describeValue(value)}`, fix);
       return undefined;
     }
     return value;
@@ -104,7 +104,7 @@ class Validator {
   boolean(path: SpecPath, value: unknown, fallback: boolean): boolean {
     if (value === undefined) return fallback;
     if (typeof value !== "boolean") {
-      this.c.error(path, `must be true or false, got ${describe(value)}`, "Use a boolean.");
+      this.c.error(path, `must be true or false, got ${describeValue(value)}`, "Use a boolean.");
       return fallback;
     }
     return value;
@@ -127,7 +127,7 @@ class Validator {
 
   port(path: SpecPath, value: unknown): number | undefined {
     if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > 65535) {
-      this.c.error(path, `${describe(value)} is not a port`, "Use a whole number from 1 to 65535.");
+      this.c.error(path, `${describeValue(value)} is not a port`, "Use a whole number from 1 to 65535.");
       return undefined;
     }
     return value;
@@ -204,7 +204,7 @@ class Validator {
       let cluster: ClusterFunction = "none";
       if (r.cluster !== undefined) {
         if (CLUSTER_FUNCTIONS.includes(r.cluster as ClusterFunction)) cluster = r.cluster as ClusterFunction;
-        else this.c.error([...path, "cluster"], `${describe(r.cluster)} is not a cluster function`, `Use one of ${CLUSTER_FUNCTIONS.map((f) => `"${f}"`).join(", ")}.`);
+        else this.c.error([...path, "cluster"], `${describeValue(r.cluster)} is not a cluster function`, `Use one of ${CLUSTER_FUNCTIONS.map((f) => `"${f}"`).join(", ")}.`);
       }
       const description = this.string([...path, "description"], r.description, "Describe the role in a string.") ?? "";
       roles.set(name, { name, module, requires, ports, cluster, description });
@@ -237,7 +237,7 @@ class Validator {
     const p = this.object(path, value, "a port", ["protocol", "from", "to", "description"], ["protocol", "from", "to"]);
     if (p === undefined) return undefined;
     if (p.protocol !== "tcp" && p.protocol !== "udp") {
-      this.c.error([...path, "protocol"], `${describe(p.protocol)} is not a protocol`, 'Use "tcp" or "udp".');
+      this.c.error([...path, "protocol"], `${describeValue(p.protocol)} is not a protocol`, 'Use "tcp" or "udp".');
     }
     const from = this.port([...path, "from"], p.from);
     const to = this.port([...path, "to"], p.to);
@@ -277,7 +277,7 @@ class Validator {
           ? rawPool.map((r, i) => [[...path, "metallbPool", i], r])
           : [];
     if (rawPool !== undefined && typeof rawPool !== "string" && !Array.isArray(rawPool)) {
-      this.c.error([...path, "metallbPool"], `must be a CIDR block or a list of ranges, got ${describe(rawPool)}`, 'Write e.g. "192.168.1.200-192.168.1.220".');
+      this.c.error([...path, "metallbPool"], `must be a CIDR block or a list of ranges, got ${describeValue(rawPool)}`, 'Write e.g. "192.168.1.200-192.168.1.220".');
     }
     if (Array.isArray(rawPool) && rawPool.length === 0) {
       this.c.error([...path, "metallbPool"], "is empty", 'Give at least one range, e.g. "192.168.1.200-192.168.1.220".');
@@ -308,7 +308,7 @@ class Validator {
     const reservations = new Map<string, Ip>();
     const rawRes = n.loadBalancerIps ?? {};
     if (rawRes === null || typeof rawRes !== "object" || Array.isArray(rawRes)) {
-      this.c.error([...path, "loadBalancerIps"], `must be an object of name: address, got ${describe(rawRes)}`, 'Write e.g. { pihole: "192.168.1.200" }.');
+      this.c.error([...path, "loadBalancerIps"], `must be an object of name: address, got ${describeValue(rawRes)}`, 'Write e.g. { pihole: "192.168.1.200" }.');
     } else {
       const seen = new Map<number, string>();
       for (const [name, raw] of Object.entries(rawRes as Obj)) {
@@ -392,7 +392,7 @@ class Validator {
       let architecture: Architecture = "x86_64-linux";
       if (h.architecture !== undefined) {
         if (ARCHITECTURES.includes(h.architecture as Architecture)) architecture = h.architecture as Architecture;
-        else this.c.error([...path, "architecture"], `${describe(h.architecture)} is not a supported architecture`, 'Use "x86_64-linux" or "aarch64-linux".');
+        else this.c.error([...path, "architecture"], `${describeValue(h.architecture)} is not a supported architecture`, 'Use "x86_64-linux" or "aarch64-linux".');
       }
       const disk = h.disk === undefined ? undefined : this.disk([...path, "disk"], h.disk);
       const tags = (this.list([...path, "tags"], h.tags, 'Give tags as a list of strings, e.g. ["rack-1"].') ?? []).flatMap((t, j) => {
@@ -626,7 +626,7 @@ class Validator {
     let ingressController: IngressController = "traefik";
     if (k.ingressController !== undefined) {
       if (k.ingressController === "traefik" || k.ingressController === "ingress-nginx") ingressController = k.ingressController;
-      else this.c.error([...path, "ingressController"], `${describe(k.ingressController)} is not a supported ingress controller`, 'Use "traefik" or "ingress-nginx".');
+      else this.c.error([...path, "ingressController"], `${describeValue(k.ingressController)} is not a supported ingress controller`, 'Use "traefik" or "ingress-nginx".');
     }
     const storageClass = this.k8sName([...path, "storageClass"], k.storageClass ?? "longhorn", "StorageClass") ?? "longhorn";
 
@@ -654,7 +654,7 @@ class Validator {
     let acmeServer: "production" | "staging" = "production";
     if (c?.acmeServer !== undefined) {
       if (c.acmeServer === "production" || c.acmeServer === "staging") acmeServer = c.acmeServer;
-      else this.c.error([...cp, "acmeServer"], `${describe(c.acmeServer)} is not an ACME server`, 'Use "production" or "staging".');
+      else this.c.error([...cp, "acmeServer"], `${describeValue(c.acmeServer)} is not an ACME server`, 'Use "production" or "staging".');
     }
     const cloudflareApiTokenSecret = this.k8sName([...cp, "cloudflareApiTokenSecret"], c?.cloudflareApiTokenSecret ?? "cloudflare-api-token", "Secret") ?? "cloudflare-api-token";
     return {

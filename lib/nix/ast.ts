@@ -15,6 +15,8 @@
  * @module
  */
 
+import { describeValue } from "../model/problems.js";
+
 /** Error thrown for anything that cannot be represented as (or printed to) valid Nix. */
 export class NixPrintError extends Error {
   override readonly name = "NixPrintError";
@@ -208,13 +210,13 @@ export function assertNixString(s: unknown, what = "string"): asserts s is strin
   const nul = s.indexOf("\0");
   if (nul !== -1) {
     throw new NixPrintError(
-      `${what} ${preview(s)} contains a NUL character at index ${nul}; Nix strings cannot hold NUL bytes`,
+      `${what} ${describeValue(s)} contains a NUL character at index ${nul}; Nix strings cannot hold NUL bytes`,
     );
   }
   const m = LONE_SURROGATE_RE.exec(s);
   if (m) {
     throw new NixPrintError(
-      `${what} ${preview(s)} contains a lone UTF-16 surrogate at index ${m.index}; it cannot be written as UTF-8`,
+      `${what} ${describeValue(s)} contains a lone UTF-16 surrogate at index ${m.index}; it cannot be written as UTF-8`,
     );
   }
 }
@@ -279,40 +281,6 @@ export function assertUniqueNames(names: Iterable<string>, what: string): void {
     seen.add(n);
   }
 }
-
-function preview(s: string): string {
-  const shown = s.length > 40 ? `${s.slice(0, 40)}…` : s;
-  return JSON.stringify(shown);
-}
-
-/** Human-readable description of any JS value for error messages. */
-export function describeValue(v: unknown): string {
-  if (v === null) return "null";
-  if (v === undefined) return "undefined";
-  switch (typeof v) {
-    case "string":
-      return preview(v);
-    case "bigint":
-      return `${v}n`;
-    case "number":
-    case "boolean":
-      return String(v);
-    case "symbol":
-      return v.toString();
-    case "function":
-      return `function ${v.name || "(anonymous)"}`;
-    default: {
-      if (Array.isArray(v)) return "array";
-      const proto = Object.getPrototypeOf(v) as { constructor?: { name?: string } } | null;
-      const ctor = proto?.constructor?.name;
-      return ctor && ctor !== "Object" ? `instance of ${ctor}` : "object";
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------
-// Builders
-// ---------------------------------------------------------------------------
 
 /** Nodes created by the builders; lets {@link nix.fromJson} embed them inside plain data. */
 const BUILT = new WeakSet<object>();

@@ -38,13 +38,13 @@ import {
   assertNixInt,
   assertNixString,
   assertUniqueNames,
-  describeValue,
   isBareIdentifier,
   isPathLiteral,
   type NixBinding,
   type NixExpr,
   type NixFile,
 } from "./ast.js";
+import { describeValue } from "../model/problems.js";
 
 /** Options for {@link printNix}. */
 export interface PrintNixOptions {

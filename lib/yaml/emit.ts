@@ -34,6 +34,8 @@
  * of a file, which editors and hooks trim) is double-quoted too.
  */
 
+import { describeValue, formatPath } from "../model/problems.js";
+
 /** Thrown for a value that has no JSON/YAML form; `path` names where it is (`$.spec.containers[0].env`). */
 export class YamlEmitError extends Error {
   constructor(
@@ -80,9 +82,9 @@ export function emitYamlDocuments(docs: readonly unknown[]): string {
 
 function toError(e: unknown, root: string): unknown {
   if (!(e instanceof Failure)) return e;
-  const path = root + formatPath(e.segments);
+  const path = formatPath(e.segments, root);
   if (e.backTo >= 0) {
-    const target = root + formatPath(e.segments.slice(0, e.backTo));
+    const target = formatPath(e.segments.slice(0, e.backTo), root);
     return new YamlEmitError(`${e.reason} (refers back to ${target})`, path);
   }
   return new YamlEmitError(e.reason, path);
@@ -95,14 +97,6 @@ function describe(doc: unknown): string {
   const meta = d.metadata !== null && typeof d.metadata === "object" ? d.metadata : undefined;
   if (typeof d.kind !== "string" || typeof meta?.name !== "string") return "";
   return ` (${d.kind} ${typeof meta.namespace === "string" ? `${meta.namespace}/` : ""}${meta.name})`;
-}
-
-const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
-function formatPath(segments: readonly (string | number)[]): string {
-  let s = "";
-  for (const seg of segments) s += typeof seg === "number" ? `[${seg}]` : IDENT.test(seg) ? `.${seg}` : `[${JSON.stringify(seg)}]`;
-  return s;
 }
 
 // ---------------------------------------------------------------------------
@@ -262,18 +256,8 @@ const MAX_IMPLICIT_KEY = 1000;
 
 const objectProto = Object.prototype;
 
-function kindOf(v: unknown): string {
-  if (v === undefined) return "undefined";
-  if (typeof v === "number") return String(v);
-  if (typeof v === "bigint") return `bigint ${v}n`;
-  if (typeof v === "symbol") return String(v);
-  if (typeof v === "function") return `function ${v.name || "(anonymous)"}`;
-  const ctor = (Object.getPrototypeOf(v) as { constructor?: { name?: string } } | null)?.constructor?.name;
-  return ctor ? `${ctor} instance` : "object with a custom prototype";
-}
-
 function unsupported(v: unknown): Failure {
-  const what = typeof v === "number" ? `non-finite number ${kindOf(v)}` : `unsupported value (${kindOf(v)})`;
+  const what = typeof v === "number" ? `non-finite number ${String(v)}` : `unsupported value (${describeValue(v)})`;
   return new Failure(`${what}; only null, booleans, finite numbers, strings, arrays and plain objects can be written`);
 }
 

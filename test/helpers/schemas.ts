@@ -79,6 +79,7 @@ import * as schedulingV1 from "kubernetes-models/scheduling.k8s.io/v1";
 import * as storageV1 from "kubernetes-models/storage.k8s.io/v1";
 import * as coreV1 from "kubernetes-models/v1";
 import { isRfc1035Label, isRfc1123Label, isRfc1123Subdomain } from "../../lib/model/names.js";
+import { describeValue, formatPath } from "../../lib/model/problems.js";
 
 /** The project root (test/helpers/../..). */
 export const projectRoot = path.resolve(import.meta.dirname, "../..");
@@ -107,18 +108,6 @@ export function describeDocument(doc: unknown): string {
   const meta = isObject(doc.metadata) ? doc.metadata : {};
   const name = typeof meta.name === "string" ? meta.name : "<no name>";
   return typeof meta.namespace === "string" ? `${kind}/${meta.namespace}/${name}` : `${kind}/${name}`;
-}
-
-/** `spec.template.spec.containers[0].image`, `metadata.labels["app.kubernetes.io/name"]`. */
-export function formatPath(segments: readonly (string | number)[]): string {
-  if (segments.length === 0) return "(root)";
-  let out = "";
-  for (const s of segments) {
-    if (typeof s === "number") out += `[${s}]`;
-    else if (/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(s)) out += out === "" ? s : `.${s}`;
-    else out += `[${JSON.stringify(s)}]`;
-  }
-  return out;
 }
 
 /** `label: path: message` lines, sorted by path (stable for equal paths). */
@@ -202,13 +191,6 @@ function valueAt(data: unknown, segments: readonly (string | number)[]): unknown
   let cur = data;
   for (const s of segments) cur = isObject(cur) || Array.isArray(cur) ? (cur as Record<string | number, unknown>)[s] : undefined;
   return cur;
-}
-
-function describeValue(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "an array";
-  if (typeof v === "object") return "an object";
-  return `${typeof v} ${JSON.stringify(v)}`;
 }
 
 // ---------------------------------------------------------------------------
