@@ -188,6 +188,13 @@ describe("PostgresApp", () => {
     ]);
   });
 
+  it("rejects a six-field schedule with a field out of its range (CloudNativePG would refuse it)", () => {
+    const target = PostgresBackupTarget.barmanCloudPlugin({ objectStore: "minio" });
+    expect(problemsOf(miniflux({ backup: { schedule: "99 0 3 * * *", target } }))).toEqual([
+      '[apps/miniflux] backup.schedule "99 0 3 * * *" has an invalid seconds field "99": "99" is out of 0-59',
+    ]);
+  });
+
   it("refuses a schedule without a backup target (a ScheduledBackup that could never run)", () => {
     const problems = problemsOf(miniflux({ backup: { schedule: "0 0 3 * * *" } as never }));
     expect(problems).toHaveLength(1);

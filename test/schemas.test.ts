@@ -486,7 +486,8 @@ describe("custom resources (upstream CRDs)", () => {
     five.spec.schedule = "0 3 * * *";
     expect(validateManifest(five)).toEqual([]); // a plain string to the schema
     expect(cnpgScheduleRule(five)).toEqual([
-      'ScheduledBackup/databases/pg-daily: spec.schedule: "0 3 * * *" has 5 fields; CNPG needs six, seconds first ("sec min hour dom month dow", e.g. "0 0 3 * * *")',
+      'ScheduledBackup/databases/pg-daily: spec.schedule: "0 3 * * *" has 5 fields; CloudNativePG needs six, seconds first ' +
+        '("sec min hour day-of-month month day-of-week", e.g. "0 0 3 * * *" for 03:00 daily); for this schedule write "0 0 3 * * *"',
     ]);
     for (const ok of ["@daily", "@every 12h", "0 30 2 * * SUN", "*/30 0 1-5 ? JAN-MAR 1,3,5"]) {
       expect(cnpgScheduleRule({ ...scheduledBackup, spec: { ...scheduledBackup.spec, schedule: ok } }), ok).toEqual([]);

@@ -79,6 +79,7 @@ import * as schedulingV1 from "kubernetes-models/scheduling.k8s.io/v1";
 import * as storageV1 from "kubernetes-models/storage.k8s.io/v1";
 import * as coreV1 from "kubernetes-models/v1";
 import { isRfc1035Label, isRfc1123Label, isRfc1123Subdomain } from "../../lib/model/names.js";
+import { cronScheduleProblem } from "../../lib/model/cron.js";
 import { describeValue, formatPath } from "../../lib/model/problems.js";
 
 /** The project root (test/helpers/../..). */
@@ -713,34 +714,6 @@ export function helmReleaseChartRule(doc: unknown): string[] {
   return render(doc, [{ path: ["spec"], message: chart ? "either chart or chartRef must be set, not both" : "either chart or chartRef must be set (neither is)" }]);
 }
 
-const CRON_FIELDS: readonly { name: string; min: number; max: number; names?: readonly string[]; question?: boolean }[] = [
-  { name: "seconds", min: 0, max: 59 },
-  { name: "minutes", min: 0, max: 59 },
-  { name: "hours", min: 0, max: 23 },
-  { name: "day of month", min: 1, max: 31, question: true },
-  { name: "month", min: 1, max: 12, names: ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"] },
-  { name: "day of week", min: 0, max: 6, names: ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"], question: true },
-];
-
-function cronFieldProblem(text: string, f: (typeof CRON_FIELDS)[number]): string | undefined {
-  const value = (s: string): number | undefined => {
-    if (/^\d+$/.test(s)) return Number(s);
-    const i = f.names?.indexOf(s.toUpperCase()) ?? -1;
-    return i < 0 ? undefined : i + (f.names === CRON_FIELDS[4]!.names ? 1 : 0);
-  };
-  for (const part of text.split(",")) {
-    const [range, step, extra] = part.split("/");
-    if (extra !== undefined || (step !== undefined && !/^[1-9]\d*$/.test(step))) return `bad step in ${JSON.stringify(part)}`;
-    if (range === "*" || (range === "?" && f.question)) continue;
-    const bounds = range!.split("-");
-    if (bounds.length > 2) return `bad range ${JSON.stringify(range)}`;
-    const nums = bounds.map(value);
-    if (nums.some((n) => n === undefined || n < f.min || n > f.max)) return `${JSON.stringify(range)} is out of ${f.min}-${f.max}`;
-    if (nums.length === 2 && nums[0]! > nums[1]!) return `range ${JSON.stringify(range)} is backwards`;
-  }
-  return undefined;
-}
-
 /**
  * CNPG ScheduledBackup (postgresql.cnpg.io/v1) `spec.schedule` is a robfig/cron
  * expression WITH seconds: six fields, `sec min hour dom month dow` (or a
@@ -752,23 +725,8 @@ export function cnpgScheduleRule(doc: unknown): string[] {
   const schedule = isObject(doc.spec) ? doc.spec.schedule : undefined;
   const at = ["spec", "schedule"];
   if (typeof schedule !== "string") return render(doc, [{ path: at, message: "required cron schedule (six fields, seconds first) is missing" }]);
-  const s = schedule.trim();
-  if (s.startsWith("@")) {
-    if (/^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(s)) return [];
-    const every = /^@every\s+(\S+)$/.exec(s);
-    if (every && GO_DURATION.test(every[1]!)) return [];
-    return render(doc, [{ path: at, message: `unknown descriptor ${JSON.stringify(s)}` }]);
-  }
-  const fields = s.split(/\s+/);
-  if (fields.length !== 6) {
-    return render(doc, [{ path: at, message: `${JSON.stringify(schedule)} has ${fields.length} fields; CNPG needs six, seconds first ("sec min hour dom month dow", e.g. "0 0 3 * * *")` }]);
-  }
-  const problems: Problem[] = [];
-  fields.forEach((field, i) => {
-    const p = cronFieldProblem(field, CRON_FIELDS[i]!);
-    if (p) problems.push({ path: at, message: `${CRON_FIELDS[i]!.name} field ${JSON.stringify(field)}: ${p}` });
-  });
-  return render(doc, problems);
+  const problem = cronScheduleProblem(schedule);
+  return problem === undefined ? [] : render(doc, [{ path: at, message: `${JSON.stringify(schedule)} ${problem}` }]);
 }
 
 /**

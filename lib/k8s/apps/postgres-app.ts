@@ -15,6 +15,7 @@ import { Size } from "cdk8s";
 import { Construct } from "constructs";
 import { Cluster, ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ClusterSpecResourcesLimits, ClusterSpecResourcesRequests, type ClusterSpecResources } from "../../../imports/postgresql.cnpg.io.js";
 import { Homelab } from "../../model/index.js";
+import { cronScheduleProblem } from "../../model/cron.js";
 import { isRfc1035Label } from "../../model/names.js";
 import { commonLabels, resourceRequirements, type Resources } from "../defaults.js";
 import { Layer } from "../homelab-app.js";
@@ -284,26 +285,9 @@ function clusterResources(r: Resources): ClusterSpecResources {
   };
 }
 
-const CRON_DESCRIPTORS = /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/;
-const CRON_FIELD = /^[0-9A-Za-z*?/,-]+$/;
-
 /** Why `schedule` is not a CNPG (robfig/cron, seconds first) schedule, or undefined. */
 export function scheduleProblem(schedule: string): string | undefined {
   if (typeof schedule !== "string") return `backup.schedule must be a string like "0 0 3 * * *"`;
-  const s = schedule.trim();
-  if (s.startsWith("@")) {
-    if (CRON_DESCRIPTORS.test(s) || /^@every\s+\S+$/.test(s)) return undefined;
-    return `backup.schedule "${schedule}" is not a known descriptor (@daily, @weekly, @every 12h, ...)`;
-  }
-  const fields = s.split(/\s+/);
-  if (fields.length !== 6) {
-    const hint = fields.length === 5 ? `; for this schedule write "0 ${s}"` : "";
-    return (
-      `backup.schedule "${schedule}" has ${fields.length} fields; CloudNativePG needs six, seconds first ` +
-      `("sec min hour day-of-month month day-of-week", e.g. "0 0 3 * * *" for 03:00 daily)${hint}`
-    );
-  }
-  const bad = fields.find((f) => !CRON_FIELD.test(f));
-  if (bad !== undefined) return `backup.schedule "${schedule}" has an invalid field "${bad}"`;
-  return undefined;
+  const problem = cronScheduleProblem(schedule);
+  return problem === undefined ? undefined : `backup.schedule "${schedule}" ${problem}`;
 }
