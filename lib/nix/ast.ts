@@ -282,6 +282,15 @@ export function assertUniqueNames(names: Iterable<string>, what: string): void {
   }
 }
 
+/** Throws unless `formals` are the parameters of a set pattern: identifiers, bindable, no two alike. */
+export function assertFormals(formals: readonly string[]): void {
+  formals.forEach((f) => {
+    assertIdentifier(f, "formal parameter");
+    assertBindableName(f, "formal parameter");
+  });
+  assertUniqueNames(formals, "formal function argument");
+}
+
 /** Nodes created by the builders; lets {@link nix.fromJson} embed them inside plain data. */
 const BUILT = new WeakSet<object>();
 
@@ -565,11 +574,7 @@ export const nix = {
     const ellipsis = isArray
       ? (opts?.ellipsis ?? false)
       : ((param as { ellipsis?: boolean }).ellipsis ?? opts?.ellipsis ?? false);
-    formals.forEach((f) => {
-      assertIdentifier(f, "formal parameter");
-      assertBindableName(f, "formal parameter");
-    });
-    assertUniqueNames(formals, "formal function argument");
+    assertFormals(formals);
     const pattern: NixSetPattern = Object.freeze({ formals: Object.freeze(formals), ellipsis });
     return mk<NixLambda>({ kind: "lambda", param: pattern, body });
   },

@@ -33,6 +33,7 @@ import {
   NixPrintError,
   NIX_INT_MIN,
   assertBindableName,
+  assertFormals,
   assertIdentifier,
   assertNixFloat,
   assertNixInt,
@@ -263,11 +264,7 @@ class Printer {
           return { text: `${e.param}:${sep}${this.render(e.body, indent).text}`, level: FUNC };
         }
         const { formals, ellipsis } = e.param;
-        formals.forEach((f) => {
-          assertIdentifier(f, "formal parameter");
-          assertBindableName(f, "formal parameter");
-        });
-        assertUniqueNames(formals, "formal function argument");
+        assertFormals(formals);
         const names = ellipsis ? [...formals, "..."] : [...formals];
         const header = names.length === 0 ? "{ }:" : `{ ${names.join(", ")} }:`;
         return { text: `${header}\n${indent}${this.render(e.body, indent).text}`, level: FUNC };
