@@ -15,7 +15,7 @@
  * @module
  */
 
-import { describeValue } from "../model/problems.js";
+import { describeValue, formatPath } from "../model/problems.js";
 
 /** Error thrown for anything that cannot be represented as (or printed to) valid Nix. */
 export class NixPrintError extends Error {
@@ -407,7 +407,7 @@ function fromJson(value: unknown, where: string, stack: Set<object>): NixExpr {
       const items: NixExpr[] = [];
       for (let i = 0; i < obj.length; i++) {
         if (!(i in obj)) throw new NixPrintError(`at ${where}[${i}]: sparse array hole cannot be represented in Nix`);
-        items.push(fromJson(obj[i], `${where}[${i}]`, stack));
+        items.push(fromJson(obj[i], formatPath([i], where), stack));
       }
       return nix.list(items);
     }
@@ -422,7 +422,7 @@ function fromJson(value: unknown, where: string, stack: Set<object>): NixExpr {
     }
     const entries: [string, NixExpr][] = [];
     for (const key of Object.keys(obj)) {
-      const sub = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `${where}.${key}` : `${where}[${JSON.stringify(key)}]`;
+      const sub = formatPath([key], where);
       wrap(sub, () => assertNixString(key, "attribute name"));
       entries.push([key, fromJson((obj as Record<string, unknown>)[key], sub, stack)]);
     }

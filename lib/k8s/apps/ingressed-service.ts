@@ -11,6 +11,7 @@
 import { k8s } from "cdk8s-plus-30";
 import { Construct } from "constructs";
 import { Homelab } from "../../model/index.js";
+import { isRfc1123Subdomain } from "../../model/names.js";
 import { CLUSTER_ISSUER_ANNOTATION, CLUSTER_ISSUER_NAME, ingressClassName } from "../infrastructure/conventions.js";
 import { Workload, type WorkloadOptions } from "./workload.js";
 
@@ -31,8 +32,6 @@ export interface IngressedServiceProps extends WorkloadOptions, IngressOptions {
    */
   readonly name?: string;
 }
-
-const SUBDOMAIN = /^(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)*$/;
 
 /**
  * An HTTP app behind the lab's ingress controller, with a Let's Encrypt certificate and a DNS record.
@@ -93,7 +92,7 @@ export class IngressedService extends Construct {
     this.node.addValidation({
       validate: () => {
         const problems: string[] = [];
-        if (subdomain !== "" && !SUBDOMAIN.test(subdomain)) {
+        if (subdomain !== "" && !isRfc1123Subdomain(subdomain)) {
           problems.push(`subdomain "${subdomain}" is not a DNS name: use lowercase letters, digits, "-" and "." (the host is <subdomain>.${lab.domain})`);
         }
         problems.push(...backendProblems(this.ingress, this.workload.service));
