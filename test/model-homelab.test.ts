@@ -1,8 +1,8 @@
 /**
  * The Homelab read API: the validated fields as they are, the Kubernetes options behind a getter
- * that says what is missing, and hostsWith. The lab is the one of a seven-Pi k3s cluster
- * (node1-node3 servers, node1 the cluster-init one; node4-node7 agents); its addresses are made up,
- * as that lab's come from DHCP.
+ * that says what is missing, and hostsWith. The lab is part of a seven-Pi k3s cluster: its three
+ * servers node1-node3 (node1 the cluster-init one) and two of its four agents, node4 and node5. The
+ * addresses are made up, as that lab's come from DHCP.
  */
 import { describe, expect, it } from "vitest";
 import { Homelab, type HomelabSpec } from "../lib/model/index.js";
