@@ -138,6 +138,14 @@ function inode(abs: string): number | undefined {
   }
 }
 
+function isEmptyDir(abs: string): boolean {
+  try {
+    return fs.readdirSync(abs).length === 0;
+  } catch {
+    return false;
+  }
+}
+
 /** True when git tracks anything under the transaction folder (it never should: it is ignored). */
 function trackedByGit(root: string): boolean {
   const r = spawnSync("git", ["ls-files", "-z", "--", TXN_DIR], { cwd: root, encoding: "utf8" });
@@ -209,8 +217,12 @@ export function acquire(guard: PathGuard, rollBack: (txnDir: string) => void): L
     const held = readOwnerFile(path.join(dir, "owner.json"), `${TXN_DIR}/owner.json`);
     if (held === "missing" || held === "invalid") {
       if (inode(dir) !== ino) continue; // replaced meanwhile: look again
-      if (held === "missing" && fs.readdirSync(dir).length === 0) {
-        fs.rmdirSync(dir); // an empty folder holds nothing
+      if (held === "missing" && isEmptyDir(dir)) {
+        try {
+          fs.rmdirSync(dir); // an empty folder holds nothing
+        } catch {
+          // filled or removed meanwhile: look again
+        }
         continue;
       }
       throw refuse(held === "missing" ? "has no owner.json, so no synth made it" : "has an owner.json synth did not write");
@@ -255,7 +267,12 @@ export function acquire(guard: PathGuard, rollBack: (txnDir: string) => void): L
       }
       continue;
     }
-    rollBack(dir);
+    try {
+      rollBack(dir);
+    } catch (e) {
+      fs.rmSync(claim, { force: true }); // refused: leave the folder exactly as it was found
+      throw e;
+    }
     removeTxn(guard, dir);
   }
   throw new Error(`could not take ${TXN_DIR}/ after 1000 attempts; is something recreating it?`);
