@@ -41,37 +41,38 @@ export class PathGuard {
 
   /** The absolute path of a project-relative, `/`-separated path. */
   abs(rel: string): string {
-    return path.join(this.root, ...rel.split("/"));
+    return path.sep === "/" ? `${this.root}/${rel}` : path.join(this.root, ...rel.split("/"));
   }
 
   private entry(rel: string): Entry {
     const hit = this.cache.get(rel);
     if (hit !== undefined) return hit;
     let e: Entry;
+    let st: fs.Stats | undefined;
     try {
-      const st = fs.lstatSync(this.abs(rel));
-      if (st.isSymbolicLink()) {
-        let to = "?";
-        try {
-          to = fs.readlinkSync(this.abs(rel));
-        } catch {
-          // keep "?"
-        }
-        e = {
-          kind: "bad",
-          problem:
-            `${rel} is a symbolic link (to ${to}); synth only writes and deletes inside real folders of the ` +
-            "project. Replace the link with a folder or file of its own and run synth again.",
-        };
-      } else if (st.isDirectory()) e = { kind: "dir" };
-      else if (st.isFile()) e = { kind: "file", size: st.size };
-      else e = { kind: "bad", problem: `${rel} is not a regular file or folder (a device, socket or FIFO); remove it` };
+      st = fs.lstatSync(this.abs(rel), { throwIfNoEntry: false });
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === "ENOENT") e = { kind: "absent" };
-      else if (code === "ENOTDIR") e = { kind: "bad", problem: `${rel}: a component of it is a file, not a folder` };
-      else throw err;
+      if ((err as NodeJS.ErrnoException).code !== "ENOTDIR") throw err;
+      st = undefined;
+      e = { kind: "bad", problem: `${rel}: a component of it is a file, not a folder` };
     }
+    if (st === undefined) e ??= { kind: "absent" };
+    else if (st.isSymbolicLink()) {
+      let to = "?";
+      try {
+        to = fs.readlinkSync(this.abs(rel));
+      } catch {
+        // keep "?"
+      }
+      e = {
+        kind: "bad",
+        problem:
+          `${rel} is a symbolic link (to ${to}); synth only writes and deletes inside real folders of the ` +
+          "project. Replace the link with a folder or file of its own and run synth again.",
+      };
+    } else if (st.isDirectory()) e = { kind: "dir" };
+    else if (st.isFile()) e = { kind: "file", size: st.size };
+    else e = { kind: "bad", problem: `${rel} is not a regular file or folder (a device, socket or FIFO); remove it` };
     this.cache.set(rel, e);
     return e;
   }
