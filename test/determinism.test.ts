@@ -15,7 +15,7 @@ afterAll(() => projects.forEach((p) => p.remove()));
 /** The committed generated files of this repository (those its manifest lists, and the manifest). */
 function committed(): Record<string, string> {
   const manifest = fs.readFileSync(path.join(repo, "synth-manifest.json"), "utf8");
-  const files = (JSON.parse(manifest) as { files: string[] }).files;
+  const files = Object.keys((JSON.parse(manifest) as { files: Record<string, string> }).files);
   return { ...Object.fromEntries(files.map((f) => [f, fs.readFileSync(path.join(repo, f), "utf8")])), "synth-manifest.json": manifest };
 }
 

@@ -8,7 +8,8 @@ import * as path from "node:path";
 import { HomelabValidationError, formatProblems } from "../model/index.js";
 import { ConstructValidationError } from "../k8s/render.js";
 import { RenderError, render, type LabDefinition, type Rendered } from "./render.js";
-import { HandWrittenFileError, TXN_DIR, planWrite, writeFiles } from "./write.js";
+import { UnsafePathError, readRegularFile } from "./trust.js";
+import { HandWrittenFileError, SynthBusyError, TXN_DIR, planWrite, writeFiles } from "./write.js";
 
 /** Where to write and how to talk. */
 export interface CliOptions {
@@ -42,18 +43,43 @@ function writeCdk8sOutput(dir: string, rendered: Rendered): void {
   fs.writeFileSync(path.join(dir, "homelab.k8s.yaml"), docs.join("---\n"));
 }
 
+/** The largest SOPS file synth reads: 1 MiB (a Secret is a few KiB). */
+export const MAX_SOPS_BYTES = 1024 * 1024;
+
 /**
  * Reads the SOPS-encrypted files (`*.sops.yaml`) of `dir` (relative to `root`), sorted by name,
- * for {@link LabDefinition.sopsFiles}. A missing folder means none.
+ * for {@link LabDefinition.sopsFiles}. A missing folder means none. The folder and every file must
+ * be real (no symbolic links: a link could carry another project's secrets into dist/), regular
+ * files, at most {@link MAX_SOPS_BYTES} each.
+ * @throws UnsafePathError naming every file that breaks these rules
  */
 export function readSopsFiles(root: string, dir: string): { path: string; text: string }[] {
   const abs = path.join(root, dir);
-  if (!fs.existsSync(abs)) return [];
-  return fs
-    .readdirSync(abs)
-    .filter((f) => f.endsWith(".sops.yaml"))
-    .sort()
-    .map((f) => ({ path: `${dir}/${f}`, text: fs.readFileSync(path.join(abs, f), "utf8") }));
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(abs);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw e;
+  }
+  if (st.isSymbolicLink() || !st.isDirectory()) {
+    throw new UnsafePathError([
+      `${dir} is ${st.isSymbolicLink() ? "a symbolic link" : "not a folder"}; keep the lab's SOPS files in a real ` +
+        "folder of the project",
+    ]);
+  }
+  const problems: string[] = [];
+  const out: { path: string; text: string }[] = [];
+  for (const f of fs.readdirSync(abs).filter((n) => n.endsWith(".sops.yaml")).sort()) {
+    try {
+      out.push({ path: `${dir}/${f}`, text: readRegularFile(path.join(abs, f), `${dir}/${f}`, MAX_SOPS_BYTES) });
+    } catch (e) {
+      if (e instanceof UnsafePathError) problems.push(...e.problems);
+      else throw e;
+    }
+  }
+  if (problems.length > 0) throw new UnsafePathError(problems);
+  return out;
 }
 
 /** Runs synth or check; returns the process exit code (0 ok, 1 problems or drift, 2 usage). */
@@ -97,6 +123,7 @@ export function runCli(def: LabDefinition, options: CliOptions): number {
       ...plan.update.map((p) => `  changed   ${p}`),
       ...plan.remove.map((p) => `  stale     ${p}`),
       ...plan.conflicts.map((p) => `  conflict  ${p} (exists, not written by synth)`),
+      ...plan.unsafe.map((p) => `  unsafe    ${p}`),
     ];
     if (interrupted) drift.push(`  interrupted synth: ${TXN_DIR}/ exists; run synth to roll it back`);
     if (drift.length > 0) {
@@ -117,10 +144,11 @@ export function runCli(def: LabDefinition, options: CliOptions): number {
     );
     for (const p of [...plan.create, ...plan.update]) out(`  wrote   ${p}\n`);
     for (const p of plan.remove) out(`  removed ${p}\n`);
+    for (const k of plan.kept) err(`warning: ${k.path}: ${k.reason}\n`);
     if (options.cdk8sOutDir !== undefined) writeCdk8sOutput(path.resolve(options.root, options.cdk8sOutDir), rendered);
     return 0;
   } catch (e) {
-    if (e instanceof HandWrittenFileError) {
+    if (e instanceof HandWrittenFileError || e instanceof UnsafePathError || e instanceof SynthBusyError) {
       err(`${e.message}\n`);
       return 1;
     }

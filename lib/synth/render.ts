@@ -80,6 +80,6 @@ export function finish(files: Map<string, string>): FileMap {
   }
   if (problems.length > 0) throw new RenderError(problems);
   const sorted = new Map([...files.entries()].sort(([a], [b]) => compareStrings(a, b)));
-  sorted.set(MANIFEST_PATH, renderManifest(sorted.keys()));
+  sorted.set(MANIFEST_PATH, renderManifest(sorted));
   return sorted;
 }

@@ -4,19 +4,36 @@
  * does not own (see the manifest in files.ts).
  *
  * The transaction, all inside `<root>/.synth-txn/` (same filesystem, so renames are atomic):
+ *  0. lock: `.synth-txn/` appears atomically with its owner (lock.ts); an interrupted run's
+ *     folder is validated and rolled back first;
  *  1. stage: every new or changed file is written under `.synth-txn/new/`;
  *  2. back up: every file that will be replaced or deleted is hard-linked under `.synth-txn/old/`;
  *  3. journal: `.synth-txn/journal.json` is written (temp file + rename, fsynced);
  *  4. commit: staged files are renamed over their targets, pruned files unlinked;
- *  5. the journal is removed, then `.synth-txn/`.
- * A process killed before step 3 leaves the tree untouched (the stage is thrown
- * away by the next run). Killed after it, the next run finds the journal and
- * rolls the tree back to exactly what it was, from the hard-linked backups,
- * before it does anything else.
+ *  5. `.synth-txn/` is renamed away and removed.
+ * A process killed before step 3 leaves the tree untouched. Killed after it, the next run finds
+ * the journal and rolls the tree back to exactly what it was before it does anything else.
+ *
+ * Nothing here follows a symbolic link inside the project (trust.ts): every path is checked
+ * component by component before the first write.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { MANIFEST_PATH, OUTPUT_ROOTS, compareStrings, parseManifest, type FileMap } from "./files.js";
+import {
+  MANIFEST_PATH,
+  type FileMap,
+  compareStrings,
+  contentHash,
+  looksGenerated,
+  parseManifest,
+  pathProblem,
+} from "./files.js";
+import { type JournalOp, backupPath, readJournal, rollBack, stagePath } from "./journal.js";
+import { TXN_DIR, acquire, release } from "./lock.js";
+import { PathGuard, UnsafePathError } from "./trust.js";
+
+export { TXN_DIR, SynthBusyError } from "./lock.js";
+export { UnsafePathError } from "./trust.js";
 
 /** Test seams: called at fixed points of the transaction (tests use them to kill the process for real). */
 export interface WriteHooks {
@@ -26,8 +43,11 @@ export interface WriteHooks {
   readonly afterStage?: (index: number, path: string) => void;
 }
 
-/** Folder of an ongoing (or interrupted) transaction, relative to the project root. */
-export const TXN_DIR = ".synth-txn";
+/** A generated file synth no longer produces but leaves alone, and why. */
+export interface KeptFile {
+  readonly path: string;
+  readonly reason: string;
+}
 
 /** What a write would do, or did. */
 export interface Plan {
@@ -41,13 +61,18 @@ export interface Plan {
   readonly unchanged: readonly string[];
   /** Files synth would produce but that exist and are not synth's (hand-written): never overwritten. */
   readonly conflicts: readonly string[];
+  /** Files the manifest lists but synth does not delete (changed since written, or not generated). */
+  readonly kept: readonly KeptFile[];
+  /** Paths synth will not write through (links, files where folders belong): nothing is written. */
+  readonly unsafe: readonly string[];
 }
 
 /** Thrown when synth would overwrite files it does not own. Nothing is written. */
 export class HandWrittenFileError extends Error {
   constructor(readonly paths: readonly string[]) {
     super(
-      `synth would overwrite ${paths.length} file${paths.length === 1 ? "" : "s"} it did not write (not in ${MANIFEST_PATH}); nothing was written:\n` +
+      `synth would overwrite ${paths.length} file${paths.length === 1 ? "" : "s"} it did not write ` +
+        `(not in ${MANIFEST_PATH}); nothing was written:\n` +
         paths.map((p) => `  ${p}`).join("\n") +
         "\nMove or delete them if they are stale output, or rename what your lab generates.",
     );
@@ -55,188 +80,195 @@ export class HandWrittenFileError extends Error {
   }
 }
 
-/** The files the manifest on disk says synth owns (empty when there is none). */
-export function readOwned(root: string): Set<string> {
-  const manifestFile = path.join(root, MANIFEST_PATH);
-  if (!fs.existsSync(manifestFile)) return new Set();
-  const files = parseManifest(fs.readFileSync(manifestFile, "utf8"));
+/** The largest generated file synth reads back to compare: 256 MiB. */
+const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The files the manifest on disk says synth owns, with the SHA-256 of what it wrote
+ * (undefined for a version 1 manifest). Empty when there is no manifest.
+ */
+export function readOwned(root: string | PathGuard): Map<string, string | undefined> {
+  const guard = typeof root === "string" ? new PathGuard(root) : root;
+  const text = guard.read(MANIFEST_PATH);
+  if (text === undefined) return new Map();
+  const files = parseManifest(text);
   if (files === undefined) {
     throw new Error(`${MANIFEST_PATH} is not a synth manifest; restore it from git (it lists the files synth owns)`);
   }
-  return new Set(files);
-}
-
-function readIfFile(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, "utf8");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw e;
-  }
+  return files;
 }
 
 /** Compares the rendered files with the disk. Reads only; writes nothing. */
-export function planWrite(root: string, files: FileMap): Plan {
-  const owned = readOwned(root);
+export function planWrite(root: string | PathGuard, files: FileMap): Plan {
+  const guard = typeof root === "string" ? new PathGuard(root) : root;
+  const unsafe: string[] = [];
+  const owned = readOwned(guard);
   const create: string[] = [];
   const update: string[] = [];
   const unchanged: string[] = [];
   const conflicts: string[] = [];
   for (const p of [...files.keys()].sort(compareStrings)) {
-    const current = readIfFile(path.join(root, p));
+    const problem = guard.fileProblem(p);
+    if (problem !== undefined) {
+      unsafe.push(problem);
+      continue;
+    }
+    const current = guard.read(p, MAX_OUTPUT_BYTES);
     if (current === undefined) create.push(p);
     else if (current === files.get(p)) unchanged.push(p);
-    else if (owned.has(p) || p === MANIFEST_PATH) update.push(p);
+    else if (p === MANIFEST_PATH || (owned.has(p) && isOurs(p, current, owned.get(p)))) update.push(p);
     else conflicts.push(p);
   }
-  const remove = [...owned]
-    .filter((p) => !files.has(p) && isInsideRoots(p) && fs.existsSync(path.join(root, p)))
-    .sort(compareStrings);
-  return { create, update, remove, unchanged, conflicts };
+  const remove: string[] = [];
+  const kept: KeptFile[] = [];
+  for (const [p, hash] of [...owned].sort(([a], [b]) => compareStrings(a, b))) {
+    if (files.has(p) || p === MANIFEST_PATH) continue;
+    if (pathProblem(p) !== undefined) {
+      kept.push({ path: p, reason: `listed in ${MANIFEST_PATH} but outside the output folders; ignored` });
+      continue;
+    }
+    const problem = guard.fileProblem(p);
+    if (problem !== undefined) {
+      unsafe.push(problem);
+      continue;
+    }
+    const current = guard.read(p, MAX_OUTPUT_BYTES);
+    if (current === undefined) continue;
+    if (hash !== undefined && contentHash(current) !== hash) {
+      kept.push({ path: p, reason: "changed since synth wrote it; left alone (delete it yourself if it is unused)" });
+    } else if (!looksGenerated(p, current)) {
+      kept.push({ path: p, reason: "has no generated header, so synth did not write it; left alone" });
+    } else remove.push(p);
+  }
+  return { create, update, remove, unchanged, conflicts, kept, unsafe };
 }
 
-function isInsideRoots(p: string): boolean {
-  const first = p.split("/")[0];
-  return (OUTPUT_ROOTS as readonly string[]).includes(first ?? "") && !p.split("/").includes("..");
-}
-
-interface JournalOp {
-  readonly path: string;
-  readonly action: "write" | "delete";
-  /** True when a previous version was backed up under old/. */
-  readonly hadOld: boolean;
+/** An owned file may be replaced when it is what synth wrote, or still carries the generated header. */
+function isOurs(p: string, current: string, hash: string | undefined): boolean {
+  return (hash !== undefined && contentHash(current) === hash) || looksGenerated(p, current);
 }
 
 /**
- * Rolls back a transaction that a killed synth left behind, restoring every
- * file it had replaced or deleted and removing the ones it had created.
+ * Rolls back a transaction that a killed synth left behind, restoring every file it had replaced
+ * or deleted and removing the ones it had created.
  * @returns the number of files restored or removed (0 when there was nothing to do)
+ * @throws SynthBusyError when a running synth holds the transaction
+ * @throws UnsafePathError when the transaction folder or its journal cannot be trusted
  */
 export function recover(root: string): number {
-  const txn = path.join(root, TXN_DIR);
-  if (!fs.existsSync(txn)) return 0;
-  const lock = readIfFile(path.join(txn, "pid"));
-  const pid = lock === undefined ? NaN : Number(lock);
-  if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) {
-    throw new Error(`another synth (pid ${pid}) is writing this tree; wait for it, or remove ${TXN_DIR}/ if it is gone`);
-  }
-  const journalText = readIfFile(path.join(txn, "journal.json"));
+  const guard = new PathGuard(root);
   let count = 0;
-  if (journalText !== undefined) {
-    const ops = JSON.parse(journalText) as JournalOp[];
-    for (const op of ops) {
-      const target = path.join(root, op.path);
-      const backup = path.join(txn, "old", op.path);
-      if (op.hadOld) {
-        if (fs.existsSync(backup)) {
-          fs.mkdirSync(path.dirname(target), { recursive: true });
-          fs.renameSync(backup, target);
-          count++;
-        }
-      } else if (fs.existsSync(target)) {
-        fs.unlinkSync(target);
-        removeEmptyParents(root, op.path);
-        count++;
-      }
-    }
-  }
-  fs.rmSync(txn, { recursive: true, force: true });
+  const lock = acquire(guard, () => {
+    count = rollBackInterrupted(guard);
+  });
+  release(guard, lock);
   return count;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
+function rollBackInterrupted(guard: PathGuard): number {
+  guard.reset();
+  const ops = readJournal(guard);
+  if (ops === undefined) return 0;
+  const { count, touched } = rollBack(guard, ops);
+  removeEmptyFolders(guard, touched);
+  return count;
 }
 
-/** Removes the now-empty folders above `rel`, stopping at an output root. */
-function removeEmptyParents(root: string, rel: string): void {
-  let dir = path.posix.dirname(rel);
-  while (dir.includes("/")) {
-    const abs = path.join(root, dir);
-    try {
-      if (fs.readdirSync(abs).length > 0) return;
-      fs.rmdirSync(abs);
-    } catch {
-      return;
-    }
-    dir = path.posix.dirname(dir);
+/** Removes the folders left empty above `files`, deepest first, stopping at an output root. Linear. */
+function removeEmptyFolders(guard: PathGuard, files: readonly string[]): void {
+  const dirs = new Set<string>();
+  for (const f of files) {
+    const parts = f.split("/");
+    for (let i = parts.length - 1; i >= 2; i--) dirs.add(parts.slice(0, i).join("/"));
   }
+  const deepestFirst = [...dirs].sort((a, b) => b.split("/").length - a.split("/").length || compareStrings(a, b));
+  for (const d of deepestFirst) {
+    try {
+      fs.rmdirSync(guard.abs(d));
+    } catch {
+      // not empty (or already gone): keep it
+    }
+  }
+  guard.reset();
 }
 
 /**
  * Writes `files` under `root` as one transaction (see the module comment).
- * Throws {@link HandWrittenFileError} before writing anything when a rendered
- * file would replace a file synth does not own.
+ * @throws HandWrittenFileError before writing anything when a rendered file would replace a file
+ *   synth does not own
+ * @throws UnsafePathError before writing anything when a path leads through a link
+ * @throws SynthBusyError when another synth is writing the project
  */
 export function writeFiles(root: string, files: FileMap, hooks: WriteHooks = {}): Plan {
-  recover(root);
-  const plan = planWrite(root, files);
-  if (plan.conflicts.length > 0) throw new HandWrittenFileError(plan.conflicts);
-  const writes = [...plan.create, ...plan.update];
-  if (writes.length === 0 && plan.remove.length === 0) return plan;
-
-  const txn = path.join(root, TXN_DIR);
-  fs.mkdirSync(txn, { recursive: false });
-  fs.writeFileSync(path.join(txn, "pid"), String(process.pid));
-
+  const guard = new PathGuard(root);
+  const txnProblem = guard.dirProblem(TXN_DIR);
+  if (txnProblem !== undefined) throw new UnsafePathError([txnProblem]);
+  const lock = acquire(guard, () => void rollBackInterrupted(guard));
   try {
-    stageAndCommit(root, txn, files, plan, writes, hooks);
-  } catch (e) {
-    // A failure (disk full, a folder where a file should go, ...) rolls everything back.
-    recover(root);
-    throw e;
+    guard.reset();
+    const plan = planWrite(guard, files);
+    if (plan.unsafe.length > 0) throw new UnsafePathError(plan.unsafe);
+    if (plan.conflicts.length > 0) throw new HandWrittenFileError(plan.conflicts);
+    const writes = [...plan.create, ...plan.update];
+    if (writes.length > 0 || plan.remove.length > 0) transact(guard, files, plan, writes, hooks);
+    return plan;
+  } finally {
+    release(guard, lock);
   }
-  return plan;
 }
 
-function stageAndCommit(root: string, txn: string, files: FileMap, plan: Plan, writes: readonly string[], hooks: WriteHooks): void {
-  // 1. stage
-  for (const [i, p] of writes.entries()) {
-    const staged = path.join(txn, "new", p);
-    fs.mkdirSync(path.dirname(staged), { recursive: true });
-    fs.writeFileSync(staged, files.get(p)!);
-    hooks.afterStage?.(i, p);
-  }
-  // 2. back up what will be replaced or removed
+function transact(guard: PathGuard, files: FileMap, plan: Plan, writes: readonly string[], hooks: WriteHooks): void {
   const ops: JournalOp[] = [];
-  const updates = new Set(plan.update);
-  for (const p of writes) {
-    const hadOld = updates.has(p);
-    if (hadOld) link(path.join(root, p), path.join(txn, "old", p));
-    ops.push({ path: p, action: "write", hadOld });
-  }
-  for (const p of plan.remove) {
-    link(path.join(root, p), path.join(txn, "old", p));
-    ops.push({ path: p, action: "delete", hadOld: true });
-  }
-  // 3. journal
-  const journalTmp = path.join(txn, "journal.tmp");
-  const fd = fs.openSync(journalTmp, "w");
-  fs.writeSync(fd, JSON.stringify(ops));
-  fs.fsyncSync(fd);
-  fs.closeSync(fd);
-  fs.renameSync(journalTmp, path.join(txn, "journal.json"));
-
-  // 4. commit
-  for (const [i, op] of ops.entries()) {
-    hooks.beforeCommit?.(i, op.path);
-    const target = path.join(root, op.path);
-    if (op.action === "write") {
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.renameSync(path.join(txn, "new", op.path), target);
-    } else {
-      fs.unlinkSync(target);
-      removeEmptyParents(root, op.path);
+  let journaled = false;
+  try {
+    // 1. stage
+    for (const [i, p] of writes.entries()) {
+      const staged = guard.abs(stagePath(p));
+      fs.mkdirSync(path.dirname(staged), { recursive: true });
+      fs.writeFileSync(staged, files.get(p)!);
+      hooks.afterStage?.(i, p);
     }
+    // 2. back up what will be replaced or removed
+    const updates = new Set(plan.update);
+    for (const p of writes) {
+      const hadOld = updates.has(p);
+      if (hadOld) link(guard.abs(p), guard.abs(backupPath(p)));
+      ops.push({ path: p, action: "write", hadOld, hash: contentHash(files.get(p)!) });
+    }
+    for (const p of plan.remove) {
+      link(guard.abs(p), guard.abs(backupPath(p)));
+      ops.push({ path: p, action: "delete", hadOld: true });
+    }
+    // 3. journal
+    const journalTmp = guard.abs(`${TXN_DIR}/journal.tmp`);
+    const fd = fs.openSync(journalTmp, "w");
+    fs.writeSync(fd, JSON.stringify(ops));
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fs.renameSync(journalTmp, guard.abs(`${TXN_DIR}/journal.json`));
+    journaled = true;
+
+    // 4. commit
+    for (const [i, op] of ops.entries()) {
+      hooks.beforeCommit?.(i, op.path);
+      const target = guard.abs(op.path);
+      if (op.action === "write") {
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.renameSync(guard.abs(stagePath(op.path)), target);
+      } else {
+        fs.unlinkSync(target);
+      }
+    }
+    removeEmptyFolders(guard, plan.remove);
+  } catch (e) {
+    // A failure (disk full, a folder where a file should go, ...) rolls everything back at once.
+    if (journaled) {
+      guard.reset();
+      const { touched } = rollBack(guard, ops);
+      removeEmptyFolders(guard, touched);
+    }
+    throw e;
   }
-  // 5. done
-  fs.unlinkSync(path.join(txn, "journal.json"));
-  fs.rmSync(txn, { recursive: true, force: true });
 }
 
 function link(from: string, to: string): void {
