@@ -16,17 +16,17 @@ export interface CommittedTree {
   readonly source: "git HEAD" | "disk";
 }
 
-function git(root: string, args: readonly string[], input?: Buffer): { ok: boolean; stdout: Buffer } {
-  const r = spawnSync("git", args, { cwd: root, input, maxBuffer: 1 << 30, env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" } });
-  return { ok: r.error === undefined && r.status === 0, stdout: r.stdout ?? Buffer.alloc(0) };
-}
-
-/** Reads many blobs with one `git cat-file --batch`; absent ones are left out. */
-function catFiles(root: string, specs: readonly string[]): Map<string, string> {
+/** Reads blobs with one `git cat-file --batch` in `root`; undefined when `root` is not in a git repository. */
+function catFiles(root: string, specs: readonly string[]): Map<string, string> | undefined {
+  const input = Buffer.from(specs.map((s) => `${s}\n`).join(""));
+  const r = spawnSync("git", ["cat-file", "--batch"], {
+    cwd: root,
+    input,
+    maxBuffer: 1 << 30,
+    env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" },
+  });
+  if (r.error !== undefined || r.status !== 0) return undefined;
   const out = new Map<string, string>();
-  if (specs.length === 0) return out;
-  const r = git(root, ["cat-file", "--batch"], Buffer.from(specs.map((s) => `${s}\n`).join("")));
-  if (!r.ok) throw new Error(`git cat-file --batch failed in ${root}`);
   const buf = r.stdout;
   let pos = 0;
   for (const spec of specs) {
@@ -38,20 +38,36 @@ function catFiles(root: string, specs: readonly string[]): Map<string, string> {
     const [, type, size] = header.split(" ");
     const n = Number(size);
     if (type === "blob") out.set(spec, buf.toString("utf8", pos, pos + n));
-    pos += n + 1; // content and its trailing newline
+    pos += n + 1; // the content and the newline after it
   }
   return out;
 }
 
-function readFromGit(root: string, prefix: string): Map<string, string> {
+/** `HEAD:./path`: the path relative to the working directory, as cat-file resolves it. */
+function headSpec(p: string): string {
+  return `HEAD:./${p}`;
+}
+
+/** The files listed by the manifest on disk (a guess at HEAD's list, so one git process usually suffices). */
+function diskManifestFiles(root: string): string[] {
+  const file = path.join(root, MANIFEST_PATH);
+  return existsSync(file) ? (parseManifest(readFileSync(file, "utf8")) ?? []) : [];
+}
+
+/** The tree as of HEAD; undefined when `root` is not inside a git work tree. */
+function readFromGit(root: string): Map<string, string> | undefined {
+  const guess = diskManifestFiles(root);
+  const first = catFiles(root, [headSpec(MANIFEST_PATH), ...guess.map(headSpec)]);
+  if (first === undefined) return undefined;
   const files = new Map<string, string>();
-  const manifestSpec = `HEAD:${prefix}${MANIFEST_PATH}`;
-  const manifest = catFiles(root, [manifestSpec]).get(manifestSpec);
-  if (manifest === undefined) return files;
+  const manifest = first.get(headSpec(MANIFEST_PATH));
+  if (manifest === undefined) return files; // no commit yet, or no manifest committed: nothing generated is committed
   const listed = parseManifest(manifest) ?? [];
-  const blobs = catFiles(root, listed.map((p) => `HEAD:${prefix}${p}`));
+  const known = new Set(guess);
+  const rest = listed.filter((p) => !known.has(p));
+  const second = rest.length > 0 ? (catFiles(root, rest.map(headSpec)) ?? new Map<string, string>()) : new Map<string, string>();
   for (const p of listed) {
-    const text = blobs.get(`HEAD:${prefix}${p}`);
+    const text = first.get(headSpec(p)) ?? second.get(headSpec(p));
     if (text !== undefined) files.set(p, text);
   }
   files.set(MANIFEST_PATH, manifest);
@@ -73,13 +89,12 @@ function readFromDisk(root: string): Map<string, string> {
 
 /**
  * The generated files of the lab at `root` as committed: the files its `synth-manifest.json`
- * lists, plus the manifest. Inside a git work tree they come from `HEAD` (the manifest of
- * `HEAD` decides which; nothing before the first commit); otherwise from the disk.
+ * lists, plus the manifest. Inside a git work tree they come from `HEAD` (HEAD's manifest
+ * decides which; nothing before the first commit), read with one `git cat-file --batch`;
+ * otherwise (no git, or not a repository) from the disk.
  */
 export function readCommittedTree(root: string): CommittedTree {
-  const probe = git(root, ["rev-parse", "--is-inside-work-tree", "--show-prefix"]);
-  const [inside, prefix = ""] = probe.stdout.toString("utf8").split("\n");
-  if (!probe.ok || inside !== "true") return { files: readFromDisk(root), source: "disk" };
-  if (!git(root, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).ok) return { files: new Map(), source: "git HEAD" };
-  return { files: readFromGit(root, prefix), source: "git HEAD" };
+  const fromGit = readFromGit(root);
+  if (fromGit !== undefined) return { files: fromGit, source: "git HEAD" };
+  return { files: readFromDisk(root), source: "disk" };
 }
