@@ -76,6 +76,11 @@ export function diffLab(before: ReadonlyMap<string, string>, after: ReadonlyMap<
       notes.push({ file: path, note: "changed" });
     }
   }
+  for (const [list, note] of [[added, "added"], [removed, "removed"]] as const) {
+    for (const path of list) {
+      if (!/\.(ya?ml|nix)$/.test(path) && path !== "synth-manifest.json") notes.push({ file: path, note });
+    }
+  }
   notes.sort((a, b) => compareStrings(a.file, b.file) || compareStrings(a.note, b.note));
   return { files: { added, removed, changed }, kubernetes: k8s.changes, nix: nix.nix, warnings, notes };
 }

@@ -82,6 +82,10 @@ function count(n: number, word: string): string {
   return `${n} ${word}`;
 }
 
+function files(n: number): string {
+  return n === 1 ? "1 file" : `${n} files`;
+}
+
 /** The diff as text; "No changes." when the trees are identical. */
 export function formatLabDiff(diff: LabDiff, options: FormatLabDiffOptions = {}): string {
   const color = options.color === true;
@@ -124,7 +128,7 @@ export function formatLabDiff(diff: LabDiff, options: FormatLabDiffOptions = {})
   }
   lines.push("");
   lines.push(
-    `${count(added.length, "file")} added, ${count(removed.length, "file")} removed, ${count(changed.length, "file")} changed.`,
+    `${files(added.length)} added, ${files(removed.length)} removed, ${files(changed.length)} changed.`,
   );
   return `${lines.join("\n")}\n`;
 }

@@ -42,6 +42,9 @@ export function diffKubernetes(
   const notes: FileNote[] = [];
   const b = collect(before, paths, notes, "before");
   const a = collect(after, paths, notes, "after");
+  // A file unreadable on one side says nothing about its resources: leave them out on both sides.
+  const unreadable = new Set(notes.map((n) => n.file));
+  for (const docs of [b, a]) for (const [key, d] of docs) if (unreadable.has(d.file)) docs.delete(key);
   const changes: ResourceChange[] = [];
   for (const [key, old] of b) {
     const now = a.get(key);
