@@ -66,7 +66,7 @@ export interface OverviewAddress {
   readonly heldBy: readonly string[];
 }
 
-/** An app reachable through an Ingress. */
+/** An app reachable through an Ingress (its own, or one its Helm chart makes from `values.ingress`). */
 export interface OverviewApp {
   readonly name: string;
   readonly namespace: string;
@@ -150,6 +150,25 @@ function dependencyOrder(layers: readonly FluxLayer[]): FluxLayer[] {
   return out;
 }
 
+/** URLs of a HelmRelease whose chart makes an Ingress from `values.ingress` (`enabled`, `hosts`, `tls`, `path`). */
+function helmIngressUrls(d: KubeDocument): string[] {
+  const spec = (d.body.spec ?? {}) as { values?: { ingress?: unknown } };
+  const ingress = spec.values?.ingress as { enabled?: unknown; hosts?: unknown; tls?: unknown; path?: unknown } | undefined;
+  if (ingress === null || typeof ingress !== "object" || ingress.enabled !== true || !Array.isArray(ingress.hosts)) return [];
+  const tlsHosts = new Set<string>();
+  for (const t of Array.isArray(ingress.tls) ? ingress.tls : []) {
+    const hosts = (t as { hosts?: unknown }).hosts;
+    for (const h of Array.isArray(hosts) ? hosts : []) if (typeof h === "string") tlsHosts.add(h);
+  }
+  const path = typeof ingress.path === "string" ? ingress.path : "/";
+  const urls: string[] = [];
+  for (const h of ingress.hosts) {
+    const host = typeof h === "string" ? h : (h as { host?: unknown } | null)?.host;
+    if (typeof host === "string") urls.push(`${tlsHosts.has(host) ? "https" : "http"}://${host}${path}`);
+  }
+  return [...new Set(urls)].sort(compareStrings);
+}
+
 /**
  * The overview of a lab.
  * @throws DocumentError naming a rendered file that is not YAML
@@ -174,6 +193,9 @@ export function labOverview(input: LabOverviewInput): LabOverview {
     }
     if (d.kind === "Ingress" && d.apiVersion.startsWith("networking.k8s.io/")) {
       apps.push({ name: d.name, namespace: d.namespace, urls: ingressUrls(d), layer: layerOf(d.file, layers)?.name ?? "" });
+    } else if (d.kind === "HelmRelease" && d.apiVersion.startsWith("helm.toolkit.fluxcd.io/")) {
+      const urls = helmIngressUrls(d);
+      if (urls.length > 0) apps.push({ name: d.name, namespace: d.namespace, urls, layer: layerOf(d.file, layers)?.name ?? "" });
     }
   }
   const addresses: OverviewAddress[] = [...homelab.loadBalancerIps].map(([name, ip]) => ({
