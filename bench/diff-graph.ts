@@ -32,7 +32,8 @@ function measure(name: string, f: () => unknown): void {
   const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const ms = (x: number) => `${x.toFixed(1)} ms`;
   console.log(
-    `| ${name} | ${ms(first!.wall)} (cpu ${ms(first!.cpu)}) | ${ms(median(rest.map((s) => s.wall)))} (cpu ${ms(median(rest.map((s) => s.cpu)))}) |`,
+    `| ${name} | ${ms(first!.wall)} (cpu ${ms(first!.cpu)}) | ` +
+      `${ms(median(rest.map((s) => s.wall)))} (cpu ${ms(median(rest.map((s) => s.cpu)))}) |`,
   );
 }
 

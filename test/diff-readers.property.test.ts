@@ -18,7 +18,29 @@ import { renderNixlab } from "./fixtures/diffgraph-labs.js";
 
 const SEED = 0x0d1ff;
 
-const HOSTILE = ["${", "$", "$$", "\\", '"', "\n", "\r", "\t", " ", "#", "/*", "*/", ";", "=", ".", "''", "é", "😀", "\u2028", "\x01", ...NIX_KEYWORDS];
+const HOSTILE = [
+  "${",
+  "$",
+  "$$",
+  "\\",
+  '"',
+  "\n",
+  "\r",
+  "\t",
+  " ",
+  "#",
+  "/*",
+  "*/",
+  ";",
+  "=",
+  ".",
+  "''",
+  "é",
+  "😀",
+  "\u2028",
+  "\x01",
+  ...NIX_KEYWORDS,
+];
 const strArb = fc.oneof(
   fc.array(fc.constantFrom(...HOSTILE, "a", "-", "_"), { maxLength: 5 }).map((a) => a.join("")),
   fc.string({ unit: "binary", maxLength: 8 }).map((s) => s.replaceAll("\0", "")),
@@ -33,7 +55,9 @@ const floatArb = fc.oneof(
 );
 const pathArb = fc.oneof(
   fc.constantFrom("./roles/k3s.nix", "../../roles/minimal-node.nix", "/etc/hosts", "./.", "/"),
-  fc.array(fc.constantFrom("a", "b.nix", "with space", "x+y", "-", "é", ".."), { minLength: 1, maxLength: 3 }).map((p) => `./${p.join("/")}`),
+  fc
+    .array(fc.constantFrom("a", "b.nix", "with space", "x+y", "-", "é", ".."), { minLength: 1, maxLength: 3 })
+    .map((p) => `./${p.join("/")}`),
 );
 
 const leafArb: fc.Arbitrary<NixExpr> = fc.oneof(
@@ -69,13 +93,24 @@ describe("parseNix reads what printNix writes", () => {
   it("round-trips whole files: header comments and a module with a set pattern", () => {
     fc.assert(
       fc.property(fc.array(strArb, { maxLength: 3 }), fc.array(pathArb, { maxLength: 4 }), (header, imports) => {
-        const body = nix.lambda({ formals: ["config", "lib"], ellipsis: true }, nix.attrs({ imports: nix.list(imports.map((p) => nix.path(p))) }));
+        const body = nix.lambda(
+          { formals: ["config", "lib"], ellipsis: true },
+          nix.attrs({ imports: nix.list(imports.map((p) => nix.path(p))) }),
+        );
         expect(parseNix(printNixFile({ header, body }))).toEqual(body);
       }),
       { seed: SEED, numRuns: 100 },
     );
-    expect(parseNix("{ }:\n{ }")).toEqual({ kind: "lambda", param: { formals: [], ellipsis: false }, body: { kind: "attrs", entries: [] } });
-    expect(parseNix("rec { a = 1; }")).toEqual({ kind: "attrs", entries: [["a", { kind: "int", value: 1n }]], rec: true });
+    expect(parseNix("{ }:\n{ }")).toEqual({
+      kind: "lambda",
+      param: { formals: [], ellipsis: false },
+      body: { kind: "attrs", entries: [] },
+    });
+    expect(parseNix("rec { a = 1; }")).toEqual({
+      kind: "attrs",
+      entries: [["a", { kind: "int", value: 1n }]],
+      rec: true,
+    });
   });
 
   it("reads a rendered vars.nix to exactly the emitter's value, and host modules to their imports", () => {
@@ -108,13 +143,41 @@ describe("parseNix reads what printNix writes", () => {
 const yamlValueArb: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => ({
   v: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
-    fc.constantFrom(null, true, false, 0, -0, 1.5, 1e21, 5e-7, -3, "", "on", "yes", "1.2.3", "2001-12-14", "-x", "a: b", "a #b", "x\n", "x\n\n", "\nx", " x\ny"),
+    fc.constantFrom(
+      null,
+      true,
+      false,
+      0,
+      -0,
+      1.5,
+      1e21,
+      5e-7,
+      -3,
+      "",
+      "on",
+      "yes",
+      "1.2.3",
+      "2001-12-14",
+      "-x",
+      "a: b",
+      "a #b",
+      "x\n",
+      "x\n\n",
+      "\nx",
+      " x\ny",
+    ),
     fc.string({ maxLength: 12 }),
-    fc.array(fc.constantFrom("a", "b", " ", "\n", ":", "#", "-", "|", "'", '"', "0", ".", "\t", "é"), { maxLength: 8 }).map((a) => a.join("")),
+    fc
+      .array(fc.constantFrom("a", "b", " ", "\n", ":", "#", "-", "|", "'", '"', "0", ".", "\t", "é"), { maxLength: 8 })
+      .map((a) => a.join("")),
     fc.integer(),
     fc.double({ noNaN: true, noDefaultInfinity: true }),
     fc.array(tie("v"), { maxLength: 4 }),
-    fc.dictionary(fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom("app.kubernetes.io/name", "80", "on", "a b")), tie("v"), { maxKeys: 4 }),
+    fc.dictionary(
+      fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom("app.kubernetes.io/name", "80", "on", "a b")),
+      tie("v"),
+      { maxKeys: 4 },
+    ),
   ),
 })).v;
 
@@ -128,17 +191,23 @@ describe("readYamlSubset reads what the emitter writes", () => {
   it("reads random documents exactly, or refuses them and the yaml package reads them right", () => {
     let fast = 0;
     fc.assert(
-      fc.property(fc.array(fc.dictionary(fc.string({ maxLength: 6 }), yamlValueArb, { minKeys: 1, maxKeys: 5 }), { minLength: 1, maxLength: 3 }), (docs) => {
-        const text = emitYamlDocuments(docs);
-        const expected = docs;
-        try {
-          expect(readYamlSubset(text)).toEqual(expected);
-          fast++;
-        } catch (e) {
-          if (!(e instanceof YamlSubsetError)) throw e;
-          expect(yamlPackage(text)).toEqual(expected);
-        }
-      }),
+      fc.property(
+        fc.array(fc.dictionary(fc.string({ maxLength: 6 }), yamlValueArb, { minKeys: 1, maxKeys: 5 }), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        (docs) => {
+          const text = emitYamlDocuments(docs);
+          const expected = docs;
+          try {
+            expect(readYamlSubset(text)).toEqual(expected);
+            fast++;
+          } catch (e) {
+            if (!(e instanceof YamlSubsetError)) throw e;
+            expect(yamlPackage(text)).toEqual(expected);
+          }
+        },
+      ),
       { seed: SEED, numRuns: 400 },
     );
     // The fast path must be the usual one, not the exception.
@@ -157,7 +226,16 @@ describe("readYamlSubset reads what the emitter writes", () => {
   });
 
   it("refuses plain scalars another reader could take differently", () => {
-    for (const text of ["a: yes\n", "a: 1.2.3\n", "a: 0x1F\n", "a: ~\n", "a: 2001-12-14\n", "a: .5\n", "? a\n: b\n", "a:\n    b: 1\n"]) {
+    for (const text of [
+      "a: yes\n",
+      "a: 1.2.3\n",
+      "a: 0x1F\n",
+      "a: ~\n",
+      "a: 2001-12-14\n",
+      "a: .5\n",
+      "? a\n: b\n",
+      "a:\n    b: 1\n",
+    ]) {
       expect(() => readYamlSubset(text), text).toThrow(YamlSubsetError);
     }
     expect(readYamlSubset("a: 12\nb: -0.0\nc: 1.0e+21\nd: ./x\ne: 100m\nf: |-\n  x\n  y\n")).toEqual([

@@ -12,7 +12,10 @@ import { render } from "../lib/synth/render.js";
 
 const base = renderNixlab();
 
-function edited(files: ReadonlyMap<string, string>, edits: Record<string, ((text: string) => string) | null>): Map<string, string> {
+function edited(
+  files: ReadonlyMap<string, string>,
+  edits: Record<string, ((text: string) => string) | null>,
+): Map<string, string> {
   const out = new Map(files);
   for (const [path, edit] of Object.entries(edits)) {
     if (edit === null) out.delete(path);
@@ -64,7 +67,9 @@ describe("diffLab", () => {
       },
     ]);
     expect(diff.warnings).toEqual([]);
-    expect(formatLabDiff(diff)).toContain(`~ HelmRelease metallb-system/metallb: spec.chart.spec.version ${version} -> 99.1.2\n`);
+    expect(formatLabDiff(diff)).toContain(
+      `~ HelmRelease metallb-system/metallb: spec.chart.spec.version ${version} -> 99.1.2\n`,
+    );
   });
 
   describe("a realistic change of nixlab", () => {
@@ -88,8 +93,15 @@ describe("diffLab", () => {
           after: "docker.io/library/nextcloud:32.0.2-apache",
         },
       ]);
-      const removed = diff.kubernetes.filter((c) => c.change === "removed").map((c) => `${c.kind} ${c.namespace}/${c.name}`);
-      expect(removed).toEqual(["Deployment whoami/whoami", "Ingress whoami/whoami", "Namespace /whoami", "Service whoami/whoami"]);
+      const removed = diff.kubernetes
+        .filter((c) => c.change === "removed")
+        .map((c) => `${c.kind} ${c.namespace}/${c.name}`);
+      expect(removed).toEqual([
+        "Deployment whoami/whoami",
+        "Ingress whoami/whoami",
+        "Namespace /whoami",
+        "Service whoami/whoami",
+      ]);
       expect(find(diff, "Service", "wireguard")?.fields).toEqual([
         { path: 'metadata.annotations["metallb.io/loadBalancerIPs"]', before: "192.168.1.194", after: "192.168.1.195" },
       ]);
@@ -146,10 +158,18 @@ describe("diffLab", () => {
     });
     const diff = diffLab(base.files, after);
     expect(diff.kubernetes).toEqual([
-      expect.objectContaining({ change: "moved", kind: "PersistentVolumeClaim", file: "dist/apps/nextcloud-data.yaml", fromFile: file, fields: [] }),
+      expect.objectContaining({
+        change: "moved",
+        kind: "PersistentVolumeClaim",
+        file: "dist/apps/nextcloud-data.yaml",
+        fromFile: file,
+        fields: [],
+      }),
     ]);
     expect(diff.warnings).toEqual([]);
-    expect(formatLabDiff(diff)).toContain(`> PersistentVolumeClaim nextcloud/nextcloud-data: moved ${file} -> dist/apps/nextcloud-data.yaml`);
+    expect(formatLabDiff(diff)).toContain(
+      `> PersistentVolumeClaim nextcloud/nextcloud-data: moved ${file} -> dist/apps/nextcloud-data.yaml`,
+    );
   });
 
   describe("data loss", () => {
@@ -158,7 +178,11 @@ describe("diffLab", () => {
     it("warns for a PVC, a CNPG Cluster and a Namespace removed from a layer that prunes", () => {
       const diff = diffLab(base.files, withoutNextcloud.files);
       const loss = diff.warnings.filter((w) => w.kind === "data-loss").map((w) => w.subject);
-      expect(loss).toEqual(["Cluster nextcloud/nextcloud-db", "Namespace nextcloud", "PersistentVolumeClaim nextcloud/nextcloud-data"]);
+      expect(loss).toEqual([
+        "Cluster nextcloud/nextcloud-db",
+        "Namespace nextcloud",
+        "PersistentVolumeClaim nextcloud/nextcloud-data",
+      ]);
     });
 
     it("does not warn when the layer does not prune", () => {
@@ -176,7 +200,9 @@ describe("diffLab", () => {
     const spec = thinkcentreSpec() as any;
     const removed = render({ spec: { ...spec, hosts: [spec.hosts[0]] }, kubernetes: thinkcentreKubernetes() });
     const d1 = diffLab(before.files, removed.files);
-    expect(d1.nix.hosts).toEqual([expect.objectContaining({ hostname: "homelab-1", change: "removed", address: "192.168.50.103" })]);
+    expect(d1.nix.hosts).toEqual([
+      expect.objectContaining({ hostname: "homelab-1", change: "removed", address: "192.168.50.103" }),
+    ]);
     expect(d1.warnings.map((w) => `${w.kind} ${w.subject}`)).toEqual(["k3s-server-removed homelab-1"]);
     // Longhorn's default replica count follows the number of hosts.
     expect(d1.kubernetes.map((c) => [c.kind, c.name, c.fields])).toEqual([
@@ -184,7 +210,13 @@ describe("diffLab", () => {
     ]);
 
     const moved = render({
-      spec: { ...spec, hosts: [{ ...spec.hosts[0], clusterInit: false }, { ...spec.hosts[1], clusterInit: true }] },
+      spec: {
+        ...spec,
+        hosts: [
+          { ...spec.hosts[0], clusterInit: false },
+          { ...spec.hosts[1], clusterInit: true },
+        ],
+      },
       kubernetes: thinkcentreKubernetes(),
     });
     const d2 = diffLab(before.files, moved.files);
@@ -197,7 +229,9 @@ describe("diffLab", () => {
 
   it("warns when a resource's MetalLB address changes without a reservation change", () => {
     const file = "dist/apps/wireguard.yaml";
-    const after = edited(base.files, { [file]: (t) => replaced(t, 'loadBalancerIPs: "192.168.1.194"', 'loadBalancerIPs: "192.168.1.199"') });
+    const after = edited(base.files, {
+      [file]: (t) => replaced(t, 'loadBalancerIPs: "192.168.1.194"', 'loadBalancerIPs: "192.168.1.199"'),
+    });
     const diff = diffLab(base.files, after);
     expect(diff.warnings).toEqual([
       expect.objectContaining({ kind: "load-balancer-moved", subject: "Service wireguard/wireguard" }),
@@ -215,7 +249,9 @@ describe("diffLab", () => {
     const diff = diffLab(base.files, after);
     const notes = Object.fromEntries(diff.notes.map((n) => [n.file, n.note]));
     expect(notes["dist/apps/whoami.yaml"]).toMatch(/^after: not valid YAML/);
-    expect(notes["nix/hosts/master/roles.nix"]).toMatch(/^after: not in the subset the Nix printer writes \(3:1: "let"/);
+    expect(notes["nix/hosts/master/roles.nix"]).toMatch(
+      /^after: not in the subset the Nix printer writes \(3:1: "let"/,
+    );
     expect(notes["dist/apps/nextcloud.yaml"]).toBe("text changed (comments or formatting) but no resource did");
     expect(notes["dist/README.md"]).toBe("added");
     expect(diff.files.added).toEqual(["dist/README.md"]);
@@ -226,10 +262,13 @@ describe("diffLab", () => {
   it("reads a lab in a repository subfolder and SOPS files through the yaml package", () => {
     const sops =
       "apiVersion: v1\nkind: Secret\nmetadata:\n  name: wg-phone\n  namespace: wireguard\ndata:\n" +
-      "  publicKey: ENC[AES256_GCM,data:abc,iv:x,tag:y,type:str]\nsops:\n  mac: ENC[AES256_GCM,data:m]\n  version: 3.9.0\n";
+      "  publicKey: ENC[AES256_GCM,data:abc,iv:x,tag:y,type:str]\n" +
+      "sops:\n  mac: ENC[AES256_GCM,data:m]\n  version: 3.9.0\n";
     const after = edited(base.files, { "dist/apps/wireguard-wg-phone.sops.yaml": () => sops });
     const diff = diffLab(base.files, after);
-    expect(diff.kubernetes).toEqual([expect.objectContaining({ change: "added", kind: "Secret", namespace: "wireguard", name: "wg-phone" })]);
+    expect(diff.kubernetes).toEqual([
+      expect.objectContaining({ change: "added", kind: "Secret", namespace: "wireguard", name: "wg-phone" }),
+    ]);
   });
 });
 
@@ -241,26 +280,41 @@ describe("diffValues: field paths", () => {
   }
 
   it("matches named list elements by name and reports an order change once", () => {
-    const a = { env: [{ name: "A", value: "1" }, { name: "B", value: "2" }] };
-    const b = { env: [{ name: "NEW", value: "0" }, { name: "A", value: "1" }, { name: "B", value: "3" }] };
+    const a = {
+      env: [
+        { name: "A", value: "1" },
+        { name: "B", value: "2" },
+      ],
+    };
+    const b = {
+      env: [
+        { name: "NEW", value: "0" },
+        { name: "A", value: "1" },
+        { name: "B", value: "3" },
+      ],
+    };
     expect(changes(a, b)).toEqual([
       { path: "env[name=B].value", before: "2", after: "3" },
       { path: "env[name=NEW]", after: { name: "NEW", value: "0" } },
     ]);
-    expect(changes(a, { env: [a.env[1], a.env[0]] })).toEqual([{ path: "env (order)", before: ["A", "B"], after: ["B", "A"] }]);
+    expect(changes(a, { env: [a.env[1], a.env[0]] })).toEqual([
+      { path: "env (order)", before: ["A", "B"], after: ["B", "A"] },
+    ]);
   });
 
   it("matches other object lists by index and keeps plain lists whole", () => {
     expect(changes({ rules: [{ host: "a" }, { host: "b" }] }, { rules: [{ host: "a" }] })).toEqual([
       { path: "rules[1]", before: { host: "b" } },
     ]);
-    expect(changes({ args: ["a", "b"] }, { args: ["a", "b", "c"] })).toEqual([{ path: "args", before: ["a", "b"], after: ["a", "b", "c"] }]);
+    expect(changes({ args: ["a", "b"] }, { args: ["a", "b", "c"] })).toEqual([
+      { path: "args", before: ["a", "b"], after: ["a", "b", "c"] },
+    ]);
   });
 
   it("quotes keys that are not plain words and reports type changes as one change", () => {
-    expect(changes({ metadata: { annotations: { "a.b/c": "1" } } }, { metadata: { annotations: { "a.b/c": "2" } } })).toEqual([
-      { path: 'metadata.annotations["a.b/c"]', before: "1", after: "2" },
-    ]);
+    expect(
+      changes({ metadata: { annotations: { "a.b/c": "1" } } }, { metadata: { annotations: { "a.b/c": "2" } } }),
+    ).toEqual([{ path: 'metadata.annotations["a.b/c"]', before: "1", after: "2" }]);
     expect(changes({ x: { y: 1 } }, { x: [1] })).toEqual([{ path: "x", before: { y: 1 }, after: [1] }]);
     expect(changes({ a: 1, b: { c: null } }, { b: { c: null }, a: 1 })).toEqual([]);
   });

@@ -65,7 +65,8 @@ function readFromGit(root: string): Map<string, string> | undefined {
   const listed = parseManifest(manifest) ?? [];
   const known = new Set(guess);
   const rest = listed.filter((p) => !known.has(p));
-  const second = rest.length > 0 ? (catFiles(root, rest.map(headSpec)) ?? new Map<string, string>()) : new Map<string, string>();
+  const second =
+    rest.length > 0 ? (catFiles(root, rest.map(headSpec)) ?? new Map<string, string>()) : new Map<string, string>();
   for (const p of listed) {
     const text = first.get(headSpec(p)) ?? second.get(headSpec(p));
     if (text !== undefined) files.set(p, text);

@@ -65,7 +65,9 @@ export function diffLab(before: ReadonlyMap<string, string>, after: ReadonlyMap<
       const shown =
         host !== undefined
           ? nix.nix.hosts.some((h) => h.hostname === host)
-          : path !== VARS_PATH || nix.nix.lab.length > 0 || nix.nix.hosts.some(
+          : path !== VARS_PATH ||
+            nix.nix.lab.length > 0 ||
+            nix.nix.hosts.some(
               (h) =>
                 h.change !== "changed" ||
                 h.k3s !== undefined ||
@@ -76,7 +78,10 @@ export function diffLab(before: ReadonlyMap<string, string>, after: ReadonlyMap<
       notes.push({ file: path, note: "changed" });
     }
   }
-  for (const [list, note] of [[added, "added"], [removed, "removed"]] as const) {
+  for (const [list, note] of [
+    [added, "added"],
+    [removed, "removed"],
+  ] as const) {
     for (const path of list) {
       if (!/\.(ya?ml|nix)$/.test(path) && path !== "synth-manifest.json") notes.push({ file: path, note });
     }

@@ -95,7 +95,12 @@ export function apiGroup(apiVersion: string): string {
 }
 
 /** The identity of a resource, independent of version and file. */
-export function resourceKey(d: { readonly apiVersion: string; readonly kind: string; readonly namespace: string; readonly name: string }): string {
+export function resourceKey(d: {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+}): string {
   return `${apiGroup(d.apiVersion)}\0${d.kind}\0${d.namespace}\0${d.name}`;
 }
 
@@ -128,7 +133,13 @@ export function fluxLayers(files: ReadonlyMap<string, string>): FluxLayer[] {
       layers.push({
         name: d.name,
         namespace: d.namespace,
-        path: typeof spec.path === "string" ? posix.normalize(spec.path).replace(/^\.\/?/, "").replace(/\/$/, "") : "",
+        path:
+          typeof spec.path === "string"
+            ? posix
+                .normalize(spec.path)
+                .replace(/^\.\/?/, "")
+                .replace(/\/$/, "")
+            : "",
         prune: spec.prune === true,
         dependsOn: deps
           .map((x: unknown) => (x !== null && typeof x === "object" ? (x as { name?: unknown }).name : undefined))

@@ -54,7 +54,12 @@ function namesOf(list: readonly JsonValue[]): string[] | undefined {
 }
 
 /** Appends the changes from `before` to `after` under `path` to `out`, in a stable order. */
-export function diffValues(before: JsonValue | undefined, after: JsonValue | undefined, path: string, out: FieldChange[]): void {
+export function diffValues(
+  before: JsonValue | undefined,
+  after: JsonValue | undefined,
+  path: string,
+  out: FieldChange[],
+): void {
   if (jsonEqual(before, after)) return;
   if (before === undefined) {
     out.push({ path, after: after! });

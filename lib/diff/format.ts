@@ -71,7 +71,8 @@ function hostLines(h: HostChange, paint: Paint, max: number): string[] {
     out.push(paint(31, `  - host ${h.hostname}`) + `  ${h.address} roles: ${h.roles.join(", ") || "(none)"}`);
   } else out.push(paint(33, `  ~ host ${h.hostname}:`));
   if (h.k3s !== undefined) out.push(`      k3s ${h.k3s.before} -> ${h.k3s.after}`);
-  if (h.imports !== undefined && h.change === "changed") out.push(`      imports ${diffLists(h.imports.before, h.imports.after)}`);
+  if (h.imports !== undefined && h.change === "changed")
+    out.push(`      imports ${diffLists(h.imports.before, h.imports.after)}`);
   if (h.firewall.opened.length > 0) out.push(`      firewall opens ${h.firewall.opened.join(", ")}`);
   if (h.firewall.closed.length > 0) out.push(`      firewall closes ${h.firewall.closed.join(", ")}`);
   for (const f of h.fields) out.push(`      ${field(f, max)}`);
@@ -127,8 +128,6 @@ export function formatLabDiff(diff: LabDiff, options: FormatLabDiffOptions = {})
     for (const n of diff.notes) lines.push(`  ${n.file}: ${n.note}`);
   }
   lines.push("");
-  lines.push(
-    `${files(added.length)} added, ${files(removed.length)} removed, ${files(changed.length)} changed.`,
-  );
+  lines.push(`${files(added.length)} added, ${files(removed.length)} removed, ${files(changed.length)} changed.`);
   return `${lines.join("\n")}\n`;
 }

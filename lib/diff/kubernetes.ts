@@ -17,7 +17,12 @@ export interface KubernetesDiffResult {
   readonly notes: FileNote[];
 }
 
-function collect(files: ReadonlyMap<string, string>, paths: readonly string[], notes: FileNote[], when: string): Map<string, KubeDocument> {
+function collect(
+  files: ReadonlyMap<string, string>,
+  paths: readonly string[],
+  notes: FileNote[],
+  when: string,
+): Map<string, KubeDocument> {
   const out = new Map<string, KubeDocument>();
   for (const file of paths) {
     const text = files.get(file);
@@ -26,7 +31,10 @@ function collect(files: ReadonlyMap<string, string>, paths: readonly string[], n
       for (const d of readDocuments(file, text)) out.set(resourceKey(d), d);
     } catch (e) {
       if (!(e instanceof DocumentError)) throw e;
-      notes.push({ file, note: `${when}: ${e.message.slice(file.length + 2)}; its resources are left out of the diff` });
+      notes.push({
+        file,
+        note: `${when}: ${e.message.slice(file.length + 2)}; its resources are left out of the diff`,
+      });
     }
   }
   return out;
@@ -56,7 +64,14 @@ export function diffKubernetes(
     const fields: FieldChange[] = [];
     diffValues(old.body, now.body, "", fields);
     if (now.file !== old.file) {
-      changes.push({ change: "moved", apiVersion: now.apiVersion, ...base, file: now.file, fromFile: old.file, fields });
+      changes.push({
+        change: "moved",
+        apiVersion: now.apiVersion,
+        ...base,
+        file: now.file,
+        fromFile: old.file,
+        fields,
+      });
     } else if (fields.length > 0) {
       changes.push({ change: "changed", apiVersion: now.apiVersion, ...base, file: now.file, fields });
     }

@@ -177,7 +177,8 @@ class Parser {
       e.kind === "int" ? e.value : e.kind === "float" ? e.value : undefined;
     const a = num(l);
     const b = num(r);
-    if (a === undefined || b === undefined) this.fail(`"${op}" outside the printer's subset (numbers, path + string)`, at);
+    if (a === undefined || b === undefined)
+      this.fail(`"${op}" outside the printer's subset (numbers, path + string)`, at);
     if (typeof a === "bigint" && typeof b === "bigint") {
       return { kind: "int", value: op === "+" ? a + b : op === "-" ? a - b : a * b };
     }
@@ -219,7 +220,7 @@ class Parser {
     while (!this.eat("}")) {
       const at = this.pos;
       const name = this.peek() === '"' ? this.string() : this.match(ID);
-      if (name === undefined) this.fail("expected an attribute name or \"}\"");
+      if (name === undefined) this.fail('expected an attribute name or "}"');
       if (seen.has(name)) this.fail(`attribute ${JSON.stringify(name)} is defined twice`, at);
       seen.add(name);
       this.expect("=", `after attribute ${JSON.stringify(name)}`);

@@ -23,14 +23,22 @@ function strings(v: JsonValue | undefined): string[] {
 }
 
 /** Reads a Nix file's plain value; undefined (with a note) when it is absent or outside the subset. */
-function readNix(files: ReadonlyMap<string, string>, file: string, when: string, notes: FileNote[]): JsonValue | undefined {
+function readNix(
+  files: ReadonlyMap<string, string>,
+  file: string,
+  when: string,
+  notes: FileNote[],
+): JsonValue | undefined {
   const text = files.get(file);
   if (text === undefined) return undefined;
   try {
     return nixValue(parseNix(text));
   } catch (e) {
     if (!(e instanceof NixParseError) && !(e instanceof Error && e.message.includes("has no plain value"))) throw e;
-    notes.push({ file, note: `${when}: not in the subset the Nix printer writes (${e.message}); left out of the diff` });
+    notes.push({
+      file,
+      note: `${when}: not in the subset the Nix printer writes (${e.message}); left out of the diff`,
+    });
     return undefined;
   }
 }
@@ -58,7 +66,9 @@ export function firewallOpenings(node: Obj | undefined): string[] {
     for (const p of Array.isArray(fw[`allowed${upper}Ports`]) ? (fw[`allowed${upper}Ports`] as JsonValue[]) : []) {
       if (typeof p === "number") out.push({ proto, from: p, text: `${proto} ${p}` });
     }
-    for (const r of Array.isArray(fw[`allowed${upper}PortRanges`]) ? (fw[`allowed${upper}PortRanges`] as JsonValue[]) : []) {
+    for (const r of Array.isArray(fw[`allowed${upper}PortRanges`])
+      ? (fw[`allowed${upper}PortRanges`] as JsonValue[])
+      : []) {
       const { from, to } = asObj(r);
       if (typeof from === "number" && typeof to === "number") out.push({ proto, from, text: `${proto} ${from}-${to}` });
     }
@@ -67,7 +77,12 @@ export function firewallOpenings(node: Obj | undefined): string[] {
   return out.map((o) => o.text);
 }
 
-function hostImports(files: ReadonlyMap<string, string>, hostname: string, when: string, notes: FileNote[]): string[] | undefined {
+function hostImports(
+  files: ReadonlyMap<string, string>,
+  hostname: string,
+  when: string,
+  notes: FileNote[],
+): string[] | undefined {
   const paths = [...files.keys()].filter((f) => HOST_FILE.exec(f)?.[1] === hostname).sort(compareStrings);
   if (paths.length === 0) return undefined;
   const imports: string[] = [];
@@ -86,7 +101,9 @@ export function diffNix(
   const va = differing.includes(VARS_PATH) ? readVars(after, notes, "after") : undefined;
   // Compare vars only when each side is either readable or absent (a side that fails to parse has a note).
   const varsChanged =
-    differing.includes(VARS_PATH) && (vb !== undefined || !before.has(VARS_PATH)) && (va !== undefined || !after.has(VARS_PATH));
+    differing.includes(VARS_PATH) &&
+    (vb !== undefined || !before.has(VARS_PATH)) &&
+    (va !== undefined || !after.has(VARS_PATH));
 
   const lab: FieldChange[] = [];
   if (varsChanged) {

@@ -41,7 +41,8 @@ export function dataLossWarnings(
       message:
         `${subject} is removed from ${c.file} and its layer ${layer.namespace}/${layer.name} prunes ` +
         `(prune: true): Flux deletes ${stateful.loses}. Back it up or keep it in the lab; ` +
-        `to keep it in the cluster but stop managing it, annotate it kustomize.toolkit.fluxcd.io/prune: disabled first.`,
+        "to keep it in the cluster but stop managing it, annotate it " +
+        "kustomize.toolkit.fluxcd.io/prune: disabled first.",
     });
   }
   return out;
@@ -52,7 +53,8 @@ function reservationMoves(lab: readonly FieldChange[]): { name: string; before: 
   const out: { name: string; before: string; after: string }[] = [];
   for (const f of lab) {
     const m = /^([A-Za-z0-9_-]+)Ip$/.exec(f.path);
-    if (m && typeof f.before === "string" && typeof f.after === "string") out.push({ name: m[1]!, before: f.before, after: f.after });
+    if (m && typeof f.before === "string" && typeof f.after === "string")
+      out.push({ name: m[1]!, before: f.before, after: f.after });
   }
   return out;
 }
@@ -114,7 +116,11 @@ export function loadBalancerWarnings(
 }
 
 /** Warnings for removed k3s servers and a moved cluster-init server. */
-export function k3sWarnings(hosts: readonly HostChange[], varsBefore: Obj | undefined, varsAfter: Obj | undefined): DangerWarning[] {
+export function k3sWarnings(
+  hosts: readonly HostChange[],
+  varsBefore: Obj | undefined,
+  varsAfter: Obj | undefined,
+): DangerWarning[] {
   const out: DangerWarning[] = [];
   for (const h of hosts) {
     if (h.change !== "removed" || k3sRole(varsBefore, h.hostname) !== "server") continue;

@@ -167,7 +167,8 @@ class Reader {
       if (value === "") {
         this.i++;
         const next = this.lines[this.i];
-        if (next === undefined || this.indentOf(next) !== col + 2) throw new YamlSubsetError("expected a nested block", this.i);
+        if (next === undefined || this.indentOf(next) !== col + 2)
+          throw new YamlSubsetError("expected a nested block", this.i);
         out[key] = this.node(col + 2, col + 2);
       } else if (value.startsWith(" |")) {
         out[key] = this.literal(value.slice(1), col + 2);
@@ -200,7 +201,8 @@ class Reader {
 
   /** A block literal; `header` is `|`, `|-` or `|+`, content lines are at column `indent`. */
   private literal(header: string, indent: number): string {
-    if (header !== "|" && header !== "|-" && header !== "|+") throw new YamlSubsetError(`block header ${header}`, this.i);
+    if (header !== "|" && header !== "|-" && header !== "|+")
+      throw new YamlSubsetError(`block header ${header}`, this.i);
     this.i++;
     const pad = " ".repeat(indent);
     const content: string[] = [];

@@ -7,13 +7,26 @@ import { labOverview, type LabOverview, type LabOverviewInput } from "./overview
 /** Escapes text for a quoted Mermaid label (`["..."]`): quotes and markup become entity codes. */
 export function mermaidLabel(text: string): string {
   return text.replace(/[#"<>&\n\r`]/g, (c) =>
-    c === "\n" || c === "\r" ? " " : c === '"' ? "#quot;" : c === "<" ? "#lt;" : c === ">" ? "#gt;" : c === "&" ? "#amp;" : `#${c.charCodeAt(0)};`,
+    c === "\n" || c === "\r"
+      ? " "
+      : c === '"'
+        ? "#quot;"
+        : c === "<"
+          ? "#lt;"
+          : c === ">"
+            ? "#gt;"
+            : c === "&"
+              ? "#amp;"
+              : `#${c.charCodeAt(0)};`,
   );
 }
 
 /** A label of several lines. */
 function lines(...parts: readonly string[]): string {
-  return `"${parts.filter((p) => p !== "").map(mermaidLabel).join("<br/>")}"`;
+  return `"${parts
+    .filter((p) => p !== "")
+    .map(mermaidLabel)
+    .join("<br/>")}"`;
 }
 
 /** The Mermaid flowchart source of an overview (see {@link labGraph}). */

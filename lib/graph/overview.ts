@@ -86,7 +86,12 @@ export interface LabOverview {
   readonly addresses: readonly OverviewAddress[];
   readonly layers: readonly FluxLayer[];
   readonly apps: readonly OverviewApp[];
-  readonly vpn: { readonly subnet: string; readonly users: readonly { readonly name: string; readonly address: string; readonly enabled: boolean }[] } | undefined;
+  readonly vpn:
+    | {
+        readonly subnet: string;
+        readonly users: readonly { readonly name: string; readonly address: string; readonly enabled: boolean }[];
+      }
+    | undefined;
   /** Secrets not provided yet, sorted by namespace and name. */
   readonly missingSecrets: readonly LabSecret[];
 }
@@ -118,7 +123,7 @@ function ingressUrls(d: KubeDocument): string[] {
   const spec = (d.body.spec ?? {}) as { rules?: unknown; tls?: unknown };
   const tlsHosts = new Set<string>();
   for (const t of Array.isArray(spec.tls) ? spec.tls : []) {
-    for (const h of Array.isArray((t as { hosts?: unknown }).hosts) ? ((t as { hosts: unknown[] }).hosts) : []) {
+    for (const h of Array.isArray((t as { hosts?: unknown }).hosts) ? (t as { hosts: unknown[] }).hosts : []) {
       if (typeof h === "string") tlsHosts.add(h);
     }
   }
@@ -142,7 +147,10 @@ function dependencyOrder(layers: readonly FluxLayer[]): FluxLayer[] {
   const out: FluxLayer[] = [];
   while (left.length > 0) {
     // The first layer whose known dependencies are all placed; on a cycle, the first left.
-    const i = Math.max(0, left.findIndex((l) => l.dependsOn.every((d) => done.has(d) || !names.has(d))));
+    const i = Math.max(
+      0,
+      left.findIndex((l) => l.dependsOn.every((d) => done.has(d) || !names.has(d))),
+    );
     const [next] = left.splice(i, 1);
     out.push(next!);
     done.add(next!.name);
@@ -153,8 +161,10 @@ function dependencyOrder(layers: readonly FluxLayer[]): FluxLayer[] {
 /** URLs of a HelmRelease whose chart makes an Ingress from `values.ingress` (`enabled`, `hosts`, `tls`, `path`). */
 function helmIngressUrls(d: KubeDocument): string[] {
   const spec = (d.body.spec ?? {}) as { values?: { ingress?: unknown } };
-  const ingress = spec.values?.ingress as { enabled?: unknown; hosts?: unknown; tls?: unknown; path?: unknown } | undefined;
-  if (ingress === null || typeof ingress !== "object" || ingress.enabled !== true || !Array.isArray(ingress.hosts)) return [];
+  const ingress = spec.values?.ingress as
+    { enabled?: unknown; hosts?: unknown; tls?: unknown; path?: unknown } | undefined;
+  if (ingress === null || typeof ingress !== "object" || ingress.enabled !== true || !Array.isArray(ingress.hosts))
+    return [];
   const tlsHosts = new Set<string>();
   for (const t of Array.isArray(ingress.tls) ? ingress.tls : []) {
     const hosts = (t as { hosts?: unknown }).hosts;
@@ -192,10 +202,16 @@ export function labOverview(input: LabOverviewInput): LabOverview {
       holders.set(ip, set);
     }
     if (d.kind === "Ingress" && d.apiVersion.startsWith("networking.k8s.io/")) {
-      apps.push({ name: d.name, namespace: d.namespace, urls: ingressUrls(d), layer: layerOf(d.file, layers)?.name ?? "" });
+      apps.push({
+        name: d.name,
+        namespace: d.namespace,
+        urls: ingressUrls(d),
+        layer: layerOf(d.file, layers)?.name ?? "",
+      });
     } else if (d.kind === "HelmRelease" && d.apiVersion.startsWith("helm.toolkit.fluxcd.io/")) {
       const urls = helmIngressUrls(d);
-      if (urls.length > 0) apps.push({ name: d.name, namespace: d.namespace, urls, layer: layerOf(d.file, layers)?.name ?? "" });
+      if (urls.length > 0)
+        apps.push({ name: d.name, namespace: d.namespace, urls, layer: layerOf(d.file, layers)?.name ?? "" });
     }
   }
   const addresses: OverviewAddress[] = [...homelab.loadBalancerIps].map(([name, ip]) => ({
@@ -216,7 +232,11 @@ export function labOverview(input: LabOverviewInput): LabOverview {
       hostname: h.hostname,
       address: h.address.toString(),
       roles: h.roles.map((r) => r.name),
-      k3s: h.roles.some((r) => r.cluster === "k3s-server") ? "server" : h.roles.some((r) => r.cluster === "k3s-agent") ? "agent" : "none",
+      k3s: h.roles.some((r) => r.cluster === "k3s-server")
+        ? "server"
+        : h.roles.some((r) => r.cluster === "k3s-agent")
+          ? "agent"
+          : "none",
       clusterInit: h.clusterInit,
       ports: ports(h),
     }));

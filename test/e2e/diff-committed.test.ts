@@ -25,10 +25,14 @@ function tempDir(): string {
 }
 
 function git(cwd: string, ...args: string[]): void {
-  execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false", ...args], {
-    cwd,
-    stdio: "pipe",
-  });
+  execFileSync(
+    "git",
+    ["-c", "user.name=test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false", ...args],
+    {
+      cwd,
+      stdio: "pipe",
+    },
+  );
 }
 
 function write(root: string, files: ReadonlyMap<string, string>): void {
@@ -121,7 +125,9 @@ describe("readCommittedTree", () => {
     expect(hasChanges(diff)).toBe(true);
     expect(diff.nix.lab).toContainEqual({ path: "domain", before: "nixlab.example.org", after: "home.example.org" });
     expect(formatLabDiff(diff)).toContain(
-      "~ Ingress whoami/whoami:\n      metadata.annotations[\"external-dns.alpha.kubernetes.io/hostname\"] whoami.nixlab.example.org -> whoami.home.example.org\n",
+      "~ Ingress whoami/whoami:\n" +
+        '      metadata.annotations["external-dns.alpha.kubernetes.io/hostname"] ' +
+        "whoami.nixlab.example.org -> whoami.home.example.org\n",
     );
   });
 });
