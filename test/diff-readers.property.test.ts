@@ -11,7 +11,7 @@ import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
 import { NixParseError, nixValue, parseNix } from "../lib/diff/nix-parse.js";
 import { readYamlSubset, YamlSubsetError } from "../lib/diff/yaml-read.js";
-import { emitYamlDocuments } from "../lib/k8s/yaml.js";
+import { emitYamlDocuments } from "../lib/yaml/index.js";
 import { NIX_INT_MAX, NIX_INT_MIN, NIX_KEYWORDS, nix, printNix, printNixFile, type NixExpr } from "../lib/nix/index.js";
 import { varsValue } from "../lib/nix/emit.js";
 import { renderNixlab } from "./fixtures/diffgraph-labs.js";

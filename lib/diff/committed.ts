@@ -43,6 +43,11 @@ function catFiles(root: string, specs: readonly string[]): Map<string, string> |
   return out;
 }
 
+/** The paths a manifest lists (none when the text is not a manifest). */
+function manifestPaths(text: string): string[] {
+  return [...(parseManifest(text)?.keys() ?? [])];
+}
+
 /** `HEAD:./path`: the path relative to the working directory, as cat-file resolves it. */
 function headSpec(p: string): string {
   return `HEAD:./${p}`;
@@ -51,7 +56,7 @@ function headSpec(p: string): string {
 /** The files listed by the manifest on disk (a guess at HEAD's list, so one git process usually suffices). */
 function diskManifestFiles(root: string): string[] {
   const file = path.join(root, MANIFEST_PATH);
-  return existsSync(file) ? (parseManifest(readFileSync(file, "utf8")) ?? []) : [];
+  return existsSync(file) ? manifestPaths(readFileSync(file, "utf8")) : [];
 }
 
 /** The tree as of HEAD; undefined when `root` is not inside a git work tree. */
@@ -62,7 +67,7 @@ function readFromGit(root: string): Map<string, string> | undefined {
   const files = new Map<string, string>();
   const manifest = first.get(headSpec(MANIFEST_PATH));
   if (manifest === undefined) return files; // no commit yet, or no manifest committed: nothing generated is committed
-  const listed = parseManifest(manifest) ?? [];
+  const listed = manifestPaths(manifest);
   const known = new Set(guess);
   const rest = listed.filter((p) => !known.has(p));
   const second =
@@ -80,7 +85,7 @@ function readFromDisk(root: string): Map<string, string> {
   const manifestFile = path.join(root, MANIFEST_PATH);
   if (!existsSync(manifestFile)) return files;
   const manifest = readFileSync(manifestFile, "utf8");
-  for (const p of parseManifest(manifest) ?? []) {
+  for (const p of manifestPaths(manifest)) {
     const file = path.join(root, ...p.split("/"));
     if (existsSync(file)) files.set(p, readFileSync(file, "utf8"));
   }

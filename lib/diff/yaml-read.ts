@@ -1,5 +1,5 @@
 /**
- * A fast reader for the YAML that lib/k8s's emitter writes (`lib/k8s/yaml.ts`): block
+ * A fast reader for the YAML that lib/k8s's emitter writes (`lib/yaml/emit.ts`): block
  * mappings and sequences at two-space steps, plain and JSON double-quoted scalars, block
  * literals (`|`, `|-`, `|+`), `{}` and `[]`, documents joined by `---`, `#` lines between
  * documents. The `yaml` package takes tens of milliseconds to warm up for one file; this takes

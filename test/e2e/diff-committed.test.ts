@@ -50,7 +50,7 @@ function tree(extra: Record<string, string> = {}): Map<string, string> {
     ["nix/vars.nix", '{\n  name = "é😀 lab";\n}'],
     ...Object.entries(extra),
   ]);
-  files.set("synth-manifest.json", renderManifest(files.keys()));
+  files.set("synth-manifest.json", renderManifest(files));
   return files;
 }
 
@@ -82,7 +82,7 @@ describe("readCommittedTree", () => {
     git(repo, "add", "-A");
     git(repo, "commit", "-q", "-m", "lab");
     // The manifest on disk no longer lists b.yaml: HEAD's manifest decides what is read.
-    writeFileSync(path.join(root, "synth-manifest.json"), renderManifest(["dist/apps/a.yaml", "nix/vars.nix"]));
+    writeFileSync(path.join(root, "synth-manifest.json"), renderManifest(new Map([...committed].filter(([p]) => p === "dist/apps/a.yaml" || p === "nix/vars.nix"))));
 
     const result = readCommittedTree(root);
     expect(result.source).toBe("git HEAD");
