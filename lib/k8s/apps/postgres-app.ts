@@ -210,7 +210,7 @@ export class PostgresApp extends Construct {
     });
 
     if (props.backup !== undefined && target !== undefined) {
-      for (const s of target.secrets) Layer.containing(this).expectSecret(this.namespace, s.name, s.purpose);
+      for (const s of target.secrets) Layer.of(this).expectSecret(this.namespace, s.name, s.purpose);
       this.scheduledBackup = new ScheduledBackup(this, "backup", {
         metadata: { name: this.clusterName, namespace: this.namespace, labels },
         spec: {

@@ -144,7 +144,7 @@ export class WireGuardGateway extends Construct {
       return;
     }
 
-    const layer = Layer.containing(this);
+    const layer = Layer.of(this);
     layer.expectSecret(this.namespace, keySecret, "WireGuard server private key: key privateKey, the output of `wg genkey`");
     const keyed = this.peers.filter((u) => u.publicKey === undefined && u.publicKeySecret !== undefined);
     for (const u of keyed) {

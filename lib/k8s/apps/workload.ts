@@ -153,7 +153,7 @@ export class Workload extends Construct {
 
     for (const [, value] of env) {
       if (value.secret?.sopsPurpose !== undefined) {
-        Layer.containing(this).expectSecret(this.namespace, value.secret.name, value.secret.sopsPurpose);
+        Layer.of(this).expectSecret(this.namespace, value.secret.name, value.secret.sopsPurpose);
       }
     }
 

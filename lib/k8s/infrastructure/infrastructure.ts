@@ -11,7 +11,7 @@
  *
  * Every address, host name and domain comes from the model (`Homelab.of(this)`).
  */
-import { Size } from "cdk8s";
+import { Duration, Size } from "cdk8s";
 import { Construct } from "constructs";
 import { ClusterIssuer } from "../../../imports/cert-manager.io.js";
 import { IpAddressPool, L2Advertisement } from "../../../imports/metallb.io.js";
@@ -166,7 +166,7 @@ export class Infrastructure extends Construct {
    */
   constructor(scope: Construct, id = "infrastructure", props: InfrastructureProps = {}) {
     super(scope, id);
-    const app = HomelabApp.containing(this);
+    const app = HomelabApp.of(this);
     const lab = Homelab.of(this);
     this.ingressClassName = ingressClassName(lab);
 
@@ -199,7 +199,7 @@ export class Infrastructure extends Construct {
     const certs = lab.kubernetes.certificates;
     const certManagerConfig = new Construct(app.configs, "cert-manager-config");
     const certManagerNs = ensureNamespace(certManagerConfig, this.certManager.namespace, "restricted");
-    Layer.containing(certManagerConfig).expectSecret(
+    Layer.of(certManagerConfig).expectSecret(
       certManagerNs,
       certs.cloudflareApiTokenSecret,
       `Cloudflare API token (key ${CLOUDFLARE_TOKEN_KEY}, permission Zone:DNS:Edit) for the ClusterIssuer's DNS-01 challenges`,
@@ -403,7 +403,7 @@ function longhorn(layer: Layer, options: ChartOptions | undefined): HelmApp {
     namespace: "longhorn-system",
     podSecurity: "privileged",
     crds: true,
-    timeout: "10m",
+    timeout: Duration.minutes(10),
     values: mergeValues(values, options?.values),
   });
   if (mountPoints.length > 1) {
