@@ -6,13 +6,13 @@
 import { Size } from "cdk8s";
 import { HealthCheck, PostgresApp, WireGuardGateway } from "../lib/k8s/apps/index.js";
 import type { HomelabApp } from "../lib/k8s/homelab-app.js";
-import { Infrastructure } from "../lib/k8s/infrastructure/index.js";
+import { addInfrastructure } from "../lib/k8s/infrastructure/index.js";
 
 export function defineKubernetes(app: HomelabApp): void {
   // MetalLB (the model's pool), cert-manager (ACME DNS-01 via Cloudflare), the ingress
   // controller on the "ingress" reservation, external-dns, Longhorn, the CloudNativePG
   // operator and Pi-hole on the "pihole" reservation.
-  new Infrastructure(app);
+  addInfrastructure(app);
 
   // Nextcloud at https://cloud.<domain>, with its own PostgreSQL (CloudNativePG). The
   // credentials come from the Secret CNPG creates (nextcloud-db-app), never from dist/.

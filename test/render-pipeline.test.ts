@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { IngressedService, WireGuardGateway } from "../lib/k8s/apps/index.js";
 import { collectUnits, duplicateProblems } from "../lib/k8s/documents.js";
 import { HomelabApp } from "../lib/k8s/homelab-app.js";
-import { Infrastructure } from "../lib/k8s/infrastructure/index.js";
+import { addInfrastructure } from "../lib/k8s/infrastructure/index.js";
 import { ensureNamespace } from "../lib/k8s/namespace.js";
 import { ConstructValidationError, prepare, renderFiles, renderKubernetes } from "../lib/k8s/render.js";
 import { planSops, type SopsFile } from "../lib/k8s/sops.js";
@@ -12,7 +12,7 @@ import { render } from "../lib/synth/render.js";
 import { twoNodeLab } from "./fixtures/two-node-lab.js";
 
 function build(app: HomelabApp): void {
-  new Infrastructure(app);
+  addInfrastructure(app);
   new IngressedService(app.apps, "whoami", { image: "traefik/whoami:v1.10.3", port: 8080 });
   new WireGuardGateway(app.apps, "wireguard");
 }

@@ -115,6 +115,8 @@ export interface ConstructLike {
   readonly node: { tryGetContext(key: string): unknown };
 }
 
+const HOMELAB_BRAND = Symbol.for("cdk8s-homelab.Homelab");
+
 /** Context key under which the homelab is stored in a construct tree. */
 export const HOMELAB_CONTEXT_KEY = "cdk8s-homelab:homelab";
 
@@ -145,13 +147,18 @@ export class Homelab implements HomelabData {
    */
   static of(scope: ConstructLike): Homelab {
     const found = scope.node.tryGetContext(HOMELAB_CONTEXT_KEY);
-    if (!(found instanceof Homelab)) {
+    if (!Homelab.isHomelab(found)) {
       throw new Error(
         "no homelab in this construct tree: build constructs inside `new HomelabApp(Homelab.create(spec))` " +
           "(in tests too), so they can read the model",
       );
     }
     return found;
+  }
+
+  /** True when `x` is a Homelab, of any copy of this package (a `Symbol.for` brand, not `instanceof`). */
+  static isHomelab(x: unknown): x is Homelab {
+    return x !== null && typeof x === "object" && HOMELAB_BRAND in x;
   }
 
   readonly name: string;
@@ -171,6 +178,7 @@ export class Homelab implements HomelabData {
   readonly warnings: readonly Problem[];
 
   private constructor(data: HomelabData) {
+    Object.defineProperty(this, HOMELAB_BRAND, { value: true });
     this.name = data.name;
     this.domain = data.domain;
     this.lan = data.lan;
