@@ -4,6 +4,7 @@
  * nothing below names one.
  */
 import { Size } from "cdk8s";
+import { Cpu } from "cdk8s-plus-30";
 import { HealthCheck, PostgresApp, WireGuardGateway } from "../lib/k8s/apps/index.js";
 import type { HomelabApp } from "../lib/k8s/homelab-app.js";
 import { addInfrastructure } from "../lib/k8s/infrastructure/index.js";
@@ -30,7 +31,7 @@ export function defineKubernetes(app: HomelabApp): void {
     databaseEnv: { host: "POSTGRES_HOST", dbname: "POSTGRES_DB", username: "POSTGRES_USER", password: "POSTGRES_PASSWORD" },
     database: { size: Size.gibibytes(10) },
     storage: { size: Size.gibibytes(50), mountPath: "/var/www/html" },
-    resources: { cpuMillis: 100, memory: Size.mebibytes(512), memoryLimit: Size.gibibytes(1) },
+    resources: { cpu: Cpu.millis(100), memory: Size.mebibytes(512), memoryLimit: Size.gibibytes(1) },
     healthCheck: HealthCheck.http("/status.php"),
   });
 

@@ -10,6 +10,7 @@ import { ConstructValidationError, renderKubernetes } from "../lib/k8s/render.js
 import { ChartSource, HelmApp, chartVersionProblem, helmResources, mergeValues } from "../lib/k8s/infrastructure/index.js";
 import { Homelab } from "../lib/model/index.js";
 import { Duration, Size } from "cdk8s";
+import { Cpu } from "cdk8s-plus-30";
 import { goDuration } from "../lib/k8s/duration.js";
 
 type Doc = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec: any };
@@ -176,7 +177,7 @@ describe("ChartSource", () => {
 
 describe("values helpers", () => {
   it("helmResources: requests and a memory limit as strings, never a CPU limit", () => {
-    expect(helmResources({ cpuMillis: 25, memory: Size.mebibytes(48) })).toEqual({
+    expect(helmResources({ cpu: Cpu.millis(25), memory: Size.mebibytes(48) })).toEqual({
       requests: { cpu: "25m", memory: "48Mi" },
       limits: { memory: "192Mi" },
     });

@@ -12,10 +12,11 @@
  * `ScheduledBackup`, always paired with a backup target on the Cluster.
  */
 import { Size } from "cdk8s";
+import { Cpu } from "cdk8s-plus-30";
 import { Construct } from "constructs";
 import { Cluster, ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ClusterSpecResourcesLimits, ClusterSpecResourcesRequests, type ClusterSpecResources } from "../../../imports/postgresql.cnpg.io.js";
 import { Homelab } from "../../model/index.js";
-import { commonLabels, resourceRequirements, type Resources } from "../defaults.js";
+import { commonLabels, resourceRequirements, resourcesProblems, type Resources } from "../defaults.js";
 import { Layer } from "../homelab-app.js";
 import { EnvValue, envValues } from "./env-value.js";
 import { imageProblem } from "./image.js";
@@ -204,7 +205,7 @@ export class PostgresApp extends Construct {
         storage: { size: (db.size ?? Size.gibibytes(5)).asString(), storageClass: db.storageClass ?? lab.kubernetes.storageClass },
         // No initdb.secret: CNPG then generates the owner's password into <cluster>-app.
         bootstrap: { initdb: { database, owner } },
-        resources: clusterResources(db.resources ?? { cpuMillis: 100, memory: Size.mebibytes(256) }),
+        resources: clusterResources(db.resources ?? { cpu: Cpu.millis(100), memory: Size.mebibytes(256) }),
         ...(target !== undefined ? target.clusterSpec : {}),
       },
     });
@@ -240,6 +241,7 @@ export class PostgresApp extends Construct {
           }
         }
         if (!Number.isInteger(instances) || instances < 1) problems.push(`database.instances ${instances} must be a whole number, 1 or more`);
+        problems.push(...resourcesProblems("database.resources", db.resources));
         if (db.imageName !== undefined) {
           const p = imageProblem(db.imageName, "database.imageName");
           if (p !== undefined) problems.push(p);

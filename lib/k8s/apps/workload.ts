@@ -13,7 +13,14 @@ import { Size } from "cdk8s";
 import { k8s } from "cdk8s-plus-30";
 import { Construct } from "constructs";
 import { Homelab } from "../../model/index.js";
-import { commonLabels, resourceRequirements, restrictedContainerSecurity, restrictedPodSecurity, type Resources } from "../defaults.js";
+import {
+  commonLabels,
+  resourceRequirements,
+  resourcesProblems,
+  restrictedContainerSecurity,
+  restrictedPodSecurity,
+  type Resources,
+} from "../defaults.js";
 import { Layer } from "../homelab-app.js";
 import { ensureNamespace } from "../namespace.js";
 import { envValues, type EnvMap } from "./env-value.js";
@@ -233,6 +240,7 @@ export class Workload extends Construct {
         const problems: string[] = [];
         const image = imageProblem(props.image);
         if (image !== undefined) problems.push(image);
+        problems.push(...resourcesProblems("resources", props.resources));
         if (!DNS_LABEL.test(this.name) || this.name.length > 63) {
           problems.push(`name "${this.name}" must be a DNS label (lowercase letters, digits and "-", starting with a letter, at most 63): it names the Service`);
         }

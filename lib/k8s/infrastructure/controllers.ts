@@ -7,6 +7,7 @@
  * (`dist/infrastructure/controllers/<id>.yaml`).
  */
 import { Duration, Size } from "cdk8s";
+import { Cpu } from "cdk8s-plus-30";
 import type { CertManagerValuesOverrides } from "../../../imports/values/cert-manager.js";
 import type { ExternalDnsValuesOverrides } from "../../../imports/values/external-dns.js";
 import type { MetallbValuesOverrides } from "../../../imports/values/metallb.js";
@@ -68,7 +69,8 @@ export interface ControllerRow {
   readonly problems?: readonly string[];
 }
 
-const res = (cpuMillis: number, mebibytes: number) => helmResources({ cpuMillis, memory: Size.mebibytes(mebibytes) });
+const res = (millicores: number, mebibytes: number) =>
+  helmResources({ cpu: Cpu.millis(millicores), memory: Size.mebibytes(mebibytes) });
 
 /** MetalLB in L2 mode; its speaker needs host networking and NET_RAW, so its namespace is privileged. */
 function metallb(): ControllerRow {
