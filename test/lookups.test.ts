@@ -27,12 +27,16 @@ describe("X.of(scope)", () => {
 
   it("outside a HomelabApp, each says what to build first", () => {
     const plain = new Construct(new Chart(new App(), "chart"), "thing");
-    expect(() => Homelab.of(plain)).toThrow(/no homelab in this construct tree: build constructs inside `new HomelabApp\(Homelab\.create\(spec\)\)`/);
+    expect(() => Homelab.of(plain)).toThrow(
+      /no homelab in this construct tree: build constructs inside `new HomelabApp\(Homelab\.create\(spec\)\)`/,
+    );
     expect(() => HomelabApp.of(plain)).toThrow(
       "chart/thing: the construct tree's root is not a HomelabApp; build new HomelabApp(Homelab.create(spec)) first " +
         "and create constructs in its layers",
     );
-    expect(() => Layer.of(plain)).toThrow(/^chart\/thing is not inside a layer: build it in app\.controllers, app\.configs or app\.apps/);
+    expect(() => Layer.of(plain)).toThrow(
+      /^chart\/thing is not inside a layer: build it in app\.controllers, app\.configs or app\.apps/,
+    );
     const app = new HomelabApp(Homelab.create(twoNodeLab));
     expect(() => Layer.of(new Construct(app, "loose"))).toThrow(/^loose is not inside a layer/);
     expect(() => Layer.of(app)).toThrow(/^the root is not inside a layer/);

@@ -67,7 +67,10 @@ describe("the render pipeline", () => {
     ensureNamespace(new Construct(app.apps, "b"), "clash", "privileged");
     new Construct(app.apps, "Bad_Name");
     new IngressedService(app.apps, "whoami-two", { image: "traefik/whoami:v1.10.3", port: 8080, namespace: "whoami" });
-    const plain: SopsFile = { path: "apps/secrets/x.sops.yaml", text: "kind: Secret\nmetadata: {name: x, namespace: y}\nstringData: {a: b}\n" };
+    const plain: SopsFile = {
+      path: "apps/secrets/x.sops.yaml",
+      text: "kind: Secret\nmetadata: {name: x, namespace: y}\nstringData: {a: b}\n",
+    };
     let error: unknown;
     try {
       renderKubernetes(app, { sopsFiles: [plain] });
@@ -77,8 +80,12 @@ describe("the render pipeline", () => {
     expect(error).toBeInstanceOf(ConstructValidationError);
     const problems = (error as ConstructValidationError).problems;
     expect(problems[0]).toMatch(/^apps\/secrets\/x\.sops\.yaml: is not SOPS-encrypted/);
-    expect(problems[1]).toMatch(/^namespace "clash" is asked for with different Pod Security levels: restricted by apps\/a, privileged by apps\/b/);
-    expect(problems).toContain('[apps/Bad_Name] "Bad_Name" cannot name a file: use lowercase letters, digits and "-" for the construct id');
+    expect(problems[1]).toMatch(
+      /^namespace "clash" is asked for with different Pod Security levels: restricted by apps\/a, privileged by apps\/b\./,
+    );
+    expect(problems).toContain(
+      '[apps/Bad_Name] "Bad_Name" cannot name a file: use lowercase letters, digits and "-" for the construct id',
+    );
   });
 
   it("each data step works alone: units, duplicates, SOPS plan, files", () => {
@@ -89,9 +96,16 @@ describe("the render pipeline", () => {
     expect(units.map((u) => u.name)).toEqual(["whoami", "wireguard", "namespaces"]);
     expect(duplicateProblems([...units, units[0]!])[0]).toMatch(/^\[apps\/whoami\/.*is also defined by apps\/whoami\//);
 
-    const plan = planSops(app.layers, [encrypted("wireguard", "wireguard-server-key"), encrypted("misc", "extra")], app.apps);
+    const plan = planSops(
+      app.layers,
+      [encrypted("wireguard", "wireguard-server-key"), encrypted("misc", "extra")],
+      app.apps,
+    );
     expect(plan.problems).toEqual([]);
-    expect(plan.carried.get("apps")?.map((f) => f.name)).toEqual(["wireguard-wireguard-server-key.sops.yaml", "misc-extra.sops.yaml"]);
+    expect(plan.carried.get("apps")?.map((f) => f.name)).toEqual([
+      "wireguard-wireguard-server-key.sops.yaml",
+      "misc-extra.sops.yaml",
+    ]);
     expect([...plan.decrypt].sort()).toEqual(["apps", "infrastructure/configs", "infrastructure/controllers"]);
     expect(plan.expected.map((s) => `${s.namespace}/${s.name} ${s.layerDir} ${s.provided}`)).toEqual([
       "cert-manager/cloudflare-api-token infrastructure/configs false",
@@ -116,7 +130,11 @@ describe("the render pipeline", () => {
   });
 
   it("synth's render returns the app and the Secrets the lab expects", () => {
-    const rendered = render({ spec: twoNodeLab, kubernetes: build, sopsFiles: [encrypted("wireguard", "wireguard-server-key")] });
+    const rendered = render({
+      spec: twoNodeLab,
+      kubernetes: build,
+      sopsFiles: [encrypted("wireguard", "wireguard-server-key")],
+    });
     expect(HomelabApp.isHomelabApp(rendered.app)).toBe(true);
     expect(rendered.app!.apps.node.tryFindChild("whoami")).toBeDefined();
     expect(rendered.secrets.find((s) => s.name === "wireguard-server-key")).toEqual({

@@ -48,7 +48,8 @@ export function collectUnits(chart: IConstruct, dir: string): { units: Unit[]; p
   for (const child of chart.node.children) {
     if (!FILE_NAME.test(child.node.id)) {
       problems.push(
-        `[${child.node.path}] "${child.node.id}" cannot name a file: use lowercase letters, digits and "-" for the construct id`,
+        `[${child.node.path}] "${child.node.id}" cannot name a file: ` +
+          'use lowercase letters, digits and "-" for the construct id',
       );
       continue;
     }
@@ -74,7 +75,9 @@ export function duplicateProblems(units: readonly Unit[]): string[] {
     const id = `${group}/${doc.kind}/${doc.metadata.namespace ?? ""}/${doc.metadata.name ?? ""}`;
     const prev = seen.get(id);
     if (prev !== undefined) {
-      problems.push(`[${path}] ${doc.kind} ${doc.metadata.namespace ?? ""}/${doc.metadata.name} is also defined by ${prev}`);
+      problems.push(
+        `[${path}] ${doc.kind} ${doc.metadata.namespace ?? ""}/${doc.metadata.name} is also defined by ${prev}`,
+      );
     } else seen.set(id, path);
   }
   return problems;

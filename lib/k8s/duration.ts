@@ -6,7 +6,10 @@
 import { Duration } from "cdk8s";
 
 function isDuration(x: unknown): x is Duration {
-  return x instanceof Duration || (typeof x === "object" && x !== null && typeof (x as Duration).toMilliseconds === "function");
+  return (
+    x instanceof Duration ||
+    (typeof x === "object" && x !== null && typeof (x as Duration).toMilliseconds === "function")
+  );
 }
 
 function describe(x: unknown): string {
@@ -19,7 +22,8 @@ function describe(x: unknown): string {
  */
 export function durationProblem(prop: string, value: unknown): string | undefined {
   if (!isDuration(value)) {
-    return `${prop} must be a Duration, e.g. Duration.minutes(5) (import { Duration } from "cdk8s"), got ${describe(value)}`;
+    const example = 'e.g. Duration.minutes(5) (import { Duration } from "cdk8s")';
+    return `${prop} must be a Duration, ${example}, got ${describe(value)}`;
   }
   const ms = value.toMilliseconds({ integral: false });
   if (!Number.isInteger(ms)) return `${prop} must be a whole number of milliseconds, got ${value.toHumanString()}`;

@@ -54,7 +54,8 @@ export function bootstrapUnits(
     },
   });
   const kustomizations = new Construct(chart, "layers");
-  const activeDeps = (layer: Layer): Layer[] => layer.dependsOn.flatMap((d) => (active.has(d.dir) ? [d] : activeDeps(d)));
+  const activeDeps = (layer: Layer): Layer[] =>
+    layer.dependsOn.flatMap((d) => (active.has(d.dir) ? [d] : activeDeps(d)));
   for (const layer of layers.filter((l) => active.has(l.dir))) {
     const dependsOn = [...new Set(activeDeps(layer))];
     new Kustomization(kustomizations, layer.kustomizationName, {
@@ -69,7 +70,12 @@ export function bootstrapUnits(
         sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: lab.name },
         ...(dependsOn.length > 0 ? { dependsOn: dependsOn.map((d) => ({ name: d.kustomizationName })) } : {}),
         ...(decrypt.has(layer.dir)
-          ? { decryption: { provider: KustomizationSpecDecryptionProvider.SOPS, secretRef: { name: flux.sopsAgeSecret } } }
+          ? {
+              decryption: {
+                provider: KustomizationSpecDecryptionProvider.SOPS,
+                secretRef: { name: flux.sopsAgeSecret },
+              },
+            }
           : {}),
       },
     });

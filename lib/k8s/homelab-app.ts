@@ -150,7 +150,10 @@ export class HomelabApp extends App {
     Object.defineProperty(this, HOMELAB_APP, { value: true });
     this.node.setContext(HOMELAB_CONTEXT_KEY, homelab);
     this.homelab = homelab;
-    this.controllers = new Layer(this, "controllers", { dir: "infrastructure/controllers", kustomizationName: "infra-controllers" });
+    this.controllers = new Layer(this, "controllers", {
+      dir: "infrastructure/controllers",
+      kustomizationName: "infra-controllers",
+    });
     this.configs = new Layer(this, "configs", {
       dir: "infrastructure/configs",
       kustomizationName: "infra-configs",

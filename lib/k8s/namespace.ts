@@ -81,7 +81,8 @@ export function prepareNamespaces(app: HomelabApp): void {
   for (const plan of planNamespaces(app.namespaces, app.layers)) {
     if (plan.level === undefined) continue;
     const layer = plan.layer;
-    const unit = (layer.node.tryFindChild(NAMESPACES_UNIT) as Construct | undefined) ?? new Construct(layer, NAMESPACES_UNIT);
+    const unit =
+      (layer.node.tryFindChild(NAMESPACES_UNIT) as Construct | undefined) ?? new Construct(layer, NAMESPACES_UNIT);
     if (unit.node.tryFindChild(plan.name) !== undefined) continue;
     new k8s.KubeNamespace(unit, plan.name, {
       metadata: { name: plan.name, labels: { ...commonLabels(app.homelab.name), ...podSecurityLabels(plan.level) } },

@@ -51,7 +51,11 @@ export function secretEncryptionProblems(doc: Record<string, unknown>): SecretPr
     }
     for (const [k, v] of Object.entries(values)) {
       if (typeof v === "string" && SOPS_VALUE.test(v)) {
-        if (!sops) problems.push({ path: [field, k], message: "looks SOPS-encrypted but the document has no sops metadata (sops.mac)" });
+        if (!sops)
+          problems.push({
+            path: [field, k],
+            message: "looks SOPS-encrypted but the document has no sops metadata (sops.mac)",
+          });
       } else {
         problems.push({
           path: [field, k],
@@ -81,7 +85,8 @@ export function parseSopsSecret(file: SopsFile): { namespace: string; name: stri
   if (!hasSopsMetadata(doc) || secretEncryptionProblems(doc).length > 0) {
     return (
       `${file.path}: is not SOPS-encrypted (every data/stringData value must be ENC[AES256_GCM,...] and the file ` +
-      `must have sops metadata); encrypt it with \`sops --encrypt --in-place ${file.path}\` before synth carries it into dist/`
+      `must have sops metadata); encrypt it with \`sops --encrypt --in-place ${file.path}\` ` +
+      "before synth carries it into dist/"
     );
   }
   return { namespace: meta.namespace, name: meta.name };
@@ -135,14 +140,21 @@ export function planSops(layers: readonly Layer[], files: readonly SopsFile[], f
     const key = `${parsed.namespace}/${parsed.name}`;
     provided.add(key);
     const layer = layers.find((l) => l.secrets.some((s) => `${s.namespace}/${s.name}` === key)) ?? fallback;
-    carried.set(layer.dir, [...(carried.get(layer.dir) ?? []), { name: `${parsed.namespace}-${parsed.name}.sops.yaml`, text: file.text }]);
+    carried.set(layer.dir, [
+      ...(carried.get(layer.dir) ?? []),
+      { name: `${parsed.namespace}-${parsed.name}.sops.yaml`, text: file.text },
+    ]);
   }
   const decrypt = new Set(layers.filter((l) => l.secrets.length > 0 || carried.has(l.dir)).map((l) => l.dir));
   const expected = layers
     .flatMap((l) =>
       l.secrets.map((s) => ({ ...s, layerDir: l.dir, provided: provided.has(`${s.namespace}/${s.name}`) })),
     )
-    .sort((a, b) => compareStrings(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`) || compareStrings(a.layerDir, b.layerDir));
+    .sort(
+      (a, b) =>
+        compareStrings(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`) ||
+        compareStrings(a.layerDir, b.layerDir),
+    );
   return { carried, decrypt, expected, problems };
 }
 
@@ -164,7 +176,8 @@ export function missingSecretsNote(
   if (missing.length === 0) return undefined;
   const one = missing.length === 1;
   return (
-    `${missing.length} Secret${one ? "" : "s"} the lab reads ${one ? "is" : "are"} not in ${options.secretsDir}/ yet; ` +
+    `${missing.length} Secret${one ? "" : "s"} the lab reads ${one ? "is" : "are"} ` +
+    `not in ${options.secretsDir}/ yet; ` +
     "Flux reports the workloads unhealthy until they exist. Create each one SOPS-encrypted:\n" +
     missing.join("\n") +
     "\n  e.g. kubectl create secret generic NAME -n NAMESPACE --from-literal=KEY=VALUE --dry-run=client -o yaml \\\n" +

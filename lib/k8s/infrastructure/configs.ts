@@ -44,7 +44,8 @@ export function addCertManagerConfig(layer: Layer, lab: Homelab, namespace: stri
   layer.expectSecret(
     ns,
     certs.cloudflareApiTokenSecret,
-    `Cloudflare API token (key ${CLOUDFLARE_TOKEN_KEY}, permission Zone:DNS:Edit) for the ClusterIssuer's DNS-01 challenges`,
+    `Cloudflare API token (key ${CLOUDFLARE_TOKEN_KEY}, permission Zone:DNS:Edit) ` +
+      "for the ClusterIssuer's DNS-01 challenges",
   );
   return new ClusterIssuer(unit, "cluster-issuer", {
     metadata: { name: CLUSTER_ISSUER_NAME, labels: commonLabels(lab.name) },

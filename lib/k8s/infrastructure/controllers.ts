@@ -39,13 +39,7 @@ import {
 
 /** The controllers, by the option of {@link InfrastructureProps} that configures each. */
 export type ControllerName =
-  | "metallb"
-  | "certManager"
-  | "ingressController"
-  | "externalDns"
-  | "longhorn"
-  | "cloudnativePg"
-  | "pihole";
+  "metallb" | "certManager" | "ingressController" | "externalDns" | "longhorn" | "cloudnativePg" | "pihole";
 
 /** One row of the table: a chart to install and how, for one lab. */
 export interface ControllerRow {
@@ -81,7 +75,14 @@ function metallb(): ControllerRow {
     controller: { resources: res(25, 48) },
     speaker: { frr: { enabled: false }, resources: res(25, 48) },
   } satisfies MetallbValuesOverrides;
-  return { id: "metallb", chart: CHARTS.metallb, namespace: "metallb-system", podSecurity: "privileged", crds: true, values };
+  return {
+    id: "metallb",
+    chart: CHARTS.metallb,
+    namespace: "metallb-system",
+    podSecurity: "privileged",
+    crds: true,
+    values,
+  };
 }
 
 /** cert-manager with its CRDs; DNS-01 self-checks ask the model's upstream resolvers, not the LAN's. */
@@ -101,7 +102,14 @@ function certManager(lab: Homelab): ControllerRow {
         }
       : {}),
   } satisfies CertManagerValuesOverrides;
-  return { id: "cert-manager", chart: CHARTS.certManager, namespace: "cert-manager", podSecurity: "restricted", crds: true, values };
+  return {
+    id: "cert-manager",
+    chart: CHARTS.certManager,
+    namespace: "cert-manager",
+    podSecurity: "restricted",
+    crds: true,
+    values,
+  };
 }
 
 /**
@@ -130,7 +138,12 @@ function ingressController(lab: Homelab): ControllerRow {
     const values = {
       controller: {
         ingressClass: className,
-        ingressClassResource: { name: className, enabled: true, default: true, controllerValue: "k8s.io/ingress-nginx" },
+        ingressClassResource: {
+          name: className,
+          enabled: true,
+          default: true,
+          controllerValue: "k8s.io/ingress-nginx",
+        },
         publishService: { enabled: true },
         replicaCount: 1,
         resources: res(100, 96),
@@ -138,7 +151,15 @@ function ingressController(lab: Homelab): ControllerRow {
       },
     } satisfies IngressNginxValuesOverrides;
     const chart = CHARTS.ingressNginx;
-    return { id: "ingress-nginx", chart, namespace: "ingress-nginx", podSecurity: "restricted", waitStrategy: "poller", values, problems };
+    return {
+      id: "ingress-nginx",
+      chart,
+      namespace: "ingress-nginx",
+      podSecurity: "restricted",
+      waitStrategy: "poller",
+      values,
+      problems,
+    };
   }
   const values = {
     ingressClass: { enabled: true, isDefaultClass: true, name: className },
@@ -193,7 +214,9 @@ function externalDns(lab: Homelab): ControllerRow {
  */
 function longhorn(lab: Homelab): ControllerRow {
   const withDisk = lab.hosts.filter((h) => h.disk?.longhorn !== undefined);
-  const k3sNodes = lab.hosts.filter((h) => h.roles.some((r) => r.cluster === "k3s-server" || r.cluster === "k3s-agent"));
+  const k3sNodes = lab.hosts.filter((h) =>
+    h.roles.some((r) => r.cluster === "k3s-server" || r.cluster === "k3s-agent"),
+  );
   const storageHosts = withDisk.length > 0 ? withDisk : k3sNodes;
   const replicas = Math.max(1, Math.min(3, storageHosts.length));
   const mountPoints = [...new Set(withDisk.map((h) => h.disk!.longhorn!.mountPoint))];
@@ -210,7 +233,8 @@ function longhorn(lab: Homelab): ControllerRow {
   const problems =
     mountPoints.length > 1
       ? [
-          `Longhorn has one default data path, but the hosts mount their Longhorn disks at different places (${where.join(", ")}). ` +
+          "Longhorn has one default data path, but the hosts mount their Longhorn disks at different places " +
+            `(${where.join(", ")}). ` +
             `Mount them at the same path on every host.`,
         ]
       : [];
@@ -233,7 +257,14 @@ function cloudnativePg(): ControllerRow {
     replicaCount: 1,
     resources: res(50, 128),
   } satisfies CloudnativePgValuesOverrides;
-  return { id: "cloudnative-pg", chart: CHARTS.cloudnativePg, namespace: "cnpg-system", podSecurity: "restricted", crds: true, values };
+  return {
+    id: "cloudnative-pg",
+    chart: CHARTS.cloudnativePg,
+    namespace: "cnpg-system",
+    podSecurity: "restricted",
+    crds: true,
+    values,
+  };
 }
 
 /**
@@ -294,7 +325,8 @@ function pihole(lab: Homelab, options: PiholeOptions): ControllerRow {
   }
   if (upstream.length === 0) {
     problems.push(
-      'network.upstreamDns is empty: Pi-hole needs at least one upstream resolver to forward to. Add one, e.g. upstreamDns: ["1.1.1.1"].',
+      "network.upstreamDns is empty: Pi-hole needs at least one upstream resolver to forward to. " +
+        'Add one, e.g. upstreamDns: ["1.1.1.1"].',
     );
   }
   return {
@@ -311,7 +343,12 @@ function pihole(lab: Homelab, options: PiholeOptions): ControllerRow {
 }
 
 /** The table: each controller's row for a lab, in the order they are built. */
-const ROWS: { readonly [K in ControllerName]: (lab: Homelab, options: NonNullable<InfrastructureProps[K]> & object) => ControllerRow } = {
+const ROWS: {
+  readonly [K in ControllerName]: (
+    lab: Homelab,
+    options: NonNullable<InfrastructureProps[K]> & object,
+  ) => ControllerRow;
+} = {
   metallb,
   certManager,
   ingressController,

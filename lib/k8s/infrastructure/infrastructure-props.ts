@@ -81,4 +81,3 @@ export interface InfrastructureProps {
    */
   readonly pihole?: PiholeOptions | false;
 }
-

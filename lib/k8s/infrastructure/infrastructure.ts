@@ -70,7 +70,12 @@ export function addInfrastructure(app: HomelabApp, props: InfrastructureProps = 
   const controllers = addControllers(app.controllers, lab, props);
   const metallb = controllers.metallb!;
   const certManager = controllers.certManager!;
-  const { ipAddressPool, l2Advertisement } = addMetallbConfig(app.configs, lab, metallb.namespace, props.metallbAutoAssign ?? false);
+  const { ipAddressPool, l2Advertisement } = addMetallbConfig(
+    app.configs,
+    lab,
+    metallb.namespace,
+    props.metallbAutoAssign ?? false,
+  );
   const clusterIssuer = addCertManagerConfig(app.configs, lab, certManager.namespace);
   return {
     ingressClassName: ingressClassName(lab),
