@@ -173,7 +173,7 @@ export class HomelabApp extends App {
   }
 
   /** Every namespace request so far, in the order made. */
-  get namespaces(): readonly NamespaceRequest[] {
+  get requestedNamespaces(): readonly NamespaceRequest[] {
     return [...this.namespaceRequests];
   }
 

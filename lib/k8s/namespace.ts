@@ -78,7 +78,7 @@ export function namespaceConflicts(plans: readonly NamespacePlan[]): string[] {
  * with different levels are left out ({@link namespaceConflicts} reports them).
  */
 export function prepareNamespaces(app: HomelabApp): void {
-  for (const plan of planNamespaces(app.namespaces, app.layers)) {
+  for (const plan of planNamespaces(app.requestedNamespaces, app.layers)) {
     if (plan.level === undefined) continue;
     const layer = plan.layer;
     const unit =

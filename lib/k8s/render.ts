@@ -87,7 +87,7 @@ export function prepare(app: HomelabApp): void {
 
 /** Every problem the constructs report (their own validations and namespace conflicts). Pure. */
 export function treeProblems(app: HomelabApp): string[] {
-  const problems = namespaceConflicts(planNamespaces(app.namespaces, app.layers));
+  const problems = namespaceConflicts(planNamespaces(app.requestedNamespaces, app.layers));
   for (const c of app.node.findAll()) {
     for (const error of c.node.validate()) problems.push(`[${c.node.path}] ${error}`);
   }
