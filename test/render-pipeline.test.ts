@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { describe, expect, it } from "vitest";
 import { IngressedService, WireGuardGateway } from "../lib/k8s/apps/index.js";
 import { collectUnits, duplicateProblems } from "../lib/k8s/documents.js";
+import { bootstrapUnits } from "../lib/k8s/flux.js";
 import { HomelabApp } from "../lib/k8s/homelab-app.js";
 import { addInfrastructure } from "../lib/k8s/infrastructure/index.js";
 import { ensureNamespace } from "../lib/k8s/namespace.js";
@@ -127,6 +128,29 @@ describe("the render pipeline", () => {
       "# h\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - misc-extra.sops.yaml\n" +
         "  - namespaces.yaml\n  - whoami.yaml\n  - wireguard-wireguard-server-key.sops.yaml\n  - wireguard.yaml\n",
     );
+  });
+
+  it("the Flux bootstrap is derived from the active folders: an empty layer is skipped in dependsOn", () => {
+    const app = new HomelabApp(Homelab.create(twoNodeLab));
+    const units = bootstrapUnits(
+      app.homelab,
+      app.layers,
+      new Set(["infrastructure/controllers", "apps"]),
+      new Set(["apps"]),
+    );
+    expect(units.map((u) => u.name)).toEqual(["source", "layers"]);
+    const layers = units[1]!.docs.map((d) => d.doc as any);
+    expect(layers.map((k) => [k.metadata.name, k.spec.dependsOn, k.spec.decryption?.provider])).toEqual([
+      ["infra-controllers", undefined, undefined],
+      ["apps", [{ name: "infra-controllers" }], "sops"],
+    ]);
+    expect(layers.map((k) => k.spec.path)).toEqual(["./dist/infrastructure/controllers", "./dist/apps"]);
+    // Nothing was added to the lab's tree.
+    expect(app.node.tryFindChild("bootstrap")).toBeUndefined();
+    expect(units[0]!.docs[0]!.doc).toMatchObject({
+      kind: "GitRepository",
+      spec: { url: twoNodeLab.kubernetes!.flux.url },
+    });
   });
 
   it("synth's render returns the app and the Secrets the lab expects", () => {
