@@ -9,7 +9,7 @@
  * construct tree. The objects are built in a scratch chart of their own, so
  * they render exactly as the generated Flux classes render them.
  */
-import { App, Chart } from "cdk8s";
+import { App, Chart, Duration } from "cdk8s";
 import { Construct } from "constructs";
 import { GitRepository } from "../../imports/source.toolkit.fluxcd.io.js";
 import {
@@ -20,6 +20,7 @@ import {
 import type { Homelab } from "../model/index.js";
 import { commonLabels } from "./defaults.js";
 import { collectUnits, type Unit } from "./documents.js";
+import { goDuration } from "./duration.js";
 import type { Layer } from "./homelab-app.js";
 
 /** Namespace Flux runs in (created by `flux install` / `flux bootstrap`). */
@@ -27,6 +28,11 @@ export const FLUX_NAMESPACE = "flux-system";
 
 /** Folder of the bootstrap chart under dist/. */
 export const BOOTSTRAP_DIR = "bootstrap";
+
+/** How soon a layer's Kustomization retries after a failure. */
+const RETRY_INTERVAL = Duration.minutes(1);
+/** How long a layer's Kustomization waits for its resources to become ready. */
+const TIMEOUT = Duration.minutes(5);
 
 /**
  * The bootstrap units (`source`, `layers`): a Kustomization for each layer whose folder is in
@@ -62,8 +68,8 @@ export function bootstrapUnits(
       metadata: { name: layer.kustomizationName, namespace: FLUX_NAMESPACE, labels },
       spec: {
         interval: flux.interval,
-        retryInterval: "1m",
-        timeout: "5m",
+        retryInterval: goDuration(RETRY_INTERVAL),
+        timeout: goDuration(TIMEOUT),
         path: `${flux.path.replace(/\/$/, "")}/${layer.dir}`,
         prune: true,
         wait: true,
