@@ -4,15 +4,16 @@
  * nothing below names one.
  */
 import { Size } from "cdk8s";
+import { Cpu } from "cdk8s-plus-30";
 import { HealthCheck, PostgresApp, WireGuardGateway } from "../lib/k8s/apps/index.js";
 import type { HomelabApp } from "../lib/k8s/homelab-app.js";
-import { Infrastructure } from "../lib/k8s/infrastructure/index.js";
+import { addInfrastructure } from "../lib/k8s/infrastructure/index.js";
 
 export function defineKubernetes(app: HomelabApp): void {
   // MetalLB (the model's pool), cert-manager (ACME DNS-01 via Cloudflare), the ingress
   // controller on the "ingress" reservation, external-dns, Longhorn, the CloudNativePG
   // operator and Pi-hole on the "pihole" reservation.
-  new Infrastructure(app);
+  addInfrastructure(app);
 
   // Nextcloud at https://cloud.<domain>, with its own PostgreSQL (CloudNativePG). The
   // credentials come from the Secret CNPG creates (nextcloud-db-app), never from dist/.
@@ -30,7 +31,7 @@ export function defineKubernetes(app: HomelabApp): void {
     databaseEnv: { host: "POSTGRES_HOST", dbname: "POSTGRES_DB", username: "POSTGRES_USER", password: "POSTGRES_PASSWORD" },
     database: { size: Size.gibibytes(10) },
     storage: { size: Size.gibibytes(50), mountPath: "/var/www/html" },
-    resources: { cpuMillis: 100, memory: Size.mebibytes(512), memoryLimit: Size.gibibytes(1) },
+    resources: { cpu: Cpu.millis(100), memory: Size.mebibytes(512), memoryLimit: Size.gibibytes(1) },
     healthCheck: HealthCheck.http("/status.php"),
   });
 

@@ -6,7 +6,7 @@
 import { Size } from "cdk8s";
 import type { HomelabApp } from "../lib/k8s/homelab-app.js";
 import { IngressedService, PostgresApp } from "../lib/k8s/apps/index.js";
-import { Infrastructure } from "../lib/k8s/infrastructure/index.js";
+import { addInfrastructure } from "../lib/k8s/infrastructure/index.js";
 import type { HomelabSpec, HostSpec } from "../lib/model/index.js";
 
 /** The spec of a lab with `hosts` hosts on a /16. */
@@ -51,7 +51,7 @@ export function benchSpec(hosts: number): HomelabSpec {
 /** Builds the infrastructure and `apps` apps. */
 export function benchKubernetes(apps: number): (app: HomelabApp) => void {
   return (app) => {
-    new Infrastructure(app);
+    addInfrastructure(app);
     for (let i = 0; i < apps; i++) {
       const id = `app${String(i).padStart(4, "0")}`;
       if (i % 2 === 0) {

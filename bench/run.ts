@@ -74,12 +74,12 @@ process.exitCode = runCli({ spec, source: "apps/lab.ts", kubernetes }, { root, a
     path.join(dir, "apps/plain.ts"),
     `import { App } from "cdk8s";
 import { HomelabApp } from "../lib/k8s/homelab-app.js";
-import { materializeNamespaces } from "../lib/k8s/namespace.js";
+import { prepare } from "../lib/k8s/render.js";
 import { Homelab } from "../lib/model/index.js";
 import { kubernetes, spec } from "./lab.js";
 const app = new HomelabApp(Homelab.create(spec));
 kubernetes(app);
-materializeNamespaces(app);
+prepare(app);
 App.prototype.synth.call(app);
 `,
   );

@@ -3,6 +3,7 @@
  * `app.apps` of a HomelabApp on the example lab, render, and assert on the manifests.
  */
 import { Duration, JsonPatch, Size } from "cdk8s";
+import { Cpu } from "cdk8s-plus-30";
 import { describe, expect, it } from "vitest";
 import { homelab as example } from "../apps/homelab.js";
 import { EnvValue, HealthCheck, IngressedService, type IngressedServiceProps } from "../lib/k8s/apps/index.js";
@@ -162,7 +163,7 @@ describe("IngressedService", () => {
 
   it("has documented opt-outs: a writable root filesystem, another user id, more resources", () => {
     const deployment = one(
-      render(whoami({ readOnlyRootFilesystem: false, runAsUser: 568, resources: { cpuMillis: 200, memory: Size.mebibytes(256), memoryLimit: Size.gibibytes(1) } })).docs,
+      render(whoami({ readOnlyRootFilesystem: false, runAsUser: 568, resources: { cpu: Cpu.millis(200), memory: Size.mebibytes(256), memoryLimit: Size.gibibytes(1) } })).docs,
       "Deployment",
     );
     const pod = deployment.spec.template.spec;

@@ -3,9 +3,10 @@
  * only through the Secret CNPG creates (`<cluster>-app`), with optional backups.
  */
 import { Size } from "cdk8s";
+import { Cpu } from "cdk8s-plus-30";
 import { describe, expect, it } from "vitest";
 import { homelab as example } from "../apps/homelab.js";
-import { EnvValue, PostgresApp, PostgresBackupTarget, type PostgresAppProps } from "../lib/k8s/apps/index.js";
+import { EnvValue, PostgresApp, PostgresBackupTarget, Retention, type PostgresAppProps } from "../lib/k8s/apps/index.js";
 import { HomelabApp } from "../lib/k8s/homelab-app.js";
 import { Homelab } from "../lib/model/index.js";
 import { constructProblems, lab, one, renderApps, type Manifest } from "./helpers/k8s.js";
@@ -59,7 +60,7 @@ describe("PostgresApp", () => {
             instances: 3,
             size: Size.gibibytes(20),
             imageName: "ghcr.io/cloudnative-pg/postgresql:17.5",
-            resources: { cpuMillis: 250, memory: Size.mebibytes(512) },
+            resources: { cpu: Cpu.millis(250), memory: Size.mebibytes(512) },
           },
         }),
         spec,
@@ -172,6 +173,30 @@ describe("PostgresApp", () => {
     expect(one(docs, "ScheduledBackup").spec).toMatchObject({ method: "barmanObjectStore", schedule: "@daily", immediate: true });
     expect(warnings.some((w) => w.includes("\n  miniflux/backup-s3: "))).toBe(true);
     expect(docs.filter((d) => d.kind === "Secret")).toEqual([]);
+  });
+
+  it("keeps backups for a typed Retention, and refuses one that CloudNativePG could not read", () => {
+    const target = (retentionPolicy: Retention) =>
+      PostgresBackupTarget.barmanObjectStore({ destinationPath: "s3://backups/miniflux", credentialsSecret: "backup-s3", retentionPolicy });
+    const { docs } = render(miniflux({ backup: { schedule: "@daily", target: target(Retention.weeks(4)) } }));
+    expect(one(docs, "Cluster").spec.backup.retentionPolicy).toBe("4w");
+    expect(String(Retention.months(6))).toBe("6m");
+    expect(problemsOf(miniflux({ backup: { schedule: "@daily", target: target(Retention.days(1.5)) } }))).toEqual([
+      "[apps/miniflux] backup.target: retentionPolicy must be a whole number of days, weeks or months, 1 or more, got 1.5d",
+    ]);
+    expect(problemsOf(miniflux({ backup: { schedule: "@daily", target: target("30 days" as never) } }))).toEqual([
+      '[apps/miniflux] backup.target: retentionPolicy must be a Retention, e.g. Retention.days(30), got the string "30 days"',
+    ]);
+  });
+
+  it("refuses a CPU request that is not a positive whole number of millicores, naming the prop", () => {
+    expect(problemsOf(miniflux({ resources: { cpu: Cpu.millis(0.5) }, database: { resources: { cpu: Cpu.units(0) } } }))).toEqual([
+      '[apps/miniflux] database.resources.cpu "0" must be a positive whole number of millicores, e.g. Cpu.millis(100)',
+      '[apps/miniflux/app] resources.cpu "0.5m" must be a positive whole number of millicores, e.g. Cpu.millis(100)',
+    ]);
+    expect(problemsOf(miniflux({ resources: { cpu: 100 as never } }))).toEqual([
+      '[apps/miniflux/app] resources.cpu must be a Cpu, e.g. Cpu.millis(100) (import { Cpu } from "cdk8s-plus-30"), got 100',
+    ]);
   });
 
   it("schedules volume snapshots", () => {

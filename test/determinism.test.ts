@@ -81,10 +81,10 @@ describe("stable file names", () => {
     a.edit("apps/kubernetes.ts", (t) =>
       t
         .replace('import { HealthCheck, PostgresApp, WireGuardGateway } from "../lib/k8s/apps/index.js";', 'import { HealthCheck, IngressedService, PostgresApp, WireGuardGateway } from "../lib/k8s/apps/index.js";')
-        .replace("  new Infrastructure(app);", "  const infra = new Infrastructure(app);")
+        .replace("  addInfrastructure(app);", "  const infra = addInfrastructure(app);")
         .replace(
           '  new WireGuardGateway(app.apps, "wireguard");',
-          '  const wg = new WireGuardGateway(app.apps, "wireguard");\n  wg.node.addDependency(infra);\n  new IngressedService(app.apps, "whoami", { image: "traefik/whoami:v1.10.3", port: 8080 });',
+          '  const wg = new WireGuardGateway(app.apps, "wireguard");\n  wg.node.addDependency(infra.ingressController);\n  new IngressedService(app.apps, "whoami", { image: "traefik/whoami:v1.10.3", port: 8080 });',
         ),
     );
     const r = a.synth();
@@ -105,7 +105,7 @@ describe("stable file names", () => {
     const b = project();
     b.edit("apps/kubernetes.ts", (t) => {
       const wg = '  new WireGuardGateway(app.apps, "wireguard");\n';
-      return t.replace(wg, "").replace("  new Infrastructure(app);\n", `${wg}  new Infrastructure(app);\n`);
+      return t.replace(wg, "").replace("  addInfrastructure(app);\n", `${wg}  addInfrastructure(app);\n`);
     });
     expect(b.synth().status).toBe(0);
     expect(b.snapshot()).toEqual(a.snapshot());

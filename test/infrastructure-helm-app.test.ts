@@ -9,7 +9,9 @@ import { HomelabApp } from "../lib/k8s/homelab-app.js";
 import { ConstructValidationError, renderKubernetes } from "../lib/k8s/render.js";
 import { ChartSource, HelmApp, chartVersionProblem, helmResources, mergeValues } from "../lib/k8s/infrastructure/index.js";
 import { Homelab } from "../lib/model/index.js";
-import { Size } from "cdk8s";
+import { Duration, Size } from "cdk8s";
+import { Cpu } from "cdk8s-plus-30";
+import { goDuration } from "../lib/k8s/duration.js";
 
 type Doc = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec: any };
 
@@ -72,9 +74,9 @@ describe("HelmApp", () => {
     new HelmApp(a.controllers, "plain", {
       chart: repoChart,
       retries: 5,
-      timeout: "15m",
-      interval: "30m",
-      sourceInterval: "24h",
+      timeout: Duration.minutes(15),
+      interval: Duration.minutes(30),
+      sourceInterval: Duration.days(1),
       dependsOn: [base],
       waitStrategy: "poller",
     });
@@ -123,6 +125,40 @@ describe("HelmApp", () => {
   });
 });
 
+describe("HelmApp durations", () => {
+  it("render in Go's shortest exact form, which Flux reads", () => {
+    expect(goDuration(Duration.hours(1))).toBe("1h");
+    expect(goDuration(Duration.minutes(10))).toBe("10m");
+    expect(goDuration(Duration.seconds(90))).toBe("1m30s");
+    expect(goDuration(Duration.minutes(90))).toBe("1h30m");
+    expect(goDuration(Duration.days(2))).toBe("48h");
+    expect(goDuration(Duration.millis(1500))).toBe("1s500ms");
+    expect(goDuration(Duration.seconds(0))).toBe("0s");
+  });
+
+  it("a string, a zero or a fraction of a millisecond is refused, naming the prop", () => {
+    const a = app();
+    new HelmApp(a.controllers, "strings", { chart: repoChart, timeout: "5 minutes" as any, interval: "soon" as any });
+    new HelmApp(a.controllers, "zero", { chart: repoChart, sourceInterval: Duration.seconds(0) });
+    new HelmApp(a.controllers, "fraction", { chart: repoChart, timeout: Duration.millis(0.5) });
+    let error: ConstructValidationError | undefined;
+    try {
+      renderKubernetes(a);
+    } catch (e) {
+      error = e as ConstructValidationError;
+    }
+    expect(error).toBeInstanceOf(ConstructValidationError);
+    expect(error!.problems).toEqual([
+      '[controllers/strings] interval must be a Duration, e.g. Duration.minutes(5) (import { Duration } from "cdk8s"), ' +
+        'got the string "soon"',
+      '[controllers/strings] timeout must be a Duration, e.g. Duration.minutes(5) (import { Duration } from "cdk8s"), ' +
+        'got the string "5 minutes"',
+      "[controllers/zero] sourceInterval must be longer than zero, got 0 seconds",
+      expect.stringMatching(/^\[controllers\/fraction\] timeout must be a whole number of milliseconds, got /),
+    ]);
+  });
+});
+
 describe("ChartSource", () => {
   it("accepts exact versions only", () => {
     for (const v of ["1.2.3", "v1.21.1", "0.29.0", "1.0.0-rc.1", "2.0.0+build.5"]) expect(chartVersionProblem(v), v).toBeUndefined();
@@ -141,7 +177,7 @@ describe("ChartSource", () => {
 
 describe("values helpers", () => {
   it("helmResources: requests and a memory limit as strings, never a CPU limit", () => {
-    expect(helmResources({ cpuMillis: 25, memory: Size.mebibytes(48) })).toEqual({
+    expect(helmResources({ cpu: Cpu.millis(25), memory: Size.mebibytes(48) })).toEqual({
       requests: { cpu: "25m", memory: "48Mi" },
       limits: { memory: "192Mi" },
     });

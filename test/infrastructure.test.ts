@@ -1,6 +1,6 @@
 /**
  * The infrastructure construct-set, tested the way a user's own test would: build a
- * HomelabApp from the example lab (apps/homelab.ts), add `new Infrastructure(app)`,
+ * HomelabApp from the example lab (apps/homelab.ts), add `addInfrastructure(app)`,
  * render it with the library's renderer and assert on the manifests; per-construct
  * checks synthesize single layers with cdk8s's Testing helpers.
  *
@@ -16,8 +16,9 @@ import { ConstructValidationError, renderKubernetes } from "../lib/k8s/render.js
 import {
   CHARTS,
   CLUSTER_ISSUER_NAME,
-  Infrastructure,
+  HelmApp,
   METALLB_POOL_NAME,
+  addInfrastructure,
   ingressClassName,
   type InfrastructureProps,
 } from "../lib/k8s/infrastructure/index.js";
@@ -49,7 +50,7 @@ function withReservations(s: HomelabSpec, ips: Record<string, string>): HomelabS
 function build(s: HomelabSpec = spec(), props?: InfrastructureProps) {
   const lab = Homelab.create(s);
   const app = new HomelabApp(lab);
-  const infra = new Infrastructure(app, "infrastructure", props);
+  const infra = addInfrastructure(app, props);
   return { lab, app, infra };
 }
 
@@ -571,6 +572,28 @@ describe("Infrastructure: per-construct synthesis (cdk8s Testing)", () => {
     ]);
     const configs = Testing.synth(app.configs) as Doc[];
     expect(configs.map((d) => d.kind).sort()).toEqual(["ClusterIssuer", "IPAddressPool", "L2Advertisement"]);
+  });
+
+  it("the tree is the truth: each unit is a direct child of the layer it renders into, nothing else is added", () => {
+    const { app, infra } = build();
+    expect(app.node.children.map((c) => c.node.id)).toEqual(["controllers", "configs", "apps"]);
+    expect(app.controllers.node.children.map((c) => c.node.id)).toEqual([
+      "metallb",
+      "cert-manager",
+      "traefik",
+      "external-dns",
+      "longhorn",
+      "cloudnative-pg",
+      "pihole",
+    ]);
+    expect(app.configs.node.children.map((c) => c.node.id)).toEqual(["metallb-config", "cert-manager-config"]);
+    expect(app.apps.node.children).toEqual([]);
+    expect(infra.ingressController.node.path).toBe("controllers/traefik");
+    expect(infra.clusterIssuer.node.path).toBe("configs/cert-manager-config/cluster-issuer");
+    // A dependency on what it made is a dependency on a real construct of the tree.
+    const later = new HelmApp(app.apps, "later", { chart: CHARTS.metallb });
+    later.node.addDependency(infra.ingressController);
+    expect(later.node.dependencies).toEqual([infra.ingressController]);
   });
 
   it("exposes the objects it made", () => {

@@ -91,7 +91,7 @@ describe("npm run synth, end to end", () => {
   it("an exception in a construct writes nothing and says where it came from", () => {
     const before = snapshot(project);
     const original = fs.readFileSync(path.join(project, "apps/kubernetes.ts"), "utf8");
-    lab.edit("apps/kubernetes.ts", (t) => t.replace("  new Infrastructure(app);", '  new Infrastructure(app);\n  throw new Error("boom in a construct");'));
+    lab.edit("apps/kubernetes.ts", (t) => t.replace("  addInfrastructure(app);", '  addInfrastructure(app);\n  throw new Error("boom in a construct");'));
     const r = synth();
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("synth failed; nothing was written:");

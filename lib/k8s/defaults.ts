@@ -4,7 +4,7 @@
  * non-root, read-only root filesystem, all capabilities dropped.
  */
 import { Size } from "cdk8s";
-import { k8s } from "cdk8s-plus-30";
+import { Cpu, k8s } from "cdk8s-plus-30";
 
 /** Labels every object of the lab carries. */
 export function commonLabels(labName: string): Record<string, string> {
@@ -14,10 +14,10 @@ export function commonLabels(labName: string): Record<string, string> {
 /** CPU and memory for one container. */
 export interface Resources {
   /**
-   * CPU request in millicores. There is never a CPU limit.
-   * @default 50
+   * CPU request, e.g. `Cpu.millis(100)` (cdk8s-plus-30's `Cpu`). There is never a CPU limit.
+   * @default Cpu.millis(50)
    */
-  readonly cpuMillis?: number;
+  readonly cpu?: Cpu;
   /**
    * Memory request.
    * @default Size.mebibytes(64)
@@ -32,13 +32,34 @@ export interface Resources {
 
 /** Renders {@link Resources} as Kubernetes requirements: requests for CPU and memory, a limit for memory only. */
 export function resourceRequirements(r: Resources = {}): k8s.ResourceRequirements {
-  const cpu = r.cpuMillis ?? 50;
+  // Not a Cpu (plain JavaScript): rendered as the default, and reported by resourcesProblems.
+  const given: unknown = (r.cpu as { amount?: unknown } | undefined)?.amount;
+  const cpu = typeof given === "string" ? given : Cpu.millis(50).amount;
   const memory = r.memory ?? Size.mebibytes(64);
   const limit = r.memoryLimit ?? Size.mebibytes(memory.toMebibytes() * 4);
   return {
-    requests: { cpu: quantity(`${cpu}m`), memory: quantity(`${memory.toMebibytes()}Mi`) },
+    requests: { cpu: quantity(cpu), memory: quantity(`${memory.toMebibytes()}Mi`) },
     limits: { memory: quantity(`${limit.toMebibytes()}Mi`) },
   };
+}
+
+/** A whole number of millicores ("100m") or of cores with up to three decimals ("0.5", "2"). */
+const CPU_AMOUNT = /^(?:[1-9][0-9]*m|(?:0|[1-9][0-9]*)(?:\.[0-9]{1,3})?)$/;
+
+/**
+ * Why `r` (the prop `prop` of a construct) cannot be rendered: a CPU that is not a `Cpu`, or not
+ * a positive whole number of millicores. Empty when it is fine.
+ */
+export function resourcesProblems(prop: string, r: Resources | undefined): string[] {
+  if (r?.cpu === undefined) return [];
+  const amount: unknown = (r.cpu as { amount?: unknown }).amount;
+  if (typeof amount !== "string") {
+    return [`${prop}.cpu must be a Cpu, e.g. Cpu.millis(100) (import { Cpu } from "cdk8s-plus-30"), got ${JSON.stringify(r.cpu)}`];
+  }
+  if (!CPU_AMOUNT.test(amount) || Number.parseFloat(amount) <= 0) {
+    return [`${prop}.cpu ${JSON.stringify(amount)} must be a positive whole number of millicores, e.g. Cpu.millis(100)`];
+  }
+  return [];
 }
 
 function quantity(value: string): k8s.Quantity {

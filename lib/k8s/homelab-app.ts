@@ -3,46 +3,85 @@
  * {@link Homelab} (so every construct finds it with `Homelab.of(this)`) and
  * one chart per Flux layer. Each direct child of a layer becomes one file,
  * `dist/<layer folder>/<child id>.yaml`.
+ *
+ * Lookups have one shape, the AWS CDK's `Stack.of(this)`: `Homelab.of(scope)`,
+ * `HomelabApp.of(scope)` and `Layer.of(scope)`, each a `Symbol.for` brand check
+ * (safe across two copies of the package) with an error that says what to build first.
  */
 import { App, Chart, type AppProps } from "cdk8s";
-import { Construct } from "constructs";
+import type { IConstruct } from "constructs";
 import { HOMELAB_CONTEXT_KEY, Homelab, compareStrings } from "../model/index.js";
+import type { PodSecurityLevel } from "./namespace.js";
 
 /** The Flux layers, applied in this order. */
 export type LayerId = "controllers" | "configs" | "apps";
 
-/** A Flux layer: a folder of `dist/` applied by one Flux Kustomization. */
 const LAYER = Symbol.for("cdk8s-homelab.Layer");
+const HOMELAB_APP = Symbol.for("cdk8s-homelab.HomelabApp");
 
+function branded(x: unknown, brand: symbol): boolean {
+  return x !== null && typeof x === "object" && brand in x;
+}
+
+/** A Secret a layer's workloads read that the user keeps as a SOPS-encrypted file. */
+export interface LayerSecret {
+  readonly namespace: string;
+  readonly name: string;
+  /** What it is for, shown in synth's note while the file is missing. */
+  readonly purpose: string;
+}
+
+/** Options for {@link Layer}. */
+export interface LayerProps {
+  /** Folder under `dist/`, e.g. `infrastructure/controllers`. */
+  readonly dir: string;
+  /** Name of the Flux Kustomization that applies the folder. */
+  readonly kustomizationName: string;
+  /**
+   * Layers applied before this one.
+   * @default [] - applied first
+   */
+  readonly dependsOn?: readonly Layer[];
+}
+
+/** A Flux layer: a folder of `dist/` applied by one Flux Kustomization. */
 export class Layer extends Chart {
   /** True when `x` is a Layer (`instanceof` is unreliable: Chart overrides it for every chart). */
   static isLayer(x: unknown): x is Layer {
-    return x !== null && typeof x === "object" && LAYER in x;
+    return branded(x, LAYER);
   }
 
-  /** The Layer a construct belongs to. @throws Error when the construct is not inside a layer. */
-  static containing(scope: Construct): Layer {
+  /**
+   * The Layer `scope` is built in (the nearest one above it, or itself).
+   * @throws Error naming the layers to build in when `scope` is not inside one
+   */
+  static override of(scope: IConstruct): Layer {
     for (const s of [...scope.node.scopes].reverse()) if (Layer.isLayer(s)) return s;
     throw new Error(
-      `${scope.node.path} is not inside a layer: create it in app.controllers, app.configs or app.apps of a HomelabApp`,
+      `${scope.node.path || "the root"} is not inside a layer: build it in app.controllers, app.configs or app.apps ` +
+        "of a HomelabApp (new HomelabApp(Homelab.create(spec)))",
     );
   }
 
-  /** Secrets this layer's workloads read that the user keeps as SOPS files (namespace/name). */
-  private readonly expectedSecrets = new Map<string, { namespace: string; name: string; purpose: string }>();
+  /** Which layer this is. */
+  readonly layerId: LayerId;
+  /** Folder under `dist/`, e.g. `infrastructure/controllers`. */
+  readonly dir: string;
+  /** Name of the Flux Kustomization that applies the folder. */
+  readonly kustomizationName: string;
+  /** Layers applied before this one. */
+  readonly dependsOn: readonly Layer[];
 
-  constructor(
-    scope: Construct,
-    readonly layerId: LayerId,
-    /** Folder under `dist/`, e.g. `infrastructure/controllers`. */
-    readonly dir: string,
-    /** Name of the Flux Kustomization that applies the folder. */
-    readonly kustomizationName: string,
-    /** Layers applied before this one. */
-    readonly dependsOn: readonly Layer[],
-  ) {
-    super(scope, layerId, { disableResourceNameHashes: true });
+  /** Secrets this layer's workloads read that the user keeps as SOPS files (namespace/name). */
+  private readonly expectedSecrets = new Map<string, LayerSecret>();
+
+  constructor(scope: HomelabApp, id: LayerId, props: LayerProps) {
+    super(scope, id, { disableResourceNameHashes: true });
     Object.defineProperty(this, LAYER, { value: true });
+    this.layerId = id;
+    this.dir = props.dir;
+    this.kustomizationName = props.kustomizationName;
+    this.dependsOn = props.dependsOn ?? [];
   }
 
   /**
@@ -55,9 +94,19 @@ export class Layer extends Chart {
   }
 
   /** The Secrets this layer expects, sorted by namespace/name. */
-  get secrets(): readonly { namespace: string; name: string; purpose: string }[] {
+  get secrets(): readonly LayerSecret[] {
     return [...this.expectedSecrets.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, v]) => v);
   }
+}
+
+/** A construct's request for a namespace (see `ensureNamespace`). */
+export interface NamespaceRequest {
+  readonly name: string;
+  readonly level: PodSecurityLevel;
+  /** The layer the asking construct is in: the namespace is created in the earliest one. */
+  readonly layer: Layer;
+  /** Path of the asking construct, for messages. */
+  readonly by: string;
 }
 
 /** Options for {@link HomelabApp}. */
@@ -65,11 +114,22 @@ export interface HomelabAppProps extends AppProps {}
 
 /** The lab's cdk8s App. Build constructs in {@link controllers}, {@link configs} and {@link apps}. */
 export class HomelabApp extends App {
-  /** The HomelabApp a construct belongs to. */
-  static containing(scope: Construct): HomelabApp {
+  /** True when `x` is a HomelabApp (of any copy of this package). */
+  static isHomelabApp(x: unknown): x is HomelabApp {
+    return branded(x, HOMELAB_APP);
+  }
+
+  /**
+   * The HomelabApp `scope` belongs to: the root of its construct tree.
+   * @throws Error saying to build `new HomelabApp(...)` first when the root is something else
+   */
+  static override of(scope: IConstruct): HomelabApp {
     const root = scope.node.root;
-    if (!(root instanceof HomelabApp)) {
-      throw new Error(`${scope.node.path}: the construct tree's root is not a HomelabApp; create it with new HomelabApp(homelab)`);
+    if (!HomelabApp.isHomelabApp(root)) {
+      throw new Error(
+        `${scope.node.path || "the root"}: the construct tree's root is not a HomelabApp; ` +
+          "build new HomelabApp(Homelab.create(spec)) first and create constructs in its layers",
+      );
     }
     return root;
   }
@@ -82,13 +142,24 @@ export class HomelabApp extends App {
   /** The lab's applications. */
   readonly apps: Layer;
 
+  /** Namespaces asked for by the constructs, in the order asked (see `ensureNamespace`). */
+  private readonly namespaceRequests: NamespaceRequest[] = [];
+
   constructor(homelab: Homelab, props: HomelabAppProps = {}) {
     super(props);
+    Object.defineProperty(this, HOMELAB_APP, { value: true });
     this.node.setContext(HOMELAB_CONTEXT_KEY, homelab);
     this.homelab = homelab;
-    this.controllers = new Layer(this, "controllers", "infrastructure/controllers", "infra-controllers", []);
-    this.configs = new Layer(this, "configs", "infrastructure/configs", "infra-configs", [this.controllers]);
-    this.apps = new Layer(this, "apps", "apps", "apps", [this.configs]);
+    this.controllers = new Layer(this, "controllers", {
+      dir: "infrastructure/controllers",
+      kustomizationName: "infra-controllers",
+    });
+    this.configs = new Layer(this, "configs", {
+      dir: "infrastructure/configs",
+      kustomizationName: "infra-configs",
+      dependsOn: [this.controllers],
+    });
+    this.apps = new Layer(this, "apps", { dir: "apps", kustomizationName: "apps", dependsOn: [this.configs] });
   }
 
   /** The layers in the order Flux applies them. */
@@ -96,10 +167,21 @@ export class HomelabApp extends App {
     return [this.controllers, this.configs, this.apps];
   }
 
+  /** Records a construct's request for a namespace; `ensureNamespace` is the way to call it. */
+  requestNamespace(request: NamespaceRequest): void {
+    this.namespaceRequests.push(request);
+  }
+
+  /** Every namespace request so far, in the order made. */
+  get requestedNamespaces(): readonly NamespaceRequest[] {
+    return [...this.namespaceRequests];
+  }
+
   /** Synthesizes with the cdk8s-homelab renderer (so `cdk8s synth` and `npm run synth` agree). */
   override synth(): void {
     throw new Error(
-      "HomelabApp is rendered by cdk8s-homelab's synth (runCli / renderLab), which writes dist/ and nix/ atomically; do not call app.synth()",
+      "HomelabApp is rendered by cdk8s-homelab's synth (runCli / render), which writes dist/ and nix/ atomically; " +
+        "do not call app.synth()",
     );
   }
 }

@@ -1,24 +1,21 @@
 /**
  * Namespaces, each labelled for Pod Security. Constructs ask for the namespace
- * they live in with {@link ensureNamespace}; the namespace is created once, in
- * the earliest layer that asks for it (`<layer>/namespaces.yaml`), so a
- * controller's namespace exists before the configs layer puts resources in it.
+ * they live in with {@link ensureNamespace}; the request is kept on the
+ * HomelabApp, and the render's prepare step ({@link prepareNamespaces}) creates
+ * each namespace once, in the earliest layer that asks for it
+ * (`<layer>/namespaces.yaml`), so a controller's namespace exists before the
+ * configs layer puts resources in it.
  */
 import { Construct } from "constructs";
 import { k8s } from "cdk8s-plus-30";
-import { HomelabApp, Layer } from "./homelab-app.js";
 import { commonLabels } from "./defaults.js";
+import { HomelabApp, Layer, type NamespaceRequest } from "./homelab-app.js";
 
 /** Pod Security Standard level enforced on a namespace. */
 export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
 
-interface Request {
-  readonly level: PodSecurityLevel;
-  readonly layer: Layer;
-  readonly by: string;
-}
-
-const registry = new WeakMap<HomelabApp, Map<string, Request[]>>();
+/** Id of the unit (and file) of a layer that holds its namespaces. */
+export const NAMESPACES_UNIT = "namespaces";
 
 /**
  * Declares that `scope` puts resources in namespace `name`, enforced at Pod Security `level`.
@@ -26,12 +23,7 @@ const registry = new WeakMap<HomelabApp, Map<string, Request[]>>();
  * @default level "restricted"
  */
 export function ensureNamespace(scope: Construct, name: string, level: PodSecurityLevel = "restricted"): string {
-  const app = HomelabApp.containing(scope);
-  let map = registry.get(app);
-  if (map === undefined) registry.set(app, (map = new Map()));
-  const list = map.get(name) ?? [];
-  list.push({ level, layer: Layer.containing(scope), by: scope.node.path });
-  map.set(name, list);
+  HomelabApp.of(scope).requestNamespace({ name, level, layer: Layer.of(scope), by: scope.node.path });
   return name;
 }
 
@@ -45,32 +37,55 @@ export function podSecurityLabels(level: PodSecurityLevel): Record<string, strin
   };
 }
 
+/** What the requests decide for one namespace: its level and layer, or a conflict. */
+export interface NamespacePlan {
+  readonly name: string;
+  /** The agreed level; undefined when the requests disagree. */
+  readonly level: PodSecurityLevel | undefined;
+  /** The earliest layer that asks for it. */
+  readonly layer: Layer;
+  readonly requests: readonly NamespaceRequest[];
+}
+
+/** Groups requests by namespace name (sorted), each with its level and earliest layer. Pure. */
+export function planNamespaces(requests: readonly NamespaceRequest[], layers: readonly Layer[]): NamespacePlan[] {
+  const order = new Map(layers.map((l, i) => [l, i]));
+  const byName = new Map<string, NamespaceRequest[]>();
+  for (const r of requests) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
+  return [...byName.keys()].sort().map((name) => {
+    const list = byName.get(name)!;
+    const levels = [...new Set(list.map((r) => r.level))];
+    const layer = list.map((r) => r.layer).sort((a, b) => order.get(a)! - order.get(b)!)[0]!;
+    return { name, level: levels.length === 1 ? levels[0] : undefined, layer, requests: list };
+  });
+}
+
+/** The namespaces asked for with different Pod Security levels, one message each. Pure. */
+export function namespaceConflicts(plans: readonly NamespacePlan[]): string[] {
+  return plans
+    .filter((p) => p.level === undefined)
+    .map(
+      (p) =>
+        `namespace "${p.name}" is asked for with different Pod Security levels: ` +
+        p.requests.map((r) => `${r.level} by ${r.by}`).join(", ") +
+        ". Put workloads that need more privilege in a namespace of their own.",
+    );
+}
+
 /**
- * Creates the requested namespaces (called once by the renderer before synthesis).
- * @returns problems: namespaces asked for with different Pod Security levels
+ * Creates each requested namespace that is not in the tree yet (`<layer>/namespaces/<name>`).
+ * Idempotent: calling it again adds only namespaces asked for since. Namespaces asked for
+ * with different levels are left out ({@link namespaceConflicts} reports them).
  */
-export function materializeNamespaces(app: HomelabApp): string[] {
-  const problems: string[] = [];
-  const map = registry.get(app) ?? new Map<string, Request[]>();
-  const order = new Map(app.layers.map((l, i) => [l, i]));
-  for (const name of [...map.keys()].sort()) {
-    const requests = map.get(name)!;
-    const levels = [...new Set(requests.map((r) => r.level))];
-    if (levels.length > 1) {
-      problems.push(
-        `namespace "${name}" is asked for with different Pod Security levels: ` +
-          requests.map((r) => `${r.level} by ${r.by}`).join(", ") +
-          ". Put workloads that need more privilege in a namespace of their own.",
-      );
-      continue;
-    }
-    const layer = requests.map((r) => r.layer).sort((a, b) => order.get(a)! - order.get(b)!)[0]!;
-    const unit = (layer.node.tryFindChild("namespaces") as Construct | undefined) ?? new Construct(layer, "namespaces");
-    if (unit.node.tryFindChild(name) !== undefined) continue;
-    new k8s.KubeNamespace(unit, name, {
-      metadata: { name, labels: { ...commonLabels(app.homelab.name), ...podSecurityLabels(levels[0]!) } },
+export function prepareNamespaces(app: HomelabApp): void {
+  for (const plan of planNamespaces(app.requestedNamespaces, app.layers)) {
+    if (plan.level === undefined) continue;
+    const layer = plan.layer;
+    const unit =
+      (layer.node.tryFindChild(NAMESPACES_UNIT) as Construct | undefined) ?? new Construct(layer, NAMESPACES_UNIT);
+    if (unit.node.tryFindChild(plan.name) !== undefined) continue;
+    new k8s.KubeNamespace(unit, plan.name, {
+      metadata: { name: plan.name, labels: { ...commonLabels(app.homelab.name), ...podSecurityLabels(plan.level) } },
     });
   }
-  registry.delete(app);
-  return problems;
 }

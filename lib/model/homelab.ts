@@ -117,6 +117,8 @@ export interface ConstructLike {
   readonly node: { tryGetContext(key: string): unknown };
 }
 
+const HOMELAB_BRAND = Symbol.for("cdk8s-homelab.Homelab");
+
 /** Context key under which the homelab is stored in a construct tree. */
 export const HOMELAB_CONTEXT_KEY = "cdk8s-homelab:homelab";
 
@@ -159,7 +161,7 @@ export class Homelab extends HomelabFields implements HomelabData {
    */
   static of(scope: ConstructLike): Homelab {
     const found = scope.node.tryGetContext(HOMELAB_CONTEXT_KEY);
-    if (!(found instanceof Homelab)) {
+    if (!Homelab.isHomelab(found)) {
       throw new Error(
         "no homelab in this construct tree: build constructs inside `new HomelabApp(Homelab.create(spec))` " +
           "(in tests too), so they can read the model",
@@ -168,11 +170,17 @@ export class Homelab extends HomelabFields implements HomelabData {
     return found;
   }
 
+  /** True when `x` is a Homelab, of any copy of this package (a `Symbol.for` brand, not `instanceof`). */
+  static isHomelab(x: unknown): x is Homelab {
+    return x !== null && typeof x === "object" && HOMELAB_BRAND in x;
+  }
+
   /** The Kubernetes options, when the lab has a Kubernetes side ({@link kubernetes} throws when it has none). */
   readonly kubernetesOptions: Kubernetes | undefined;
 
   private constructor(data: HomelabData) {
     super(data);
+    Object.defineProperty(this, HOMELAB_BRAND, { value: true });
     this.kubernetesOptions = data.kubernetes;
   }
 

@@ -6,6 +6,7 @@
 import { Homelab, HomelabValidationError, type Problem } from "../model/index.js";
 import { HomelabApp } from "../k8s/homelab-app.js";
 import { renderKubernetes, type SopsFile } from "../k8s/render.js";
+import type { ExpectedSecret } from "../k8s/sops.js";
 import { emitNix } from "../nix/emit.js";
 import { MANIFEST_PATH, compareStrings, pathProblem, renderManifest, type FileMap } from "./files.js";
 
@@ -38,7 +39,13 @@ export interface Rendered {
   /** Warnings from the Kubernetes side (e.g. SOPS files still to create). */
   readonly notes: readonly string[];
   readonly homelab: Homelab;
+  /** The rendered app, to inspect its construct tree. @default undefined - a lab without Kubernetes */
+  readonly app?: HomelabApp;
+  /** Every Secret the lab's layers expect, sorted by namespace/name, and whether a SOPS file provides it. */
+  readonly secrets: readonly ExpectedSecret[];
 }
+
+export type { ExpectedSecret } from "../k8s/sops.js";
 
 /** Thrown when the rendered files are inconsistent (a bug in a construct or emitter, not user input). */
 export class RenderError extends Error {
@@ -59,15 +66,18 @@ export function render(def: LabDefinition): Rendered {
   if (homelab === undefined) throw new HomelabValidationError(problems, source);
   const files = new Map<string, string>();
   const notes: string[] = [];
+  let app: HomelabApp | undefined;
+  let secrets: readonly ExpectedSecret[] = [];
   if (def.kubernetes !== undefined) {
-    const app = new HomelabApp(homelab);
+    app = new HomelabApp(homelab);
     def.kubernetes(app);
     const k8s = renderKubernetes(app, { source, sopsFiles: def.sopsFiles ?? [] });
     for (const [p, text] of k8s.files) files.set(p, text);
     notes.push(...k8s.warnings);
+    secrets = k8s.secrets;
   }
   for (const [p, text] of emitNix(homelab, { source })) files.set(p, text);
-  return { files: finish(files), warnings: homelab.warnings, notes, homelab };
+  return { files: finish(files), warnings: homelab.warnings, notes, homelab, secrets, ...(app ? { app } : {}) };
 }
 
 /** Checks paths and texts, sorts the map and adds the manifest of owned files. */

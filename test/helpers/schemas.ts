@@ -58,6 +58,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Ajv, type ErrorObject, type SchemaValidateFunction, type ValidateFunction } from "ajv";
 import addFormatsModule, { type FormatsPlugin } from "ajv-formats";
+import { SOPS_VALUE, hasSopsMetadata, secretEncryptionProblems } from "../../lib/k8s/sops.js";
 import { parse as parseYaml, parseAllDocuments } from "yaml";
 import * as admissionregistrationV1 from "kubernetes-models/admissionregistration.k8s.io/v1";
 import * as apiextensionsV1 from "kubernetes-models/apiextensions.k8s.io/v1";
@@ -196,12 +197,6 @@ function valueAt(data: unknown, segments: readonly (string | number)[]): unknown
 
 // ---------------------------------------------------------------------------
 // SOPS: Flux decrypts SOPS-encrypted documents before applying them.
-
-const SOPS_VALUE = /^ENC\[AES256_GCM,data:.*\]$/;
-
-function hasSopsMetadata(doc: JsonObject): boolean {
-  return isObject(doc.sops) && typeof doc.sops.mac === "string" && doc.sops.mac !== "";
-}
 
 /**
  * What the cluster sees after Flux's SOPS decryption: the `sops` key removed and
@@ -735,24 +730,7 @@ export function cnpgScheduleRule(doc: unknown): string[] {
  */
 export function noPlaintextSecrets(doc: unknown): string[] {
   if (!isObject(doc) || doc.apiVersion !== "v1" || doc.kind !== "Secret") return [];
-  const sops = hasSopsMetadata(doc);
-  const problems: Problem[] = [];
-  for (const field of ["data", "stringData"] as const) {
-    const values = doc[field];
-    if (values === undefined || values === null) continue;
-    if (!isObject(values)) {
-      problems.push({ path: [field], message: "must be a map" });
-      continue;
-    }
-    for (const [k, v] of Object.entries(values)) {
-      if (typeof v === "string" && SOPS_VALUE.test(v)) {
-        if (!sops) problems.push({ path: [field, k], message: "looks SOPS-encrypted but the document has no sops metadata (sops.mac)" });
-      } else {
-        problems.push({ path: [field, k], message: sops ? "plaintext value in a SOPS-encrypted Secret (check encrypted_regex)" : "plaintext secret value: encrypt the Secret with SOPS or reference it from elsewhere" });
-      }
-    }
-  }
-  return render(doc, problems);
+  return render(doc, secretEncryptionProblems(doc));
 }
 
 const PSS_LEVELS = ["privileged", "baseline", "restricted"];

@@ -11,5 +11,6 @@ export * from "./image.js";
 export * from "./workload.js";
 export * from "./ingressed-service.js";
 export * from "./postgres-backup.js";
+export * from "./retention.js";
 export * from "./postgres-app.js";
 export * from "./wireguard-gateway.js";

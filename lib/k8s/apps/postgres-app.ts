@@ -12,12 +12,13 @@
  * `ScheduledBackup`, always paired with a backup target on the Cluster.
  */
 import { Size } from "cdk8s";
+import { Cpu } from "cdk8s-plus-30";
 import { Construct } from "constructs";
 import { Cluster, ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ClusterSpecResourcesLimits, ClusterSpecResourcesRequests, type ClusterSpecResources } from "../../../imports/postgresql.cnpg.io.js";
 import { Homelab } from "../../model/index.js";
 import { cronScheduleProblem } from "../../model/cron.js";
 import { isRfc1035Label } from "../../model/names.js";
-import { commonLabels, resourceRequirements, type Resources } from "../defaults.js";
+import { commonLabels, resourceRequirements, resourcesProblems, type Resources } from "../defaults.js";
 import { Layer } from "../homelab-app.js";
 import { EnvValue, envValues } from "./env-value.js";
 import { imageProblem } from "./image.js";
@@ -206,13 +207,13 @@ export class PostgresApp extends Construct {
         storage: { size: (db.size ?? Size.gibibytes(5)).asString(), storageClass: db.storageClass ?? lab.kubernetes.storageClass },
         // No initdb.secret: CNPG then generates the owner's password into <cluster>-app.
         bootstrap: { initdb: { database, owner } },
-        resources: clusterResources(db.resources ?? { cpuMillis: 100, memory: Size.mebibytes(256) }),
+        resources: clusterResources(db.resources ?? { cpu: Cpu.millis(100), memory: Size.mebibytes(256) }),
         ...(target !== undefined ? target.clusterSpec : {}),
       },
     });
 
     if (props.backup !== undefined && target !== undefined) {
-      for (const s of target.secrets) Layer.containing(this).expectSecret(this.namespace, s.name, s.purpose);
+      for (const s of target.secrets) Layer.of(this).expectSecret(this.namespace, s.name, s.purpose);
       this.scheduledBackup = new ScheduledBackup(this, "backup", {
         metadata: { name: this.clusterName, namespace: this.namespace, labels },
         spec: {
@@ -242,6 +243,7 @@ export class PostgresApp extends Construct {
           }
         }
         if (!Number.isInteger(instances) || instances < 1) problems.push(`database.instances ${instances} must be a whole number, 1 or more`);
+        problems.push(...resourcesProblems("database.resources", db.resources));
         if (db.imageName !== undefined) {
           const p = imageProblem(db.imageName, "database.imageName");
           if (p !== undefined) problems.push(p);

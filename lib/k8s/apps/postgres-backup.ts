@@ -9,6 +9,7 @@ import {
   type ClusterSpecPlugins,
   type ScheduledBackupSpecPluginConfiguration,
 } from "../../../imports/postgresql.cnpg.io.js";
+import { Retention, retentionProblem } from "./retention.js";
 
 /** Options for {@link PostgresBackupTarget.barmanCloudPlugin}. */
 export interface BarmanCloudPluginOptions {
@@ -39,10 +40,10 @@ export interface BarmanObjectStoreOptions {
    */
   readonly credentialsSecret: string;
   /**
-   * How long backups are kept, CloudNativePG's syntax (`30d`, `4w`, `6m`).
-   * @default "30d"
+   * How long backups are kept, e.g. `Retention.weeks(4)`.
+   * @default Retention.days(30)
    */
-  readonly retentionPolicy?: string;
+  readonly retentionPolicy?: Retention;
 }
 
 /** Options for {@link PostgresBackupTarget.volumeSnapshot}. */
@@ -81,11 +82,14 @@ export class PostgresBackupTarget {
     if (!/^[a-z0-9]+:\/\//.test(options.destinationPath)) {
       problems.push(`backup.target: destinationPath "${options.destinationPath}" must be a URL like "s3://bucket/path"`);
     }
+    const retention = options.retentionPolicy ?? Retention.days(30);
+    const retentionIssue = retentionProblem("backup.target: retentionPolicy", retention);
+    if (retentionIssue !== undefined) problems.push(retentionIssue);
     return new PostgresBackupTarget(
       ScheduledBackupSpecMethod.BARMAN_OBJECT_STORE,
       {
         backup: {
-          retentionPolicy: options.retentionPolicy ?? "30d",
+          retentionPolicy: String(retention),
           barmanObjectStore: {
             destinationPath: options.destinationPath,
             ...(options.endpointUrl !== undefined ? { endpointUrl: options.endpointUrl } : {}),

@@ -24,10 +24,10 @@
  */
 import { createHash } from "node:crypto";
 import { Size } from "cdk8s";
-import { k8s } from "cdk8s-plus-30";
+import { Cpu, k8s } from "cdk8s-plus-30";
 import { Construct } from "constructs";
 import { Homelab, type Ip, type Vpn, type VpnUser } from "../../model/index.js";
-import { commonLabels, resourceRequirements, restrictedContainerSecurity, type Resources } from "../defaults.js";
+import { commonLabels, resourceRequirements, resourcesProblems, restrictedContainerSecurity, type Resources } from "../defaults.js";
 import { Layer } from "../homelab-app.js";
 import { METALLB_IPS_ANNOTATION, missingReservation } from "../infrastructure/conventions.js";
 import { ensureNamespace } from "../namespace.js";
@@ -125,7 +125,7 @@ export class WireGuardGateway extends Construct {
 
     this.node.addValidation({
       validate: () => {
-        const problems: string[] = [];
+        const problems: string[] = resourcesProblems("resources", props.resources);
         if (vpn === undefined) {
           problems.push(
             'the homelab model has no vpn section (vpn): add vpn: { subnet: "10.8.0.0/24", users: [...] } to the spec; the gateway takes its tunnel address, port and peers from it',
@@ -144,7 +144,7 @@ export class WireGuardGateway extends Construct {
       return;
     }
 
-    const layer = Layer.containing(this);
+    const layer = Layer.of(this);
     layer.expectSecret(this.namespace, keySecret, "WireGuard server private key: key privateKey, the output of `wg genkey`");
     const keyed = this.peers.filter((u) => u.publicKey === undefined && u.publicKeySecret !== undefined);
     for (const u of keyed) {
@@ -214,7 +214,7 @@ export class WireGuardGateway extends Construct {
                 imagePullPolicy: "IfNotPresent",
                 command: ["/bin/sh", "-c", script],
                 ports: [{ name: "wireguard", containerPort: vpn.listenPort, protocol: "UDP" }],
-                resources: resourceRequirements(props.resources ?? { cpuMillis: 10, memory: Size.mebibytes(16) }),
+                resources: resourceRequirements(props.resources ?? { cpu: Cpu.millis(10), memory: Size.mebibytes(16) }),
                 securityContext: restrictedContainerSecurity({
                   runAsNonRoot: false,
                   runAsUser: 0,

@@ -14,7 +14,14 @@ import { k8s } from "cdk8s-plus-30";
 import { Construct } from "constructs";
 import { Homelab } from "../../model/index.js";
 import { isRfc1035Label, isRfc1123Label } from "../../model/names.js";
-import { commonLabels, resourceRequirements, restrictedContainerSecurity, restrictedPodSecurity, type Resources } from "../defaults.js";
+import {
+  commonLabels,
+  resourceRequirements,
+  resourcesProblems,
+  restrictedContainerSecurity,
+  restrictedPodSecurity,
+  type Resources,
+} from "../defaults.js";
 import { Layer } from "../homelab-app.js";
 import { ensureNamespace } from "../namespace.js";
 import { envValues, type EnvMap } from "./env-value.js";
@@ -151,7 +158,7 @@ export class Workload extends Construct {
 
     for (const [, value] of env) {
       if (value.secret?.sopsPurpose !== undefined) {
-        Layer.containing(this).expectSecret(this.namespace, value.secret.name, value.secret.sopsPurpose);
+        Layer.of(this).expectSecret(this.namespace, value.secret.name, value.secret.sopsPurpose);
       }
     }
 
@@ -231,6 +238,7 @@ export class Workload extends Construct {
         const problems: string[] = [];
         const image = imageProblem(props.image);
         if (image !== undefined) problems.push(image);
+        problems.push(...resourcesProblems("resources", props.resources));
         if (!isRfc1035Label(this.name)) {
           problems.push(`name "${this.name}" must be a DNS label (lowercase letters, digits and "-", starting with a letter, at most 63): it names the Service`);
         }

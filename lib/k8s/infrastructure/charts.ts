@@ -1,7 +1,7 @@
 /**
  * The charts the infrastructure installs, each pinned to one exact version and
  * served from where its upstream publishes it. Bump a version here (or per lab
- * with `new Infrastructure(app, "infrastructure", { metallb: { version } })`),
+ * with `addInfrastructure(app, { metallb: { version } })`),
  * run the tests, commit: Flux upgrades on the next reconcile.
  *
  * Versions were checked against the upstream repositories' tags and Chart.yaml

@@ -3,6 +3,7 @@
  * `OCIRepository` for charts published to an OCI registry) and a `HelmRelease`
  * (helm.toolkit.fluxcd.io/v2), both in one namespace labelled for Pod Security.
  */
+import { Duration } from "cdk8s";
 import { Construct } from "constructs";
 import {
   HelmRelease,
@@ -16,6 +17,7 @@ import {
 import { HelmRepository, OciRepository, OciRepositorySpecLayerSelectorOperation } from "../../../imports/source.toolkit.fluxcd.io.js";
 import { Homelab } from "../../model/index.js";
 import { commonLabels } from "../defaults.js";
+import { durationProblem, goDuration } from "../duration.js";
 import { ensureNamespace, type PodSecurityLevel } from "../namespace.js";
 import { ChartSource } from "./chart-source.js";
 
@@ -54,16 +56,16 @@ export interface HelmAppProps {
    */
   readonly crds?: boolean;
   /**
-   * How often Flux reconciles the release (and corrects drift), as a Go duration.
+   * How often Flux reconciles the release (and corrects drift).
    * @default the lab's Flux interval (`kubernetes.flux.interval`)
    */
-  readonly interval?: string;
+  readonly interval?: Duration;
   /**
    * How often Flux refreshes the chart source (repository index or OCI tag). Versions are
    * pinned, so this only bounds how soon a version bump in git can be fetched.
-   * @default "1h"
+   * @default Duration.hours(1)
    */
-  readonly sourceInterval?: string;
+  readonly sourceInterval?: Duration;
   /**
    * Failed installs and upgrades are retried this many times (Flux rolls back or uninstalls in between).
    * @default 3
@@ -71,9 +73,9 @@ export interface HelmAppProps {
   readonly retries?: number;
   /**
    * How long Helm waits for the release's resources to become ready.
-   * @default "5m" (Flux's default)
+   * @default Duration.minutes(5) (Flux's default; the field is left out)
    */
-  readonly timeout?: string;
+  readonly timeout?: Duration;
   /**
    * HelmReleases that must be ready before this one is installed or upgraded.
    * @default [] - no dependencies
@@ -121,8 +123,19 @@ export class HelmApp extends Construct {
     this.namespace = ensureNamespace(this, props.namespace ?? id, props.podSecurity ?? "restricted");
     // A fresh metadata object per API object: the source and the release share name and namespace.
     const metadata = () => ({ name: id, namespace: this.namespace, labels: { ...labels } });
-    const sourceInterval = props.sourceInterval ?? "1h";
     const retries = props.retries ?? 3;
+    // Durations are checked here and reported at synth with the others; a bad one renders as Flux's default.
+    const durationProblems: string[] = [];
+    const duration = (prop: "interval" | "sourceInterval" | "timeout", fallback: string): string => {
+      const value = props[prop];
+      if (value === undefined) return fallback;
+      const problem = durationProblem(prop, value);
+      if (problem !== undefined) durationProblems.push(problem);
+      return problem === undefined ? goDuration(value) : fallback;
+    };
+    const sourceInterval = duration("sourceInterval", goDuration(Duration.hours(1)));
+    const interval = duration("interval", lab.kubernetes.flux.interval);
+    const timeout = props.timeout === undefined ? undefined : duration("timeout", "5m");
 
     let chartSpec: Pick<HelmReleaseSpec, "chart" | "chartRef">;
     if (props.chart.kind === "OCIRepository") {
@@ -159,9 +172,9 @@ export class HelmApp extends Construct {
     this.release = new HelmRelease(this, "release", {
       metadata: metadata(),
       spec: {
-        interval: props.interval ?? lab.kubernetes.flux.interval,
+        interval,
         ...chartSpec,
-        ...(props.timeout !== undefined ? { timeout: props.timeout } : {}),
+        ...(timeout !== undefined ? { timeout } : {}),
         ...(dependsOn.length > 0 ? { dependsOn } : {}),
         ...(props.waitStrategy !== undefined
           ? { waitStrategy: { name: props.waitStrategy === "poller" ? HelmReleaseSpecWaitStrategyName.POLLER : HelmReleaseSpecWaitStrategyName.LEGACY } }
@@ -180,6 +193,7 @@ export class HelmApp extends Construct {
     });
 
     this.node.addValidation({ validate: () => props.chart.problems() });
+    this.node.addValidation({ validate: () => durationProblems });
     this.node.addValidation({
       validate: () =>
         Number.isInteger(retries) && retries >= 0

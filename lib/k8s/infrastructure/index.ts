@@ -1,6 +1,6 @@
 /**
  * The lab's infrastructure: {@link HelmApp} (one Flux-installed Helm chart),
- * the pinned {@link CHARTS}, and {@link Infrastructure}, which installs the
+ * the pinned {@link CHARTS}, and {@link addInfrastructure}, which installs the
  * controllers every app stands on and configures them from the model.
  */
 export * from "./chart-source.js";
