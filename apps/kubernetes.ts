@@ -4,9 +4,7 @@
  * nothing below names one.
  */
 import { Size } from "cdk8s";
-import { HealthCheck, PostgresApp, WireGuardGateway } from "../lib/k8s/apps/index.js";
-import type { HomelabApp } from "../lib/k8s/homelab-app.js";
-import { Infrastructure } from "../lib/k8s/infrastructure/index.js";
+import { HealthCheck, Infrastructure, PostgresApp, WireGuardGateway, type HomelabApp } from "cdk8s-homelab/k8s";
 
 export function defineKubernetes(app: HomelabApp): void {
   // MetalLB (the model's pool), cert-manager (ACME DNS-01 via Cloudflare), the ingress

@@ -4,7 +4,7 @@
  */
 import { Duration, JsonPatch, Size } from "cdk8s";
 import { describe, expect, it } from "vitest";
-import { homelab as example } from "../apps/homelab.js";
+import { homelab as example } from "./fixtures/lab/homelab.js";
 import { EnvValue, HealthCheck, IngressedService, type IngressedServiceProps } from "../lib/k8s/apps/index.js";
 import { HomelabApp } from "../lib/k8s/homelab-app.js";
 import { ingressClassName } from "../lib/k8s/infrastructure/conventions.js";

@@ -4,7 +4,7 @@
  */
 import { Size } from "cdk8s";
 import { describe, expect, it } from "vitest";
-import { homelab as example } from "../apps/homelab.js";
+import { homelab as example } from "./fixtures/lab/homelab.js";
 import { EnvValue, PostgresApp, PostgresBackupTarget, type PostgresAppProps } from "../lib/k8s/apps/index.js";
 import { HomelabApp } from "../lib/k8s/homelab-app.js";
 import { Homelab } from "../lib/model/index.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { homelab as example } from "../apps/homelab.js";
+import { homelab as example } from "./fixtures/lab/homelab.js";
 import {
   Homelab,
   HomelabValidationError,

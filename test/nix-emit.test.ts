@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { homelab as example } from "../apps/homelab.js";
+import { homelab as example } from "./fixtures/lab/homelab.js";
 import { Homelab, type HomelabSpec } from "../lib/model/index.js";
 import { emitNix, hostImports, varsValue } from "../lib/nix/emit.js";
 import { describeNix, nixEvalBool, nixEvalJson, nixParse, withTempDir } from "./helpers/nix.js";

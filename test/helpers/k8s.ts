@@ -1,6 +1,6 @@
 /** Helpers for construct tests: build on the example lab, render as synth does, read the documents back. */
 import { expect } from "vitest";
-import { homelab as example } from "../../apps/homelab.js";
+import { homelab as example } from "../fixtures/lab/homelab.js";
 import { HomelabApp } from "../../lib/k8s/homelab-app.js";
 import { ConstructValidationError, renderKubernetes } from "../../lib/k8s/render.js";
 import { Homelab, type HomelabSpec } from "../../lib/model/index.js";

@@ -7,8 +7,8 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { recover, TXN_DIR } from "../lib/synth/write.js";
-import { TempProject } from "./helpers/project.js";
+import { recover, TXN_DIR } from "../../lib/synth/write.js";
+import { TempProject } from "../helpers/project.js";
 
 const p = new TempProject("synth-kill-");
 afterAll(() => p.remove());

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { repo } from "./helpers/project.js";
+import { repo } from "../helpers/project.js";
 
 const consumer = fs.mkdtempSync(path.join(os.tmpdir(), "package-consumer-"));
 afterAll(() => fs.rmSync(consumer, { recursive: true, force: true }));

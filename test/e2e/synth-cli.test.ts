@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TempProject } from "./helpers/project.js";
+import { TempProject } from "../helpers/project.js";
 
 let lab: TempProject;
 let project: string;
