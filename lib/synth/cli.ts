@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { HomelabValidationError, formatProblems } from "../model/index.js";
 import { ConstructValidationError } from "../k8s/render.js";
 import { RenderError, render, type LabDefinition, type Rendered } from "./render.js";
-import { HandWrittenFileError, TXN_DIR, planWrite, writeFiles } from "./write.js";
+import { HandWrittenFileError, KILL_AT_ENV, TXN_DIR, killHooks, planWrite, writeFiles } from "./write.js";
 
 /** Where to write and how to talk. */
 export interface CliOptions {
@@ -108,7 +108,7 @@ export function runCli(def: LabDefinition, options: CliOptions): number {
   }
 
   try {
-    const plan = writeFiles(options.root, rendered.files);
+    const plan = writeFiles(options.root, rendered.files, killHooks(process.env[KILL_AT_ENV]));
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const changed = plan.create.length + plan.update.length;
     out(

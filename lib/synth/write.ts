@@ -24,6 +24,27 @@ export interface WriteHooks {
   readonly beforeCommit?: (index: number, path: string) => void;
   /** After a file is staged, before the journal exists. */
   readonly afterStage?: (index: number, path: string) => void;
+  /** After the last commit step, before the journal is removed. */
+  readonly beforeCleanup?: () => void;
+}
+
+/**
+ * Test seam read by the synth CLI: `HOMELAB_SYNTH_KILL_AT=<step>` makes synth SIGKILL itself at a
+ * named step of the write, so end-to-end tests kill the real synth at exact points, not at a time.
+ * Steps: `stage:<i>` (after the i-th file is staged), `commit:<i>` (before the i-th commit step),
+ * `cleanup` (after the last commit step, before the journal is removed).
+ */
+export const KILL_AT_ENV = "HOMELAB_SYNTH_KILL_AT";
+
+/** The {@link WriteHooks} that SIGKILL this process at `step` (see {@link KILL_AT_ENV}); none when undefined. */
+export function killHooks(step: string | undefined): WriteHooks {
+  if (step === undefined || step === "") return {};
+  const die = () => void process.kill(process.pid, "SIGKILL");
+  const match = /^(stage|commit):(\d+)$/.exec(step);
+  if (match?.[1] === "stage") return { afterStage: (i) => (i === Number(match[2]) ? die() : undefined) };
+  if (match?.[1] === "commit") return { beforeCommit: (i) => (i === Number(match[2]) ? die() : undefined) };
+  if (step === "cleanup") return { beforeCleanup: die };
+  throw new Error(`${KILL_AT_ENV}=${step}: not a step; use stage:<i>, commit:<i> or cleanup`);
 }
 
 /** Folder of an ongoing (or interrupted) transaction, relative to the project root. */
@@ -234,6 +255,7 @@ function stageAndCommit(root: string, txn: string, files: FileMap, plan: Plan, w
       removeEmptyParents(root, op.path);
     }
   }
+  hooks.beforeCleanup?.();
   // 5. done
   fs.unlinkSync(path.join(txn, "journal.json"));
   fs.rmSync(txn, { recursive: true, force: true });

@@ -1,62 +1,71 @@
 /**
- * The real synth (scripts/synth.mjs, the npm run synth path) SIGKILLed at random
- * moments: whatever the moment, the tree is afterwards either exactly the old
- * one or exactly the new one (after the next run's roll-back), never a mix.
+ * The real synth (scripts/synth.mjs, the npm run synth path) SIGKILLed at named steps of its
+ * write (HOMELAB_SYNTH_KILL_AT, see lib/synth/write.ts): whatever the step, the tree is afterwards
+ * exactly the old one (after the next run's roll-back), never a mix, and the next synth writes
+ * the new one.
  */
-import { spawn } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { recover, TXN_DIR } from "../../lib/synth/write.js";
+import { KILL_AT_ENV, recover, TXN_DIR } from "../../lib/synth/write.js";
+import { homelab } from "../fixtures/lab/homelab.js";
 import { TempProject } from "../helpers/project.js";
 
 const p = new TempProject("synth-kill-");
 afterAll(() => p.remove());
 
-function killAfter(ms: number): Promise<NodeJS.Signals | null> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["scripts/synth.mjs"], { cwd: p.dir, stdio: "ignore" });
-    const timer = setTimeout(() => child.kill("SIGKILL"), ms);
-    child.on("exit", (_code, signal) => {
-      clearTimeout(timer);
-      resolve(signal);
-    });
-  });
+/** The fixture lab with another domain and WireGuard address: many files change. */
+const changed = structuredClone(homelab) as any;
+changed.network.domain = "lab.example.org";
+changed.network.loadBalancerIps.wireguard = "192.168.1.211";
+
+function synthKilledAt(step: string) {
+  return spawnSync(process.execPath, ["scripts/synth.mjs"], { cwd: p.dir, encoding: "utf8", env: { ...process.env, [KILL_AT_ENV]: step } });
 }
 
-describe("npm run synth killed at random moments", () => {
-  it("leaves the old tree or the new one, never a mix", async () => {
-    expect(p.synth().status).toBe(0); // warm the bundle cache and write the old tree
-    const old = p.snapshot();
-    p.edit("apps/homelab.ts", (t) => t.replace('domain: "home.example.com"', 'domain: "lab.example.org"').replace('wireguard: "192.168.1.201"', 'wireguard: "192.168.1.211"'));
-    expect(p.synth().status).toBe(0);
-    const fresh = p.snapshot();
-    expect(Object.keys(fresh).filter((f) => fresh[f] !== old[f]).length).toBeGreaterThan(5);
-    // How long a synth of the changed definition takes (bundle rebuild included): kill inside that window.
-    p.edit("apps/homelab.ts", (t) => t.replace('domain: "lab.example.org"', 'domain: "home.example.com"').replace('wireguard: "192.168.1.211"', 'wireguard: "192.168.1.201"'));
-    expect(p.synth().status).toBe(0);
-    p.edit("apps/homelab.ts", (t) => t.replace('domain: "home.example.com"', 'domain: "lab.example.org"').replace('wireguard: "192.168.1.201"', 'wireguard: "192.168.1.211"'));
-    const t0 = performance.now();
-    expect(p.synth().status).toBe(0);
-    const duration = performance.now() - t0;
-    const outcomes = { old: 0, new: 0, killed: 0 };
-    for (let i = 0; i < 12; i++) {
-      // Go back to the old tree by synthesizing the old definition, then kill a synth of the new one.
-      p.edit("apps/homelab.ts", (t) => t.replace('domain: "lab.example.org"', 'domain: "home.example.com"').replace('wireguard: "192.168.1.211"', 'wireguard: "192.168.1.201"'));
-      expect(p.synth().status).toBe(0);
-      p.edit("apps/homelab.ts", (t) => t.replace('domain: "home.example.com"', 'domain: "lab.example.org"').replace('wireguard: "192.168.1.201"', 'wireguard: "192.168.1.211"'));
-      // Kill points spread over the second half of a run, where rendering and writing happen.
-      const signal = await killAfter(Math.floor(duration * (0.5 + (0.6 * i) / 12)));
-      if (signal === "SIGKILL") outcomes.killed++;
-      if (fs.existsSync(path.join(p.dir, TXN_DIR))) recover(p.dir); // what the next synth does first
-      const now = p.snapshot();
-      const same = (a: Record<string, string>) => JSON.stringify(a) === JSON.stringify(now);
-      if (same(old)) outcomes.old++;
-      else if (same(fresh)) outcomes.new++;
-      else expect.fail(`a kill left a mixed tree: ${Object.keys(now).filter((f) => now[f] !== old[f] && now[f] !== fresh[f]).join(", ")}`);
-    }
-    console.info(`synth-kill: ${JSON.stringify(outcomes)} over a ${duration.toFixed(0)} ms run`);
-    expect(outcomes.old + outcomes.new).toBe(12);
-    expect(outcomes.killed).toBeGreaterThan(0);
-  }, 120_000);
+describe("npm run synth killed at named steps of its write", () => {
+  p.writeSpec(homelab);
+  expect(p.synth().status).toBe(0);
+  const old = p.snapshot();
+  p.writeSpec(changed);
+  const first = p.synth();
+  expect(first.status, first.stderr).toBe(0);
+  const fresh = p.snapshot();
+  const steps = Number(/, (\d+) written, (\d+) removed/.exec(first.stdout)!.slice(1, 3).reduce((a, b) => String(Number(a) + Number(b))));
+  const changedFiles = Object.keys(fresh).filter((f) => fresh[f] !== old[f]);
+
+  it("the new definition changes many files (the kill points below fall between them)", () => {
+    expect(changedFiles.length).toBeGreaterThan(5);
+    expect(steps).toBe(changedFiles.length);
+  });
+
+  const points = ["stage:0", `stage:${steps - 1}`, "commit:0", `commit:${Math.floor(steps / 2)}`, `commit:${steps - 1}`, "cleanup"];
+  // Each case goes from the tree the previous one left to the other definition (old -> new, then new -> old, ...),
+  // so the killed run builds the bundle and the next run reuses it.
+  let current: "old" | "fresh" = "fresh";
+  it.each(points)("killed at %s: the next run rolls back to exactly the tree before, then writes the new one", (step) => {
+    const [from, to] = current === "old" ? [old, fresh] : [fresh, old];
+    expect(p.snapshot()).toEqual(from);
+    p.writeSpec(current === "old" ? changed : homelab);
+    const killed = synthKilledAt(step);
+    expect(killed.signal, `${step} did not kill synth: ${killed.stderr}`).toBe("SIGKILL");
+    expect(fs.existsSync(path.join(p.dir, TXN_DIR))).toBe(true);
+    recover(p.dir); // what the next synth does first
+    expect(fs.existsSync(path.join(p.dir, TXN_DIR))).toBe(false);
+    expect(p.snapshot()).toEqual(from);
+    const next = p.synth();
+    expect(next.status, next.stderr).toBe(0);
+    expect(p.snapshot()).toEqual(to);
+    current = current === "old" ? "fresh" : "old";
+  });
+
+  it("an unknown step is refused before anything is written", () => {
+    const before = p.snapshot();
+    p.writeSpec(current === "old" ? changed : homelab);
+    const r = synthKilledAt("halfway");
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(`${KILL_AT_ENV}=halfway: not a step`);
+    expect(p.snapshot()).toEqual(before);
+  });
 });
