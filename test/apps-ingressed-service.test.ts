@@ -1,6 +1,6 @@
 /**
  * IngressedService through the public API, the way a user's test would: build it in
- * `app.apps` of a HomelabApp on the example lab, render, and assert on the manifests.
+ * `app.apps` of a HomelabApp on the fixture lab, render, and assert on the manifests.
  */
 import { Duration, JsonPatch, Size } from "cdk8s";
 import { describe, expect, it } from "vitest";
