@@ -120,21 +120,3 @@ describeNix("emitted Nix, checked by the real evaluator", () => {
     });
   });
 });
-
-describeNix("the example's hand-written role modules", () => {
-  const root = path.resolve(import.meta.dirname, "..");
-  it("every role a host imports exists in nix/roles/ and parses", () => {
-    const h = Homelab.create(example);
-    for (const host of h.hosts) {
-      const imports = nixEvalJson({
-        expr: `map toString (import ./nix/hosts/${host.hostname}/roles.nix { config = {}; lib = {}; pkgs = {}; }).imports`,
-        dir: root,
-      }) as string[];
-      expect(imports.length).toBe(host.roles.length);
-      for (const file of imports) {
-        expect(fs.existsSync(file), file).toBe(true);
-        expect(() => nixParse({ file })).not.toThrow();
-      }
-    }
-  });
-});
