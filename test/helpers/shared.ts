@@ -28,6 +28,7 @@ export function sharedAvailable(sub: string, what: string, env: NodeJS.ProcessEn
         "Put ../shared beside the clone, or set HOMELAB_NO_SHARED=1 for a run deliberately without it.",
     );
   }
-  console.warn(`notice: ${dir} not found; skipping ${what} (set CI=true to require it)`);
+  const why = env.HOMELAB_NO_SHARED === "1" ? "HOMELAB_NO_SHARED=1" : "set CI=true to require it";
+  console.warn(`notice: ${dir} not found; skipping ${what} (${why})`);
   return false;
 }
