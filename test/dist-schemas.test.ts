@@ -20,6 +20,7 @@ describe("dist/ manifests of a fresh render", () => {
     const { files, documents, problems } = checkDistTree(path.join(tree, "dist"));
     expect(files).toBeGreaterThan(10);
     expect(documents, "the render has no manifests").toBeGreaterThan(0);
-    expect(problems.length, `${problems.length} problem(s) in dist/ (${documents} documents in ${files} files):\n${problems.join("\n")}`).toBe(0);
+    const report = [`${problems.length} problem(s) in dist/ (${documents} documents in ${files} files):`, ...problems];
+    expect(problems.length, report.join("\n")).toBe(0);
   });
 });

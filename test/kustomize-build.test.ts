@@ -12,7 +12,9 @@ import { loadYamlDocuments } from "./helpers/schemas.js";
 
 const kubectl = spawnSync("kubectl", ["version", "--client"], { encoding: "utf8" });
 const available = kubectl.status === 0;
-if (!available) console.warn("kustomize build test skipped: kubectl not found (it runs `kubectl kustomize` on every dist/ folder)");
+if (!available) {
+  console.warn("kustomize build test skipped: kubectl not found (it runs `kubectl kustomize` on every dist/ folder)");
+}
 
 const files = renderLab();
 const tree = writeTree(files, "kustomize-build-");
@@ -20,8 +22,16 @@ afterAll(() => fs.rmSync(tree, { recursive: true, force: true }));
 
 describe.skipIf(!available)("kubectl kustomize dist/<layer>", () => {
   it("builds every folder, with every document of its files", () => {
-    const found = [...files.keys()].filter((p) => p.endsWith("/kustomization.yaml")).map((p) => path.posix.dirname(p)).sort();
-    expect(found).toEqual(["dist/apps", "dist/bootstrap", "dist/infrastructure/configs", "dist/infrastructure/controllers"]);
+    const found = [...files.keys()]
+      .filter((p) => p.endsWith("/kustomization.yaml"))
+      .map((p) => path.posix.dirname(p))
+      .sort();
+    expect(found).toEqual([
+      "dist/apps",
+      "dist/bootstrap",
+      "dist/infrastructure/configs",
+      "dist/infrastructure/controllers",
+    ]);
     for (const dir of found) {
       const r = spawnSync("kubectl", ["kustomize", dir], { cwd: tree, encoding: "utf8" });
       expect(r.status, `${dir}: ${r.stderr}`).toBe(0);

@@ -19,7 +19,10 @@ function sources(dir: string): string[] {
     .map((f) => path.join(dir, f));
 }
 
-/** The places `file` reaches into the repository's apps/: relative imports that land there, or paths built on the repo root. */
+/**
+ * The places `file` reaches into the repository's apps/: relative imports that land there, or
+ * paths built on the repository root.
+ */
 export function appsReferences(file: string, text: string): string[] {
   const found: string[] = [];
   for (const m of text.matchAll(/(?:from\s*|import\s*\(\s*)["']([^"']+)["']/g)) {
@@ -28,23 +31,29 @@ export function appsReferences(file: string, text: string): string[] {
     const target = path.resolve(path.dirname(file), spec);
     if (target === apps || target.startsWith(apps + path.sep)) found.push(`imports ${spec}`);
   }
-  for (const m of text.matchAll(/\b(?:repo|projectRoot|repoRoot)\s*,\s*["'`]apps(?:[/"'`])/g)) found.push(`builds a path: ${m[0]}`);
+  const rootPath = /\b(?:repo|projectRoot|repoRoot)\s*,\s*["'`]apps(?:[/"'`])/g;
+  for (const m of text.matchAll(rootPath)) found.push(`builds a path: ${m[0]}`);
   return found;
 }
 
 describe("the library's tests and the example lab", () => {
   it("the detector finds a reference to apps/ (so the next case can fail)", () => {
     const file = path.join(repo, "test/x.test.ts");
-    expect(appsReferences(file, 'import { homelab } from "../apps/homelab.js";')).toEqual(["imports ../apps/homelab.js"]);
-    expect(appsReferences(path.join(repo, "test/e2e/x.ts"), 'await import("../../apps/main.ts")')).toEqual(["imports ../../apps/main.ts"]);
+    const fromApps = 'import { homelab } from "../apps/homelab.js";';
+    expect(appsReferences(file, fromApps)).toEqual(["imports ../apps/homelab.js"]);
+    const dynamic = 'await import("../../apps/main.ts")';
+    expect(appsReferences(path.join(repo, "test/e2e/x.ts"), dynamic)).toEqual(["imports ../../apps/main.ts"]);
     expect(appsReferences(file, 'fs.cpSync(path.join(repo, "apps"), dir)')).toHaveLength(1);
-    expect(appsReferences(file, 'import { x } from "./fixtures/lab/homelab.js"; const f = "dist/apps/web.yaml";')).toEqual([]);
+    const fine = 'import { x } from "./fixtures/lab/homelab.js"; const f = "dist/apps/web.yaml";';
+    expect(appsReferences(file, fine)).toEqual([]);
   });
 
   it("no file under test/ reads or imports this repository's apps/", () => {
     const files = sources(path.join(repo, "test")).filter((f) => f !== import.meta.filename);
     expect(files.length).toBeGreaterThan(20);
-    const offenders = files.flatMap((f) => appsReferences(f, fs.readFileSync(f, "utf8")).map((r) => `${path.relative(repo, f)}: ${r}`));
+    const offenders = files.flatMap((f) =>
+      appsReferences(f, fs.readFileSync(f, "utf8")).map((r) => `${path.relative(repo, f)}: ${r}`),
+    );
     expect(offenders).toEqual([]);
   });
 });

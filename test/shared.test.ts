@@ -12,7 +12,9 @@ describe("tests backed by ../shared", () => {
 
   it("are required under CI=true: an absent folder fails the run, naming it and the way out", () => {
     expect(sharedRequired({ CI: "true" })).toBe(true);
-    expect(() => sharedAvailable(missing, "a test", { CI: "true" })).toThrow(/a test needs .*no-such-folder-in-shared.*HOMELAB_NO_SHARED=1/);
+    expect(() => sharedAvailable(missing, "a test", { CI: "true" })).toThrow(
+      /a test needs .*no-such-folder-in-shared.*HOMELAB_NO_SHARED=1/,
+    );
   });
 
   it("HOMELAB_NO_SHARED=1 makes a CI run deliberately without ../shared skip them", () => {

@@ -24,12 +24,19 @@ const rendered = render({
   sopsFiles: readSopsFiles(root, "apps/secrets"),
 });
 
-type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; spec?: any };
+type Manifest = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
+  spec?: any;
+};
 
 /** Every manifest of a dist/ file, parsed. */
 function manifests(file: string): Manifest[] {
   const text = rendered.files.get(file);
-  if (text === undefined) throw new Error(`${file} was not rendered; rendered: ${[...rendered.files.keys()].join(", ")}`);
+  if (text === undefined) {
+    throw new Error(`${file} was not rendered; rendered: ${[...rendered.files.keys()].join(", ")}`);
+  }
   return parseAllDocuments(text).map((d) => d.toJS() as Manifest).filter((d) => d !== null);
 }
 
@@ -58,7 +65,9 @@ describe("the example lab", () => {
   });
 
   it("puts WireGuard on its reservation, and every load-balancer IP in the MetalLB pool", () => {
-    const service = manifests("dist/apps/wireguard.yaml").find((d) => d.kind === "Service" && d.spec?.type === "LoadBalancer");
+    const service = manifests("dist/apps/wireguard.yaml").find(
+      (d) => d.kind === "Service" && d.spec?.type === "LoadBalancer",
+    );
     expect(service?.metadata.annotations?.["metallb.io/loadBalancerIPs"]).toBe("192.168.1.201");
     const pool = one("dist/infrastructure/configs/metallb-config.yaml", "IPAddressPool", "homelab-pool");
     expect(pool.spec.addresses).toEqual(["192.168.1.200-192.168.1.220"]);
@@ -78,7 +87,11 @@ describe("the example lab", () => {
   });
 
   it("the committed dist/ and nix/ are what the lab renders (run `npm run synth` and commit when this fails)", () => {
-    const stale = [...rendered.files].filter(([p, text]) => !fs.existsSync(path.join(root, p)) || fs.readFileSync(path.join(root, p), "utf8") !== text);
+    const onDisk = (p: string) => {
+      const abs = path.join(root, p);
+      return fs.existsSync(abs) ? fs.readFileSync(abs, "utf8") : undefined;
+    };
+    const stale = [...rendered.files].filter(([p, text]) => onDisk(p) !== text);
     expect(stale.map(([p]) => p)).toEqual([]);
   });
 
@@ -86,9 +99,11 @@ describe("the example lab", () => {
   if (nix.status !== 0) console.warn("notice: nix-instantiate not found; skipping the example's role-module check");
   it.skipIf(nix.status !== 0)("every role a host imports exists in nix/roles/ (hand-written) and parses", () => {
     for (const host of homelab.hosts) {
-      const expr = `map toString (import ./nix/hosts/${host.hostname}/roles.nix { config = {}; lib = {}; pkgs = {}; }).imports`;
+      const hostFile = `./nix/hosts/${host.hostname}/roles.nix`;
+      const expr = `map toString (import ${hostFile} { config = {}; lib = {}; pkgs = {}; }).imports`;
       const env = { ...process.env, NIX_REMOTE: "dummy://" };
-      const r = spawnSync("nix-instantiate", ["--eval", "--strict", "--json", "--expr", expr], { cwd: root, encoding: "utf8", env });
+      const args = ["--eval", "--strict", "--json", "--expr", expr];
+      const r = spawnSync("nix-instantiate", args, { cwd: root, encoding: "utf8", env });
       expect(r.status, r.stderr).toBe(0);
       const imports = JSON.parse(r.stdout) as string[];
       expect(imports).toHaveLength(host.roles.length);
@@ -100,13 +115,15 @@ describe("the example lab", () => {
   });
 
   it("imports the library only by its package name, so a copy of apps/ works in another repository", () => {
-    const sources = fs.readdirSync(path.join(root, "apps"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
+    const apps = path.join(root, "apps");
+    const sources = fs.readdirSync(apps, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
     const wrong: string[] = [];
     for (const file of sources) {
-      const text = fs.readFileSync(path.join(root, "apps", file), "utf8");
+      const text = fs.readFileSync(path.join(apps, file), "utf8");
       for (const [, spec] of text.matchAll(/from "([^"]+)"/g)) {
         const relative = spec!.startsWith(".");
-        const outside = relative && !path.resolve(path.dirname(path.join(root, "apps", file)), spec!).startsWith(path.join(root, "apps") + path.sep);
+        const target = path.resolve(path.dirname(path.join(apps, file)), spec!);
+        const outside = relative && !target.startsWith(apps + path.sep);
         if (outside) wrong.push(`apps/${file}: ${spec}`);
       }
     }

@@ -1,4 +1,4 @@
-/** One source of truth, end to end: one reservation changed in a lab's apps/ changes in dist/ and nix/ through synth. */
+/** One source of truth, end to end: one reservation changed in a lab's apps/ changes in dist/ and nix/. */
 import { afterAll, describe, expect, it } from "vitest";
 import { homelab } from "../fixtures/lab/homelab.js";
 import { TempProject } from "../helpers/project.js";
@@ -7,7 +7,7 @@ const p = new TempProject("single-source-");
 afterAll(() => p.remove());
 
 describe("one source of truth, through npm run synth", () => {
-  it("changing one reservation in apps/ changes it in dist/ and nix/vars.nix, and nowhere else is the old one left", () => {
+  it("changing one reservation in apps/ changes it in dist/ and nix/vars.nix, and leaves the old one nowhere", () => {
     expect(p.synth().status).toBe(0);
     const before = p.snapshot();
     const old = homelab.network.loadBalancerIps!.wireguard!;

@@ -21,7 +21,8 @@ changed.network.domain = "lab.example.org";
 changed.network.loadBalancerIps.wireguard = "192.168.1.211";
 
 function synthKilledAt(step: string) {
-  return spawnSync(process.execPath, ["scripts/synth.mjs"], { cwd: p.dir, encoding: "utf8", env: { ...process.env, [KILL_AT_ENV]: step } });
+  const env = { ...process.env, [KILL_AT_ENV]: step };
+  return spawnSync(process.execPath, ["scripts/synth.mjs"], { cwd: p.dir, encoding: "utf8", env });
 }
 
 describe("npm run synth killed at named steps of its write", () => {
@@ -41,11 +42,15 @@ describe("npm run synth killed at named steps of its write", () => {
     expect(steps).toBe(changedFiles.length);
   });
 
-  const points = ["stage:0", `stage:${steps - 1}`, "commit:0", `commit:${Math.floor(steps / 2)}`, `commit:${steps - 1}`, "cleanup"];
+  const last = steps - 1;
+  const mid = Math.floor(steps / 2);
+  const points = ["stage:0", `stage:${last}`, "commit:0", `commit:${mid}`, `commit:${last}`, "cleanup"];
   // Each case goes from the tree the previous one left to the other definition (old -> new, then new -> old, ...),
   // so the killed run builds the bundle and the next run reuses it.
   let current: "old" | "fresh" = "fresh";
-  it.each(points)("killed at %s: the next run rolls back to exactly the tree before, then writes the new one", (step) => {
+  it.each(points)("killed at %s: the next run rolls back to exactly the tree before, then writes the new one", (
+    step,
+  ) => {
     const [from, to] = current === "old" ? [old, fresh] : [fresh, old];
     expect(p.snapshot()).toEqual(from);
     p.writeSpec(current === "old" ? changed : homelab);

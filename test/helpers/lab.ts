@@ -8,7 +8,10 @@ import { homelab } from "../fixtures/lab/homelab.js";
 import { defineKubernetes } from "../fixtures/lab/kubernetes.js";
 
 /** Every file synth produces for the fixture lab (or `spec`), path -> text, rendered in memory. */
-export function renderLab(spec: unknown = homelab, kubernetes: (app: HomelabApp) => void = defineKubernetes): Map<string, string> {
+export function renderLab(
+  spec: unknown = homelab,
+  kubernetes: (app: HomelabApp) => void = defineKubernetes,
+): Map<string, string> {
   return new Map(render({ spec, source: "apps/homelab.ts", kubernetes }).files);
 }
 
