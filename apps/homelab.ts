@@ -6,7 +6,7 @@
  * This is the one place where addresses, host names and the domain are
  * written down. Copy this folder to start your own lab.
  */
-import type { HomelabSpec } from "../lib/model/index.js";
+import type { HomelabSpec } from "cdk8s-homelab/model";
 
 export const homelab: HomelabSpec = {
   name: "homelab",

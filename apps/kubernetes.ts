@@ -5,9 +5,7 @@
  */
 import { Size } from "cdk8s";
 import { Cpu } from "cdk8s-plus-30";
-import { HealthCheck, PostgresApp, WireGuardGateway } from "../lib/k8s/apps/index.js";
-import type { HomelabApp } from "../lib/k8s/homelab-app.js";
-import { addInfrastructure } from "../lib/k8s/infrastructure/index.js";
+import { HealthCheck, PostgresApp, WireGuardGateway, addInfrastructure, type HomelabApp } from "cdk8s-homelab/k8s";
 
 export function defineKubernetes(app: HomelabApp): void {
   // MetalLB (the model's pool), cert-manager (ACME DNS-01 via Cloudflare), the ingress

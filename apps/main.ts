@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { readSopsFiles, runCli } from "../lib/synth/cli.js";
+import { readSopsFiles, runCli } from "cdk8s-homelab/synth";
 import { homelab } from "./homelab.js";
 import { defineKubernetes } from "./kubernetes.js";
 

@@ -62,6 +62,8 @@ async function rebuild() {
     outfile: path.join(cacheDir, "main.mjs"),
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     logLevel: "warning",
+    // `import "cdk8s-homelab/..."` in apps/ resolves through package.json's own exports to lib/**.ts.
+    conditions: ["cdk8s-homelab-source"],
   });
   const code = result.outputFiles[0].contents;
   const hash = createHash("sha256").update(code).digest("hex").slice(0, 16);
@@ -69,7 +71,7 @@ async function rebuild() {
   fs.mkdirSync(cacheDir, { recursive: true });
   for (const old of fs.readdirSync(cacheDir)) if (old.startsWith("main-") && old !== name) fs.rmSync(path.join(cacheDir, old), { force: true });
   fs.writeFileSync(path.join(cacheDir, name), code);
-  const inputs = [...Object.keys(result.metafile.inputs), "package-lock.json"].filter((f) => fs.existsSync(path.join(root, f))).sort();
+  const inputs = [...Object.keys(result.metafile.inputs), "package.json", "package-lock.json"].filter((f) => fs.existsSync(path.join(root, f))).sort();
   fs.writeFileSync(stampFile, JSON.stringify({ bundle: name, inputs: stamp(inputs) }));
   return path.join(cacheDir, name);
 }

@@ -1,11 +1,11 @@
 /**
  * IngressedService through the public API, the way a user's test would: build it in
- * `app.apps` of a HomelabApp on the example lab, render, and assert on the manifests.
+ * `app.apps` of a HomelabApp on the fixture lab, render, and assert on the manifests.
  */
 import { Duration, JsonPatch, Size } from "cdk8s";
 import { Cpu } from "cdk8s-plus-30";
 import { describe, expect, it } from "vitest";
-import { homelab as example } from "../apps/homelab.js";
+import { homelab as example } from "./fixtures/lab/homelab.js";
 import { EnvValue, HealthCheck, IngressedService, type IngressedServiceProps } from "../lib/k8s/apps/index.js";
 import { HomelabApp } from "../lib/k8s/homelab-app.js";
 import { ingressClassName } from "../lib/k8s/infrastructure/conventions.js";

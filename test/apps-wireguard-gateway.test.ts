@@ -3,7 +3,7 @@
  * enabled VPN users, at the load-balancer IP the model reserves for it.
  */
 import { describe, expect, it } from "vitest";
-import { homelab as example } from "../apps/homelab.js";
+import { homelab as example } from "./fixtures/lab/homelab.js";
 import { IngressedService, WIREGUARD_IMAGE, WireGuardGateway } from "../lib/k8s/apps/index.js";
 import { HomelabApp } from "../lib/k8s/homelab-app.js";
 import { Homelab, type HomelabSpec } from "../lib/model/index.js";

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { sharedAvailable } from './helpers/shared.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -186,7 +187,7 @@ describe('imports/values: typed Helm values', () => {
   });
 });
 
-const hasShared = existsSync(DEFAULT_CRDS_DIR);
+const hasShared = sharedAvailable('crds', 'the imports/ drift check (regenerates imports/ from ../shared/crds)');
 
 describe('scripts/import-crds.ts', () => {
   it('cdk8s.yaml pins every CRD URL to a tag', async () => {

@@ -4,7 +4,7 @@
  */
 import { Testing } from "cdk8s";
 import { describe, expect, it } from "vitest";
-import { homelab } from "../apps/homelab.js";
+import { homelab } from "./fixtures/lab/homelab.js";
 import { HomelabApp } from "../lib/k8s/homelab-app.js";
 import { ConstructValidationError, renderKubernetes } from "../lib/k8s/render.js";
 import { ChartSource, HelmApp, chartVersionProblem, helmResources, mergeValues } from "../lib/k8s/infrastructure/index.js";

@@ -1,6 +1,6 @@
 /**
  * The infrastructure construct-set, tested the way a user's own test would: build a
- * HomelabApp from the example lab (apps/homelab.ts), add `addInfrastructure(app)`,
+ * HomelabApp from the fixture lab (test/fixtures/lab/homelab.ts), add `addInfrastructure(app)`,
  * render it with the library's renderer and assert on the manifests; per-construct
  * checks synthesize single layers with cdk8s's Testing helpers.
  *
@@ -10,7 +10,7 @@
 import { Testing } from "cdk8s";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { homelab } from "../apps/homelab.js";
+import { homelab } from "./fixtures/lab/homelab.js";
 import { HomelabApp } from "../lib/k8s/homelab-app.js";
 import { ConstructValidationError, renderKubernetes } from "../lib/k8s/render.js";
 import {
@@ -34,7 +34,7 @@ type Doc = {
 const CONTROLLERS = "dist/infrastructure/controllers";
 const CONFIGS = "dist/infrastructure/configs";
 
-/** A variant of the example lab. */
+/** A variant of the fixture lab. */
 function spec(change: (s: HomelabSpec) => HomelabSpec = (s) => s): HomelabSpec {
   return change(structuredClone(homelab) as HomelabSpec);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { homelab as example } from "../apps/homelab.js";
+import { homelab as example } from "./fixtures/lab/homelab.js";
 import {
   Homelab,
   HomelabValidationError,
@@ -9,7 +9,7 @@ import {
   type Problem,
 } from "../lib/model/index.js";
 
-/** A deep copy of the example lab, changed by `edit`. */
+/** A deep copy of the fixture lab, changed by `edit`. */
 function lab(edit: (spec: any) => void): HomelabSpec {
   const spec = structuredClone(example) as any;
   edit(spec);
@@ -27,7 +27,7 @@ function at(spec: unknown, path: string, level: "error" | "warning" = "error"): 
   return found[0]!;
 }
 
-describe("the example lab", () => {
+describe("the fixture lab", () => {
   it("is valid, with no warnings", () => {
     expect(problems(example)).toEqual([]);
   });

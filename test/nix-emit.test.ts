@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { homelab as example } from "../apps/homelab.js";
+import { homelab as example } from "./fixtures/lab/homelab.js";
 import { Homelab, type HomelabSpec } from "../lib/model/index.js";
 import { emitNix, hostImports, varsValue } from "../lib/nix/emit.js";
 import { describeNix, nixEvalBool, nixEvalJson, nixParse, withTempDir } from "./helpers/nix.js";
@@ -118,23 +118,5 @@ describeNix("emitted Nix, checked by the real evaluator", () => {
       fs.writeFileSync(path.join(dir, "expected.json"), JSON.stringify(varsValue(Homelab.create(spec))));
       expect(nixEvalBool({ expr: "builtins.fromJSON (builtins.readFile ./expected.json) == import ./nix/vars.nix", dir })).toBe(true);
     });
-  });
-});
-
-describeNix("the example's hand-written role modules", () => {
-  const root = path.resolve(import.meta.dirname, "..");
-  it("every role a host imports exists in nix/roles/ and parses", () => {
-    const h = Homelab.create(example);
-    for (const host of h.hosts) {
-      const imports = nixEvalJson({
-        expr: `map toString (import ./nix/hosts/${host.hostname}/roles.nix { config = {}; lib = {}; pkgs = {}; }).imports`,
-        dir: root,
-      }) as string[];
-      expect(imports.length).toBe(host.roles.length);
-      for (const file of imports) {
-        expect(fs.existsSync(file), file).toBe(true);
-        expect(() => nixParse({ file })).not.toThrow();
-      }
-    }
   });
 });

@@ -3,7 +3,7 @@ import { WireGuardGateway } from "../lib/k8s/apps/index.js";
 import { HomelabApp } from "../lib/k8s/homelab-app.js";
 import { ConstructValidationError, renderKubernetes, type SopsFile } from "../lib/k8s/render.js";
 import { Homelab } from "../lib/model/index.js";
-import { homelab as example } from "../apps/homelab.js";
+import { homelab as example } from "./fixtures/lab/homelab.js";
 import { checkManifest, loadYamlDocuments } from "./helpers/schemas.js";
 
 /** A Secret in the shape sops writes (values and MAC are ENC[...] envelopes). */

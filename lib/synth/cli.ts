@@ -9,7 +9,15 @@ import { HomelabValidationError, formatProblems } from "../model/index.js";
 import { ConstructValidationError } from "../k8s/render.js";
 import { RenderError, render, type LabDefinition, type Rendered } from "./render.js";
 import { UnsafePathError, readRegularFile } from "./trust.js";
-import { HandWrittenFileError, SynthBusyError, TXN_DIR, planWrite, writeFiles } from "./write.js";
+import {
+  HandWrittenFileError,
+  KILL_AT_ENV,
+  SynthBusyError,
+  TXN_DIR,
+  killHooks,
+  planWrite,
+  writeFiles,
+} from "./write.js";
 
 /** Where to write and how to talk. */
 export interface CliOptions {
@@ -135,7 +143,7 @@ export function runCli(def: LabDefinition, options: CliOptions): number {
   }
 
   try {
-    const plan = writeFiles(options.root, rendered.files);
+    const plan = writeFiles(options.root, rendered.files, killHooks(process.env[KILL_AT_ENV]));
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const changed = plan.create.length + plan.update.length;
     out(

@@ -41,6 +41,27 @@ export interface WriteHooks {
   readonly beforeCommit?: (index: number, path: string) => void;
   /** After a file is staged, before the journal exists. */
   readonly afterStage?: (index: number, path: string) => void;
+  /** After the last commit step, before the journal is removed. */
+  readonly beforeCleanup?: () => void;
+}
+
+/**
+ * Test seam read by the synth CLI: `HOMELAB_SYNTH_KILL_AT=<step>` makes synth SIGKILL itself at a
+ * named step of the write, so end-to-end tests kill the real synth at exact points, not at a time.
+ * Steps: `stage:<i>` (after the i-th file is staged), `commit:<i>` (before the i-th commit step),
+ * `cleanup` (after the last commit step, before the journal is removed).
+ */
+export const KILL_AT_ENV = "HOMELAB_SYNTH_KILL_AT";
+
+/** The {@link WriteHooks} that SIGKILL this process at `step` (see {@link KILL_AT_ENV}); none when undefined. */
+export function killHooks(step: string | undefined): WriteHooks {
+  if (step === undefined || step === "") return {};
+  const die = () => void process.kill(process.pid, "SIGKILL");
+  const match = /^(stage|commit):(\d+)$/.exec(step);
+  if (match?.[1] === "stage") return { afterStage: (i) => (i === Number(match[2]) ? die() : undefined) };
+  if (match?.[1] === "commit") return { beforeCommit: (i) => (i === Number(match[2]) ? die() : undefined) };
+  if (step === "cleanup") return { beforeCleanup: die };
+  throw new Error(`${KILL_AT_ENV}=${step}: not a step; use stage:<i>, commit:<i> or cleanup`);
 }
 
 /** A generated file synth no longer produces but leaves alone, and why. */
@@ -260,6 +281,7 @@ function transact(guard: PathGuard, files: FileMap, plan: Plan, writes: readonly
       }
     }
     removeEmptyFolders(guard, plan.remove);
+    hooks.beforeCleanup?.();
   } catch (e) {
     // A failure (disk full, a folder where a file should go, ...) rolls everything back at once.
     if (journaled) {

@@ -1,6 +1,6 @@
-/** Helpers for construct tests: build on the example lab, render as synth does, read the documents back. */
+/** Helpers for construct tests: build on the fixture lab (test/fixtures/lab), render as synth does, read the documents back. */
 import { expect } from "vitest";
-import { homelab as example } from "../../apps/homelab.js";
+import { homelab as example } from "../fixtures/lab/homelab.js";
 import { HomelabApp } from "../../lib/k8s/homelab-app.js";
 import { ConstructValidationError, renderKubernetes } from "../../lib/k8s/render.js";
 import { Homelab, type HomelabSpec } from "../../lib/model/index.js";
@@ -8,7 +8,7 @@ import { loadYamlDocuments } from "./schemas.js";
 
 export type Manifest = Record<string, any>;
 
-/** A deep copy of the example lab, changed by `edit`. */
+/** A deep copy of the fixture lab, changed by `edit`. */
 export function lab(edit: (spec: any) => void = () => {}): HomelabSpec {
   const spec = structuredClone(example) as any;
   edit(spec);

@@ -1,7 +1,9 @@
 /**
- * Temporary copies of this project for end-to-end tests that run the real
- * entry point: apps/ is copied (tests edit it), lib/, imports/ and
- * node_modules/ are linked.
+ * Temporary lab projects for end-to-end tests that run the real entry point: the
+ * fixture lab (test/fixtures/lab/, never this repository's apps/) is copied as
+ * their apps/ (tests replace or edit it), lib/, imports/ and node_modules/ are
+ * linked, and package.json is copied so that `import "cdk8s-homelab/..."`
+ * resolves to lib/ through the package's own exports.
  */
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
@@ -25,6 +27,12 @@ export function populateProject(dir: string, links: readonly string[] = []): voi
   }
 }
 
+/** The fixture lab a TempProject starts with, as its apps/. */
+export const fixtureLab = path.join(repo, "test/fixtures/lab");
+
+/** Node's flag that resolves the package's own name to its TypeScript sources (package.json exports). */
+export const SOURCE_CONDITION = "--conditions=cdk8s-homelab-source";
+
 /** A temporary project copy; remove it with {@link TempProject.remove}. */
 export class TempProject {
   readonly dir: string;
@@ -32,7 +40,7 @@ export class TempProject {
   constructor(prefix = "homelab-project-") {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
     populateProject(this.dir);
-    fs.cpSync(path.join(repo, "apps"), path.join(this.dir, "apps"), { recursive: true });
+    fs.cpSync(fixtureLab, path.join(this.dir, "apps"), { recursive: true });
   }
 
   /** Runs `npm run synth` (scripts/synth.mjs, without npm itself), optionally with another Node binary. */
@@ -42,13 +50,33 @@ export class TempProject {
 
   /** Runs the entry point through tsx, the way cdk8s.yaml's `app` does. */
   synthWithTsx(args: readonly string[] = [], node = process.execPath): SpawnSyncReturns<string> {
-    return spawnSync(node, ["--import", "tsx", "apps/main.ts", ...args], { cwd: this.dir, encoding: "utf8" });
+    return spawnSync(node, [SOURCE_CONDITION, "--import", "tsx", "apps/main.ts", ...args], { cwd: this.dir, encoding: "utf8" });
   }
 
-  /** Edits a file of the copy. */
+  /**
+   * Edits a file of the copy. Throws when `change` leaves the text as it was (a replacement
+   * that no longer matches would otherwise turn the test into a no-op).
+   */
   edit(file: string, change: (text: string) => string): void {
     const abs = path.join(this.dir, file);
-    fs.writeFileSync(abs, change(fs.readFileSync(abs, "utf8")));
+    const before = fs.readFileSync(abs, "utf8");
+    const after = change(before);
+    if (after === before) throw new Error(`TempProject.edit: ${file} is unchanged; the edit no longer matches its text`);
+    fs.writeFileSync(abs, after);
+  }
+
+  /** Replaces the lab's spec (apps/homelab.ts) with `spec`, written as a typed literal. */
+  writeSpec(spec: unknown): void {
+    const text =
+      `import type { HomelabSpec } from "cdk8s-homelab/model";\n\n` +
+      `export const homelab: HomelabSpec = ${JSON.stringify(spec, null, 2)};\n`;
+    fs.writeFileSync(path.join(this.dir, "apps/homelab.ts"), text);
+  }
+
+  /** Makes apps/kubernetes.ts the fixture lab's variant `name` (test/fixtures/lab/variants/<name>.ts). */
+  useKubernetes(variant: string): void {
+    if (!fs.existsSync(path.join(this.dir, "apps/variants", `${variant}.ts`))) throw new Error(`no fixture variant ${variant}`);
+    fs.writeFileSync(path.join(this.dir, "apps/kubernetes.ts"), `export { defineKubernetes } from "./variants/${variant}.js";\n`);
   }
 
   /** Every file under `sub` (default: dist/, nix/ and the manifest), path -> content. */

@@ -54,6 +54,7 @@
  * checkDistTree (files), celRules and servedCustomResources (CRD inventory).
  * Validators are compiled lazily, once per kind, and cached.
  */
+import { sharedAvailable } from "./shared.js";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Ajv, type ErrorObject, type SchemaValidateFunction, type ValidateFunction } from "ajv";
@@ -87,6 +88,11 @@ import { describeValue, formatPath } from "../../lib/model/problems.js";
 export const projectRoot = path.resolve(import.meta.dirname, "../..");
 /** The vendored upstream CRDs, read in place (never copied into the project). */
 export const crdDir = path.resolve(projectRoot, "../shared/crds");
+
+/** Whether the upstream CRDs in ../shared/crds are there, for `it.skipIf(!crdsAvailable(...))` (see helpers/shared.ts). */
+export function crdsAvailable(what: string): boolean {
+  return sharedAvailable("crds", `${what} (validation against the upstream CRDs)`);
+}
 
 // ---------------------------------------------------------------------------
 // Small utilities

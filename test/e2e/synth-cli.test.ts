@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TempProject } from "./helpers/project.js";
+import { homelab } from "../fixtures/lab/homelab.js";
+import { TempProject } from "../helpers/project.js";
 
 let lab: TempProject;
 let project: string;
@@ -23,8 +24,11 @@ function synth(...args: string[]) {
   return lab.synth(args);
 }
 
-function editLab(edit: (text: string) => string): void {
-  lab.edit("apps/homelab.ts", edit);
+/** Writes a variant of the fixture lab's spec, made by `change`, as apps/homelab.ts. */
+function editLab(change: (spec: any) => void): void {
+  const spec = structuredClone(homelab) as any;
+  change(spec);
+  lab.writeSpec(spec);
 }
 
 beforeAll(() => {
@@ -56,11 +60,16 @@ describe("npm run synth, end to end", () => {
     fs.writeFileSync(path.join(project, "nix/README.md"), "hand-written notes\n");
     const before = snapshot(project);
     const original = fs.readFileSync(path.join(project, "apps/homelab.ts"), "utf8");
-    editLab((t) => t.replace('address: "192.168.1.12"', 'address: "192.168.1.11"').replace('pihole: "192.168.1.200"', 'pihole: "192.168.1.20"'));
+    editLab((s) => {
+      s.hosts[1].address = s.hosts[0].address;
+      s.network.loadBalancerIps.pihole = "192.168.1.20";
+    });
     const r = synth();
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("the homelab definition has 2 errors; nothing was written");
-    expect(r.stderr).toContain("error: apps/homelab.ts: hosts[1].address: 192.168.1.11 is already the address of hosts[0]. Give every host its own address.");
+    expect(r.stderr).toContain(
+      `error: apps/homelab.ts: hosts[1].address: ${homelab.hosts[0]!.address} is already the address of hosts[0]. Give every host its own address.`,
+    );
     expect(r.stderr).toContain("error: apps/homelab.ts: network.loadBalancerIps.pihole: 192.168.1.20 is outside the MetalLB pool");
     const after = snapshot(project);
     delete after["apps/homelab.ts"];
@@ -70,7 +79,7 @@ describe("npm run synth, end to end", () => {
   });
 
   it("--check fails and lists the files when the committed output is stale", () => {
-    editLab((t) => t.replace('wireguard: "192.168.1.201"', 'wireguard: "192.168.1.205"'));
+    editLab((s) => (s.network.loadBalancerIps.wireguard = "192.168.1.205"));
     const r = synth("--check");
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("changed   nix/vars.nix");
@@ -80,7 +89,8 @@ describe("npm run synth, end to end", () => {
   });
 
   it("prunes the files of a removed host and keeps hand-written files", () => {
-    editLab((t) => t.replace(/\n    \{\n      hostname: "node3",[\s\S]*?\n    \},(?=\n  \],)/, ""));
+    expect(homelab.hosts.map((h) => h.hostname)).toContain("node3");
+    editLab((s) => (s.hosts = s.hosts.filter((h: any) => h.hostname !== "node3")));
     const r = synth();
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain("removed nix/hosts/node3/roles.nix");
@@ -91,7 +101,7 @@ describe("npm run synth, end to end", () => {
   it("an exception in a construct writes nothing and says where it came from", () => {
     const before = snapshot(project);
     const original = fs.readFileSync(path.join(project, "apps/kubernetes.ts"), "utf8");
-    lab.edit("apps/kubernetes.ts", (t) => t.replace("  addInfrastructure(app);", '  addInfrastructure(app);\n  throw new Error("boom in a construct");'));
+    lab.useKubernetes("throws");
     const r = synth();
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("synth failed; nothing was written:");
@@ -103,7 +113,7 @@ describe("npm run synth, end to end", () => {
   it("construct validation problems are all listed, with their paths, and nothing is written", () => {
     const before = snapshot(project);
     const original = fs.readFileSync(path.join(project, "apps/kubernetes.ts"), "utf8");
-    lab.edit("apps/kubernetes.ts", (t) => t.replace('"docker.io/library/nextcloud:32.0.1-apache"', '"nextcloud:latest"').replace("    allowLowPorts: true,", ""));
+    lab.useKubernetes("invalid-nextcloud");
     const r = synth();
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/the Kubernetes definitions have \d+ problems; nothing was written/);

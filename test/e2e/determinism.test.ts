@@ -2,7 +2,10 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { TempProject, repo } from "./helpers/project.js";
+import { render } from "../../lib/synth/render.js";
+import { homelab } from "../fixtures/lab/homelab.js";
+import { defineKubernetes } from "../fixtures/lab/kubernetes.js";
+import { TempProject, repo } from "../helpers/project.js";
 
 const projects: TempProject[] = [];
 function project(): TempProject {
@@ -12,15 +15,13 @@ function project(): TempProject {
 }
 afterAll(() => projects.forEach((p) => p.remove()));
 
-/** The committed generated files of this repository (those its manifest lists, and the manifest). */
-function committed(): Record<string, string> {
-  const manifest = fs.readFileSync(path.join(repo, "synth-manifest.json"), "utf8");
-  const files = Object.keys((JSON.parse(manifest) as { files: Record<string, string> }).files);
-  return { ...Object.fromEntries(files.map((f) => [f, fs.readFileSync(path.join(repo, f), "utf8")])), "synth-manifest.json": manifest };
+/** The fixture lab rendered in memory, as path -> text (what synth must write). */
+function inMemory(spec: unknown = homelab): Record<string, string> {
+  return Object.fromEntries(render({ spec, source: "apps/homelab.ts", kubernetes: defineKubernetes }).files);
 }
 
 describe("deterministic output", () => {
-  it("two synths in fresh copies give byte-identical dist/ and nix/, equal to what is committed", () => {
+  it("two synths in fresh copies give byte-identical dist/ and nix/, equal to the in-memory render", () => {
     const a = project();
     const b = project();
     expect(a.synth().status).toBe(0);
@@ -28,20 +29,18 @@ describe("deterministic output", () => {
     const snapA = a.snapshot();
     expect(Object.keys(snapA).length).toBeGreaterThan(5);
     expect(b.snapshot()).toEqual(snapA);
-    expect(snapA).toEqual(committed());
+    expect(snapA).toEqual(inMemory());
   });
 
   it("does not depend on the order hosts and VPN users are declared in", () => {
     const a = project();
     expect(a.synth().status).toBe(0);
     const b = project();
-    b.edit("apps/homelab.ts", (t) =>
-      t.replace('import type { HomelabSpec } from "../lib/model/index.js";', 'import type { HomelabSpec } from "../lib/model/index.js";\nconst reversed = <T,>(xs: readonly T[]): T[] => [...xs].reverse();')
-        .replace(/\n  hosts: \[/, "\n  hosts: reversed([")
-        .replace(/\n  \],\n  vpn: \{/, "\n  ]),\n  vpn: {")
-        .replace(/\n    users: \[/, "\n    users: reversed([")
-        .replace(/\n    \],\n  \},\n  nix:/, "\n    ]),\n  },\n  nix:"),
-    );
+    const reversed = structuredClone(homelab) as any;
+    reversed.hosts.reverse();
+    reversed.vpn.users.reverse();
+    expect(reversed.hosts.map((h: any) => h.hostname)).not.toEqual(homelab.hosts.map((h) => h.hostname));
+    b.writeSpec(reversed);
     const r = b.synth();
     expect(r.status, r.stderr).toBe(0);
     expect(b.snapshot()).toEqual(a.snapshot());
@@ -78,15 +77,7 @@ describe("stable file names", () => {
     const a = project();
     expect(a.synth().status).toBe(0);
     const before = a.snapshot();
-    a.edit("apps/kubernetes.ts", (t) =>
-      t
-        .replace('import { HealthCheck, PostgresApp, WireGuardGateway } from "../lib/k8s/apps/index.js";', 'import { HealthCheck, IngressedService, PostgresApp, WireGuardGateway } from "../lib/k8s/apps/index.js";')
-        .replace("  addInfrastructure(app);", "  const infra = addInfrastructure(app);")
-        .replace(
-          '  new WireGuardGateway(app.apps, "wireguard");',
-          '  const wg = new WireGuardGateway(app.apps, "wireguard");\n  wg.node.addDependency(infra.ingressController);\n  new IngressedService(app.apps, "whoami", { image: "traefik/whoami:v1.10.3", port: 8080 });',
-        ),
-    );
+    a.useKubernetes("whoami");
     const r = a.synth();
     expect(r.status, r.stderr).toBe(0);
     const after = a.snapshot();
@@ -103,10 +94,7 @@ describe("stable file names", () => {
     const a = project();
     expect(a.synth().status).toBe(0);
     const b = project();
-    b.edit("apps/kubernetes.ts", (t) => {
-      const wg = '  new WireGuardGateway(app.apps, "wireguard");\n';
-      return t.replace(wg, "").replace("  addInfrastructure(app);\n", `${wg}  addInfrastructure(app);\n`);
-    });
+    b.useKubernetes("apps-first");
     expect(b.synth().status).toBe(0);
     expect(b.snapshot()).toEqual(a.snapshot());
   });

@@ -3,8 +3,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { MANIFEST_PATH, renderManifest } from "../lib/synth/files.js";
-import { HandWrittenFileError, TXN_DIR, planWrite, recover, writeFiles } from "../lib/synth/write.js";
+import { MANIFEST_PATH, renderManifest } from "../../lib/synth/files.js";
+import { HandWrittenFileError, TXN_DIR, planWrite, recover, writeFiles } from "../../lib/synth/write.js";
 
 let root: string;
 beforeEach(() => {
@@ -126,7 +126,7 @@ describe("a full disk (a real 256 KiB tmpfs)", () => {
 });
 
 describe("a synth killed mid-write (a real SIGKILL)", () => {
-  const fixture = path.join(import.meta.dirname, "fixtures/killed-writer.ts");
+  const fixture = path.join(import.meta.dirname, "../fixtures/killed-writer.ts");
 
   function killedWrite(phase: "stage" | "commit", index: number): void {
     const json = path.join(os.tmpdir(), `files-${process.pid}-${phase}-${index}.json`);
