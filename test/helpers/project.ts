@@ -16,7 +16,7 @@ export class TempProject {
 
   constructor(prefix = "homelab-project-") {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-    for (const link of ["lib", "node_modules", "imports"]) fs.symlinkSync(path.join(repo, link), path.join(this.dir, link));
+    for (const link of ["lib", "node_modules", "imports", "bin"]) fs.symlinkSync(path.join(repo, link), path.join(this.dir, link));
     fs.cpSync(path.join(repo, "apps"), path.join(this.dir, "apps"), { recursive: true });
     fs.cpSync(path.join(repo, "scripts"), path.join(this.dir, "scripts"), { recursive: true });
     for (const f of ["package.json", "package-lock.json", "tsconfig.json", "cdk8s.yaml"]) fs.copyFileSync(path.join(repo, f), path.join(this.dir, f));
