@@ -48,7 +48,7 @@ export interface SynthesizedLab {
   readonly warnings: readonly Problem[];
   /** Notes from the Kubernetes side, e.g. SOPS Secrets still to create. */
   readonly notes: readonly string[];
-  /** Every Kubernetes document of dist/ (kustomization.yaml files included), in path order. */
+  /** Every Kubernetes document of dist/ in path order (not kustomize's own kustomization.yaml files). */
   readonly documents: readonly KubeDocument[];
   /** The documents of `kind` that match `filter`. */
   findAll(kind: string, filter?: DocumentFilter): KubeDocument[];
@@ -66,13 +66,13 @@ export function synthLab(lab: Lab, options: { readonly sopsFiles?: readonly Sops
   const rendered = render({ ...def, sopsFiles: options.sopsFiles ?? [] });
   const documents: KubeDocument[] = [];
   for (const [p, text] of rendered.files) {
-    if (!p.startsWith("dist/") || !p.endsWith(".yaml")) continue;
+    if (!p.startsWith("dist/") || !p.endsWith(".yaml") || p.endsWith("/kustomization.yaml")) continue;
     for (const doc of parseAllDocuments(text)) {
       const value = doc.toJS() as KubeDocument | null;
       if (value !== null && typeof value === "object") documents.push(value);
     }
   }
-  const describe = (d: KubeDocument) => `${d.metadata.namespace === undefined ? "" : `${d.metadata.namespace}/`}${d.metadata.name}`;
+  const describe = (d: KubeDocument) => `${d.metadata?.namespace === undefined ? "" : `${d.metadata.namespace}/`}${d.metadata?.name}`;
   const findAll = (kind: string, filter: DocumentFilter = {}) =>
     documents.filter(
       (d) =>
