@@ -54,6 +54,35 @@ function writeAtomic(file, data) {
 }
 
 /**
+ * Removes what no run needs: bundles of this key but `keep` once they are an hour old (a concurrent run
+ * may still be importing one), and every entry of a lab whose folder is gone (temporary copies).
+ */
+function prune(cacheDir, id, keep) {
+  const hour = Date.now() - 3_600_000;
+  const gone = new Set();
+  for (const f of fs.readdirSync(cacheDir)) {
+    if (!f.endsWith(".json")) continue;
+    try {
+      const root = JSON.parse(fs.readFileSync(path.join(cacheDir, f), "utf8")).root;
+      if (typeof root === "string" && !fs.existsSync(root)) gone.add(f.slice(0, -".json".length));
+    } catch {
+      // being written by a concurrent run
+    }
+  }
+  for (const f of fs.readdirSync(cacheDir)) {
+    const key = f.split(/[-.]/)[0];
+    try {
+      if (gone.has(key)) fs.rmSync(path.join(cacheDir, f), { force: true });
+      else if (key === id && f !== keep && f.endsWith(".mjs") && fs.statSync(path.join(cacheDir, f)).mtimeMs < hour) {
+        fs.rmSync(path.join(cacheDir, f), { force: true });
+      }
+    } catch {
+      // removed by a concurrent run
+    }
+  }
+}
+
+/**
  * The cached bundle of `contents` (a module resolved from `root`), rebuilt when an input changed.
  * `key` names the cache entry; it covers everything that is not an input file.
  */
@@ -97,19 +126,11 @@ async function bundle(root, cacheDir, key, contents) {
   fs.mkdirSync(cacheDir, { recursive: true });
   const file = path.join(cacheDir, name);
   if (!fs.existsSync(file)) writeAtomic(file, code);
-  // Old bundles of this key go once they are an hour old: a concurrent run may still be importing one.
-  for (const old of fs.readdirSync(cacheDir)) {
-    if (!old.startsWith(`${id}-`) || old === name) continue;
-    try {
-      if (Date.now() - fs.statSync(path.join(cacheDir, old)).mtimeMs > 3_600_000) fs.rmSync(path.join(cacheDir, old), { force: true });
-    } catch {
-      // removed by a concurrent run
-    }
-  }
+  prune(cacheDir, id, name);
   const inputs = [...Object.keys(result.metafile.inputs), "package.json", "package-lock.json"]
     .filter((f) => !f.startsWith("<") && fs.existsSync(path.resolve(root, f)))
     .sort();
-  writeAtomic(stampFile, JSON.stringify({ bundle: name, inputs: stamp(root, [...new Set(inputs)]) }));
+  writeAtomic(stampFile, JSON.stringify({ bundle: name, root, inputs: stamp(root, [...new Set(inputs)]) }));
   return file;
 }
 
