@@ -61,6 +61,24 @@ describe("renovate.json", () => {
     expect(pins).toContainEqual({ datasource: "docker", depName: repository, currentValue: tag });
   });
 
+  it("finds a lab's own pins: an object field, a const, an exported const", () => {
+    const text = [
+      "// renovate: datasource=docker depName=docker.io/library/nextcloud",
+      'const NEXTCLOUD = "32.0.1-apache";',
+      "  // renovate: datasource=docker depName=ghcr.io/miniflux/miniflux versioning=semver",
+      '  export const miniflux = "2.2.6";',
+      "// renovate: datasource=helm depName=podinfo registryUrl=https://stefanprodan.github.io/podinfo",
+      '  "podinfo-chart": "6.9.2",',
+      "// a comment that is not a pin",
+      'const other = "1.0.0";',
+    ].join("\n");
+    expect(extract(config, text)).toEqual([
+      { datasource: "docker", depName: "docker.io/library/nextcloud", currentValue: "32.0.1-apache" },
+      { datasource: "docker", depName: "ghcr.io/miniflux/miniflux", currentValue: "2.2.6" },
+      { datasource: "helm", depName: "podinfo", registryUrl: "https://stefanprodan.github.io/podinfo", currentValue: "6.9.2" },
+    ]);
+  });
+
   it("finds nothing it cannot place: every pin it finds is a chart or an image the library uses", () => {
     const charts = Object.values(CHARTS).map((c) => (c as unknown as { version: string }).version);
     for (const pin of pins) expect([...charts, WIREGUARD_IMAGE.split(":").pop()], pin.depName).toContain(pin.currentValue);
