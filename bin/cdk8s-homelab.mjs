@@ -87,7 +87,10 @@ function prune(cacheDir, id, keep) {
  * `key` names the cache entry; it covers everything that is not an input file.
  */
 async function bundle(root, cacheDir, key, contents) {
-  const id = createHash("sha256").update(JSON.stringify([key, pkg.version, conditions, process.version])).digest("hex").slice(0, 16);
+  const id = createHash("sha256")
+    .update(JSON.stringify([key, pkg.version, conditions, process.version]))
+    .digest("hex")
+    .slice(0, 16);
   const stampFile = path.join(cacheDir, `${id}.json`);
   try {
     const saved = JSON.parse(fs.readFileSync(stampFile, "utf8"));
@@ -141,7 +144,8 @@ function findLab(cwd) {
     const up = path.dirname(root);
     if (up === root) {
       throw new LaunchError(
-        `no lab here: there is no package.json in ${cwd} or above it. Run this inside a lab, or start one with \`cdk8s-homelab init DIR\`.`,
+        `no lab here: there is no package.json in ${cwd} or above it. ` +
+          "Run this inside a lab, or start one with `cdk8s-homelab init DIR`.",
       );
     }
     root = up;

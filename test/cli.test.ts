@@ -3,7 +3,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { LAB_COMMANDS, PLACEHOLDER_AGE_RECIPIENT, main, readLab, sopsConfigWarnings, wantsColor, type CliContext } from "../lib/cli/index.js";
+import {
+  LAB_COMMANDS,
+  PLACEHOLDER_AGE_RECIPIENT,
+  main,
+  readLab,
+  sopsConfigWarnings,
+  wantsColor,
+  type CliContext,
+} from "../lib/cli/index.js";
 import { LAB_DEPENDENCIES, LAB_DEV_DEPENDENCIES } from "../lib/cli/init/versions.js";
 import { labTemplates } from "../lib/cli/init/templates.js";
 import { repo } from "./helpers/project.js";
@@ -29,21 +37,27 @@ describe("usage and exit codes", () => {
   it("--help prints every command and exits 0; --version prints the version", async () => {
     const help = await run(["--help"]);
     expect(help.code).toBe(0);
-    for (const cmd of ["synth", "check", "diff", "graph", "init", "import-vars"]) expect(help.stdout).toMatch(new RegExp(`^  ${cmd} `, "m"));
+    for (const cmd of ["synth", "check", "diff", "graph", "init", "import-vars"])
+      expect(help.stdout).toMatch(new RegExp(`^  ${cmd} `, "m"));
     expect(help.stdout).toMatch(/^ {2}init \[options\] <dir> /m);
     expect(help.stdout).toContain("Exit codes: 0 ok, 1 problems, drift or changes, 2 usage.");
     expect(await run(["--version"])).toMatchObject({ code: 0, stdout: "9.8.7\n" });
   });
 
-  it.each([[["frobnicate"]], [["--frob"]], [["check", "--frob"]], [["init"]], [["init", "a", "b"]], [["synth", "extra"]], [[]]])(
-    "%j prints usage on stderr and exits 2",
-    async (argv) => {
-      const r = await run(argv);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/Usage: cdk8s-homelab/);
-      expect(r.stdout).toBe("");
-    },
-  );
+  it.each([
+    [["frobnicate"]],
+    [["--frob"]],
+    [["check", "--frob"]],
+    [["init"]],
+    [["init", "a", "b"]],
+    [["synth", "extra"]],
+    [[]],
+  ])("%j prints usage on stderr and exits 2", async (argv) => {
+    const r = await run(argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Usage: cdk8s-homelab/);
+    expect(r.stdout).toBe("");
+  });
 
   it("import-vars says it is not built yet, naming where it comes from, and exits 1", async () => {
     const r = await run(["import-vars"]);
@@ -70,7 +84,11 @@ describe("usage and exit codes", () => {
 describe("check on a lab", () => {
   const root = path.join(tmp, "lab");
   fs.mkdirSync(root);
-  const lab = { root, entry: "apps/lab.ts", definition: { spec: smallSpec, kubernetes: smallKubernetes, source: "apps/homelab.ts" } };
+  const lab = {
+    root,
+    entry: "apps/lab.ts",
+    definition: { spec: smallSpec, kubernetes: smallKubernetes, source: "apps/homelab.ts" },
+  };
 
   it("reports drift (nothing written yet) as JSON with exit 1, then 0 after synth", async () => {
     const before = await run(["check", "--json"], { lab });
@@ -87,7 +105,10 @@ describe("check on a lab", () => {
   });
 
   it("prints validation problems with their path, in JSON too, and exits 1", async () => {
-    const broken = { ...lab, definition: { ...lab.definition, spec: { ...smallSpec, network: { ...smallSpec.network, gateway: "10.9.9.9" } } } };
+    const broken = {
+      ...lab,
+      definition: { ...lab.definition, spec: { ...smallSpec, network: { ...smallSpec.network, gateway: "10.9.9.9" } } },
+    };
     const r = await run(["check", "--json"], { lab: broken });
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
@@ -103,9 +124,13 @@ describe("the lab's configuration", () => {
     const root = path.join(tmp, "noentry");
     fs.mkdirSync(root);
     fs.writeFileSync(path.join(root, "package.json"), "{}");
-    expect(() => readLab(root)).toThrow(/the lab's entry apps\/lab.ts does not exist .*names no "cdk8s-homelab".entry, so the default is apps\/lab.ts/);
+    expect(() => readLab(root)).toThrow(
+      /the lab's entry apps\/lab.ts does not exist .*names no "cdk8s-homelab".entry, so the default is apps\/lab.ts/,
+    );
     fs.writeFileSync(path.join(root, "package.json"), JSON.stringify({ "cdk8s-homelab": { entry: "src/my-lab.ts" } }));
-    expect(() => readLab(root)).toThrow(/the lab's entry src\/my-lab.ts does not exist .*"cdk8s-homelab".entry is "src\/my-lab.ts"/);
+    expect(() => readLab(root)).toThrow(
+      /the lab's entry src\/my-lab.ts does not exist .*"cdk8s-homelab".entry is "src\/my-lab.ts"/,
+    );
     fs.mkdirSync(path.join(root, "src"));
     fs.writeFileSync(path.join(root, "src/my-lab.ts"), "");
     expect(readLab(root)).toEqual({ root, entry: "src/my-lab.ts", configured: true });
@@ -117,9 +142,14 @@ describe("the lab's configuration", () => {
     const root = path.join(tmp, "sops");
     fs.mkdirSync(root);
     fs.writeFileSync(path.join(root, ".sops.yaml"), labTemplates({ name: "x", packageSpec: "^1" }).get(".sops.yaml")!);
-    expect(sopsConfigWarnings(root)).toEqual([expect.stringContaining("creation_rules[0].age is still the placeholder recipient")]);
+    expect(sopsConfigWarnings(root)).toEqual([
+      expect.stringContaining("creation_rules[0].age is still the placeholder recipient"),
+    ]);
     const real = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
-    fs.writeFileSync(path.join(root, ".sops.yaml"), fs.readFileSync(path.join(root, ".sops.yaml"), "utf8").replace(PLACEHOLDER_AGE_RECIPIENT, real));
+    fs.writeFileSync(
+      path.join(root, ".sops.yaml"),
+      fs.readFileSync(path.join(root, ".sops.yaml"), "utf8").replace(PLACEHOLDER_AGE_RECIPIENT, real),
+    );
     expect(sopsConfigWarnings(root)).toEqual([]);
   });
 });
@@ -139,7 +169,8 @@ describe("init", () => {
     const r = await run(["init", "fresh", "--no-install"]);
     expect(r.code, r.stderr).toBe(0);
     const dir = path.join(tmp, "fresh");
-    for (const f of labTemplates({ name: "fresh", packageSpec: "^9.8.7" }).keys()) expect(fs.existsSync(path.join(dir, f)), f).toBe(true);
+    for (const f of labTemplates({ name: "fresh", packageSpec: "^9.8.7" }).keys())
+      expect(fs.existsSync(path.join(dir, f)), f).toBe(true);
     const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
     expect(pkg.dependencies["cdk8s-homelab"]).toBe("^9.8.7");
     expect(pkg["cdk8s-homelab"]).toEqual({ entry: "apps/lab.ts" });
@@ -147,8 +178,8 @@ describe("init", () => {
   });
 
   it("templates import only the package's public entry points", () => {
-    const exported = Object.keys(JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")).exports).map((e: string) =>
-      e === "." ? "cdk8s-homelab" : `cdk8s-homelab/${e.slice(2)}`,
+    const exported = Object.keys(JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")).exports).map(
+      (e: string) => (e === "." ? "cdk8s-homelab" : `cdk8s-homelab/${e.slice(2)}`),
     );
     for (const [file, text] of labTemplates({ name: "x", packageSpec: "^1" })) {
       for (const [, spec] of text.matchAll(/from "([^"]+)"/g)) {
@@ -161,6 +192,7 @@ describe("init", () => {
   it("pins the versions the library itself is tested with", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8"));
     for (const [name, version] of Object.entries(LAB_DEPENDENCIES)) expect(pkg.dependencies[name], name).toBe(version);
-    for (const [name, version] of Object.entries(LAB_DEV_DEPENDENCIES)) expect(pkg.devDependencies[name], name).toBe(version);
+    for (const [name, version] of Object.entries(LAB_DEV_DEPENDENCIES))
+      expect(pkg.devDependencies[name], name).toBe(version);
   });
 });

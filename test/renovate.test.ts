@@ -22,7 +22,12 @@ function extract(config: typeof RENOVATE_CONFIG, text: string): Pin[] {
     for (const source of manager.matchStrings) {
       for (const m of text.matchAll(new RegExp(source, "g"))) {
         const g = m.groups!;
-        pins.push({ datasource: g["datasource"]!, depName: g["depName"]!, currentValue: g["currentValue"]!, ...(g["registryUrl"] ? { registryUrl: g["registryUrl"] } : {}) });
+        pins.push({
+          datasource: g["datasource"]!,
+          depName: g["depName"]!,
+          currentValue: g["currentValue"]!,
+          ...(g["registryUrl"] ? { registryUrl: g["registryUrl"] } : {}),
+        });
       }
     }
   }
@@ -57,7 +62,10 @@ describe("renovate.json", () => {
   });
 
   it("finds the pinned images with their tags", () => {
-    const [repository, tag] = [WIREGUARD_IMAGE.slice(0, WIREGUARD_IMAGE.lastIndexOf(":")), WIREGUARD_IMAGE.slice(WIREGUARD_IMAGE.lastIndexOf(":") + 1)];
+    const [repository, tag] = [
+      WIREGUARD_IMAGE.slice(0, WIREGUARD_IMAGE.lastIndexOf(":")),
+      WIREGUARD_IMAGE.slice(WIREGUARD_IMAGE.lastIndexOf(":") + 1),
+    ];
     expect(pins).toContainEqual({ datasource: "docker", depName: repository, currentValue: tag });
   });
 
@@ -75,13 +83,19 @@ describe("renovate.json", () => {
     expect(extract(config, text)).toEqual([
       { datasource: "docker", depName: "docker.io/library/nextcloud", currentValue: "32.0.1-apache" },
       { datasource: "docker", depName: "ghcr.io/miniflux/miniflux", currentValue: "2.2.6" },
-      { datasource: "helm", depName: "podinfo", registryUrl: "https://stefanprodan.github.io/podinfo", currentValue: "6.9.2" },
+      {
+        datasource: "helm",
+        depName: "podinfo",
+        registryUrl: "https://stefanprodan.github.io/podinfo",
+        currentValue: "6.9.2",
+      },
     ]);
   });
 
   it("finds nothing it cannot place: every pin it finds is a chart or an image the library uses", () => {
     const charts = Object.values(CHARTS).map((c) => (c as unknown as { version: string }).version);
-    for (const pin of pins) expect([...charts, WIREGUARD_IMAGE.split(":").pop()], pin.depName).toContain(pin.currentValue);
+    for (const pin of pins)
+      expect([...charts, WIREGUARD_IMAGE.split(":").pop()], pin.depName).toContain(pin.currentValue);
     expect(pins.length).toBe(Object.keys(CHARTS).length + 1);
   });
 });

@@ -16,13 +16,17 @@ describe("cdk8s-homelab/testing", () => {
   });
 
   it("find names what there is when nothing (or more than one) matches", () => {
-    expect(() => out.find("Ingress", { name: "nope" })).toThrow(/expected one Ingress matching \{"name":"nope"\}, found 0; the Ingress documents are: grafana\/grafana/);
+    expect(() => out.find("Ingress", { name: "nope" })).toThrow(
+      /expected one Ingress matching \{"name":"nope"\}, found 0; the Ingress documents are: grafana\/grafana/,
+    );
     expect(() => out.find("Service", { namespace: "grafana" })).not.toThrow();
     const twoApps = synthSpec(smallSpec, (app) => {
       smallKubernetes(app);
       new IngressedService(app.apps, "loki", { image: "docker.io/grafana/loki:3.5.0", port: 3100 });
     });
-    expect(() => twoApps.find("Service")).toThrow(/matching \{\}, found 2; the Service documents are: grafana\/grafana, loki\/loki/);
+    expect(() => twoApps.find("Service")).toThrow(
+      /matching \{\}, found 2; the Service documents are: grafana\/grafana, loki\/loki/,
+    );
     expect(() => out.file("nix/nope.nix")).toThrow(/synth writes no nix\/nope.nix; it writes .*nix\/vars.nix/);
   });
 
@@ -58,7 +62,8 @@ describe("cdk8s-homelab/testing", () => {
 
 describe("parseNixValue", () => {
   it("reads the data subset: sets, quoted names, lists, escapes, numbers, booleans, null, comments", () => {
-    const text = '# c\n{\n  a = 1;\n  "b-c" = [\n    true\n    null\n    -2.5\n  ];\n  s = "q\\"\\n\\${x}$";\n  e = { };\n}\n';
+    const text =
+      '# c\n{\n  a = 1;\n  "b-c" = [\n    true\n    null\n    -2.5\n  ];\n  s = "q\\"\\n\\${x}$";\n  e = { };\n}\n';
     expect(parseNixValue(text)).toEqual({ a: 1, "b-c": [true, null, -2.5], s: 'q"\n${x}$', e: {} });
   });
 

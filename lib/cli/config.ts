@@ -73,7 +73,12 @@ export function readLab(root: string): LabLocation {
   let configured = false;
   if (field !== undefined) {
     const value = (field as Record<string, unknown> | null)?.["entry"];
-    if (typeof field !== "object" || field === null || Array.isArray(field) || (value !== undefined && typeof value !== "string")) {
+    if (
+      typeof field !== "object" ||
+      field === null ||
+      Array.isArray(field) ||
+      (value !== undefined && typeof value !== "string")
+    ) {
       throw new LabConfigError(
         `package.json: "cdk8s-homelab" must be an object like { "entry": "${DEFAULT_ENTRY}" }. Fix it or remove it.`,
       );

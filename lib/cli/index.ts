@@ -10,7 +10,15 @@ import { main } from "./main.js";
 
 export { main, COMMANDS, LAB_COMMANDS, USAGE } from "./main.js";
 export { defineLab, DEFAULT_SECRETS_DIR, type Lab } from "./lab.js";
-export { DEFAULT_ENTRY, LabConfigError, findLab, findRoot, readLab, type LabConfig, type LabLocation } from "./config.js";
+export {
+  DEFAULT_ENTRY,
+  LabConfigError,
+  findLab,
+  findRoot,
+  readLab,
+  type LabConfig,
+  type LabLocation,
+} from "./config.js";
 export { wantsColor, type CliContext, type LoadedLab } from "./context.js";
 export { checkLab, type CheckReport, type Drift } from "./commands/check.js";
 export type { CliCommand } from "./commands/command.js";
@@ -33,7 +41,7 @@ export async function runEntry(argv: readonly string[], ctx: EntryContext): Prom
   if (typeof lab !== "object" || lab === null || !("spec" in lab)) {
     io(rest).err(
       `cdk8s-homelab: ${entry} has no lab as its default export. End it with ` +
-        "`export default defineLab({ spec, kubernetes })` (defineLab comes from \"cdk8s-homelab\").\n",
+        '`export default defineLab({ spec, kubernetes })` (defineLab comes from "cdk8s-homelab").\n',
     );
     return 1;
   }

@@ -28,7 +28,10 @@ export function sopsConfigWarnings(root: string): string[] {
   rules.forEach((rule: unknown, i) => {
     const age = (rule as { age?: unknown } | null)?.age;
     if (typeof age !== "string") return;
-    for (const recipient of age.split(",").map((r) => r.trim()).filter((r) => r !== "")) {
+    for (const recipient of age
+      .split(",")
+      .map((r) => r.trim())
+      .filter((r) => r !== "")) {
       if (recipient === PLACEHOLDER_AGE_RECIPIENT) {
         warnings.push(
           `.sops.yaml: creation_rules[${i}].age is still the placeholder recipient written by init; ` +

@@ -6,7 +6,8 @@
  * import { synthLab } from "cdk8s-homelab/testing";
  * import lab from "../apps/lab.js";
  * const out = synthLab(lab);
- * expect(out.find("Ingress", { namespace: "whoami", name: "whoami" }).spec.rules[0].host).toBe("whoami.home.example.net");
+ * const ingress = out.find("Ingress", { namespace: "whoami", name: "whoami" });
+ * expect(ingress.spec.rules[0].host).toBe("whoami.home.example.net");
  * expect(out.vars().k3s.servers).toEqual(["node1"]);
  * ```
  */
@@ -72,7 +73,8 @@ export function synthLab(lab: Lab, options: { readonly sopsFiles?: readonly Sops
       if (value !== null && typeof value === "object") documents.push(value);
     }
   }
-  const describe = (d: KubeDocument) => `${d.metadata?.namespace === undefined ? "" : `${d.metadata.namespace}/`}${d.metadata?.name}`;
+  const describe = (d: KubeDocument) =>
+    `${d.metadata?.namespace === undefined ? "" : `${d.metadata.namespace}/`}${d.metadata?.name}`;
   const findAll = (kind: string, filter: DocumentFilter = {}) =>
     documents.filter(
       (d) =>

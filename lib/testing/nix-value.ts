@@ -31,7 +31,9 @@ export function parseNixValue(text: string): NixValue {
     return `line ${before.length}, column ${before[before.length - 1]!.length + 1}`;
   };
   const fail = (what: string): never => {
-    throw new NixSubsetError(`${what} at ${where()}: parseNixValue reads only Nix data; evaluate this file with nix-instantiate`);
+    throw new NixSubsetError(
+      `${what} at ${where()}: parseNixValue reads only Nix data; evaluate this file with nix-instantiate`,
+    );
   };
   const skip = (): void => {
     for (;;) {

@@ -5,9 +5,11 @@
  */
 
 /** The regex (Renovate's `matchStrings` syntax: JavaScript named groups) that finds one pin. */
-export const RENOVATE_PIN_REGEX =
-  '//\\s*renovate:\\s*datasource=(?<datasource>\\S+)\\s+depName=(?<depName>\\S+)(?:\\s+registryUrl=(?<registryUrl>\\S+))?' +
-  '(?:\\s+versioning=(?<versioning>\\S+))?\\s*\\n\\s*(?:export\\s+)?(?:const\\s+|let\\s+)?[\\w"\'-]+\\s*[:=]\\s*"(?<currentValue>[^"]+)"';
+export const RENOVATE_PIN_REGEX = [
+  "//\\s*renovate:\\s*datasource=(?<datasource>\\S+)\\s+depName=(?<depName>\\S+)",
+  "(?:\\s+registryUrl=(?<registryUrl>\\S+))?(?:\\s+versioning=(?<versioning>\\S+))?\\s*\\n",
+  '\\s*(?:export\\s+)?(?:const\\s+|let\\s+)?[\\w"\'-]+\\s*[:=]\\s*"(?<currentValue>[^"]+)"',
+].join("");
 
 /** renovate.json. */
 export const RENOVATE_CONFIG = {

@@ -13,7 +13,13 @@ import { repo } from "../helpers/project.js";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cli-init-e2e-"));
 const lab = path.join(tmp, "mylab");
-const env = { ...process.env, CDK8S_CHECK_UPGRADE: "false", NO_COLOR: "1", npm_config_audit: "false", npm_config_fund: "false" };
+const env = {
+  ...process.env,
+  CDK8S_CHECK_UPGRADE: "false",
+  NO_COLOR: "1",
+  npm_config_audit: "false",
+  npm_config_fund: "false",
+};
 let tarball: string;
 
 function sh(cmd: string, args: string[], cwd: string): SpawnSyncReturns<string> {
@@ -66,7 +72,10 @@ describe("a lab made by init from the packed library", () => {
 
   it("an edit of the lab is drift for check (exit 1, --json lists the files) until synth runs", () => {
     const file = path.join(lab, "apps/homelab.ts");
-    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace('domain: "home.example.net"', 'domain: "lab.example.org"'));
+    fs.writeFileSync(
+      file,
+      fs.readFileSync(file, "utf8").replace('domain: "home.example.net"', 'domain: "lab.example.org"'),
+    );
     const check = cli(["check", "--json"]);
     expect(check.status).toBe(1);
     const report = JSON.parse(check.stdout);

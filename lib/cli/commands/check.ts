@@ -16,7 +16,10 @@ import type { CliCommand } from "./command.js";
 /** One file that is not what synth would write. */
 export interface Drift {
   readonly path: string;
-  /** missing: synth would create it; changed: its text differs; stale: synth would remove it; conflict: exists, not synth's. */
+  /**
+   * missing: synth would create it; changed: its text differs; stale: synth would remove it;
+   * conflict: it exists and synth did not write it.
+   */
   readonly state: "missing" | "changed" | "stale" | "conflict";
 }
 
@@ -60,15 +63,25 @@ export function checkLab(lab: LoadedLab): CheckReport {
     ...plan.conflicts.map((p) => ({ path: p, state: "conflict" as const })),
   ];
   const interrupted = fs.existsSync(path.join(lab.root, TXN_DIR));
-  return { ok: drift.length === 0 && !interrupted, files: rendered.files.size, errors: [], warnings, drift, interrupted };
+  return {
+    ok: drift.length === 0 && !interrupted,
+    files: rendered.files.size,
+    errors: [],
+    warnings,
+    drift,
+    interrupted,
+  };
 }
 
 /** Prints a report for people (stderr for problems, stdout for the all-clear); returns the exit code. */
 export function printCheck(ctx: CliContext, report: CheckReport): number {
   const { out, err, c } = io(ctx);
-  for (const w of report.warnings) err(`${c.yellow(w.startsWith("note: ") ? "note:" : "warning:")} ${w.replace(/^(note|warning): /, "")}\n`);
+  for (const w of report.warnings)
+    err(`${c.yellow(w.startsWith("note: ") ? "note:" : "warning:")} ${w.replace(/^(note|warning): /, "")}\n`);
   if (report.errors.length > 0) {
-    err(`${c.red(c.bold("check failed:"))} the lab has ${report.errors.length} problem(s); synth would write nothing:\n`);
+    err(
+      `${c.red(c.bold("check failed:"))} the lab has ${report.errors.length} problem(s); synth would write nothing:\n`,
+    );
     for (const e of report.errors) err(`  ${e.replace(/^error: /, `${c.red("error:")} `)}\n`);
     return 1;
   }

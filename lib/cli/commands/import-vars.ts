@@ -9,7 +9,7 @@ export const importVars: CliCommand = {
   needsLab: false,
   run(ctx) {
     io(ctx).err(
-      "cdk8s-homelab import-vars: not built yet. The importer comes with the issue \"fits the lab you already have\"; " +
+      'cdk8s-homelab import-vars: not built yet. The importer comes with the issue "fits the lab you already have"; ' +
         "until then, write apps/homelab.ts by hand (see the README).\n",
     );
     return 1;

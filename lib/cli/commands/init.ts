@@ -49,7 +49,10 @@ export function initLab(ctx: CliContext, dirArg: string, options: Readonly<Recor
   if (typeof options["package"] === "string") {
     const pkg = path.resolve(ctx.cwd, options["package"]);
     if (!fs.existsSync(pkg)) {
-      err(`cdk8s-homelab init: --package ${options["package"]} does not exist; give a packed .tgz or the library's folder.\n`);
+      err(
+        `cdk8s-homelab init: --package ${options["package"]} does not exist; ` +
+          "give a packed .tgz or the library's folder.\n",
+      );
       return 1;
     }
     packageSpec = `file:${pkg}`;
@@ -63,19 +66,27 @@ export function initLab(ctx: CliContext, dirArg: string, options: Readonly<Recor
   out(`${c.green("init:")} wrote a new lab in ${dirArg} (${files.size} files)\n`);
   if (options["install"] !== false) {
     out("init: npm install\n");
-    const r = spawnSync("npm", ["install", "--no-audit", "--no-fund"], { cwd: dir, stdio: ["ignore", "inherit", "inherit"] });
+    const r = spawnSync("npm", ["install", "--no-audit", "--no-fund"], {
+      cwd: dir,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
     if (r.status !== 0) {
-      err(`cdk8s-homelab init: npm install failed in ${dirArg} (exit ${r.status ?? r.signal}); fix the cause and run it again there.\n`);
+      err(
+        `cdk8s-homelab init: npm install failed in ${dirArg} (exit ${r.status ?? r.signal}); ` +
+          "fix the cause and run it again there.\n",
+      );
       return 1;
     }
   }
   if (!inGitRepository(dir)) {
     const r = spawnSync("git", ["init", "--quiet"], { cwd: dir, encoding: "utf8" });
     if (r.status === 0) out("init: git init\n");
-    else err(`cdk8s-homelab init: git init failed (${(r.stderr ?? "").trim() || r.error?.message}); run it yourself.\n`);
+    else
+      err(`cdk8s-homelab init: git init failed (${(r.stderr ?? "").trim() || r.error?.message}); run it yourself.\n`);
   }
   out(
-    `\nNext:\n  cd ${dirArg}\n  npx cdk8s-homelab synth    # writes dist/ and nix/\n  npm test                   # the lab's tests\n` +
+    `\nNext:\n  cd ${dirArg}\n  npx cdk8s-homelab synth    # writes dist/ and nix/\n` +
+      "  npm test                   # the lab's tests\n" +
       "  edit apps/homelab.ts (your hosts, network, domain) and .sops.yaml (your age key)\n",
   );
   return 0;

@@ -181,9 +181,16 @@ describe("the lab", () => {
   );
   files.set(
     ".gitignore",
-    ["node_modules/", ".cdk8s.out/", ".synth-txn/", "*.tgz", "# age private keys never go to git", "*.agekey", "keys.txt", ""].join(
-      "\n",
-    ),
+    [
+      "node_modules/",
+      ".cdk8s.out/",
+      ".synth-txn/",
+      "*.tgz",
+      "# age private keys never go to git",
+      "*.agekey",
+      "keys.txt",
+      "",
+    ].join("\n"),
   );
   files.set(
     ".sops.yaml",
