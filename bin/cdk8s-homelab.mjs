@@ -196,5 +196,10 @@ try {
 } catch (e) {
   if (!(e instanceof LaunchError)) throw e;
   process.stderr.write(`cdk8s-homelab: ${e.message}\n`);
+  // Scripts that asked for JSON get it: the same shape as check --json, with the problem as its error.
+  if (process.argv.includes("--json")) {
+    const report = { ok: false, files: 0, errors: [e.message], warnings: [], drift: [], interrupted: false };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  }
   process.exitCode = 1;
 }

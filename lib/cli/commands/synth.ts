@@ -19,6 +19,15 @@ export const synth: CliCommand = {
     if (options["check"] === true) return printCheck(ctx, checkLab(lab));
     const { out, err, c, env } = io(ctx);
     for (const w of sopsConfigWarnings(lab.root)) err(`${c.yellow("warning:")} ${w}\n`);
-    return runCli(labDefinition(lab), { root: lab.root, argv: [], out, err, cdk8sOutDir: env["CDK8S_OUTDIR"] });
+    try {
+      return runCli(labDefinition(lab), { root: lab.root, argv: [], out, err, cdk8sOutDir: env["CDK8S_OUTDIR"] });
+    } catch (e) {
+      // The writer refuses to run while another synth holds the tree (lib/synth/write.ts): a fact, not a bug.
+      if (e instanceof Error && /^another synth \(pid \d+\) is writing this tree/.test(e.message)) {
+        err(`cdk8s-homelab synth: ${e.message}\n`);
+        return 1;
+      }
+      throw e;
+    }
   },
 };
