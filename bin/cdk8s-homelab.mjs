@@ -7,8 +7,9 @@
  * ONE synthetic module that imports the lab's entry AND the CLI (`cdk8s-homelab/cli`) with esbuild,
  * so the lab and the CLI share one copy of the library, and runs it. The bundle is cached in
  * <lab>/node_modules/.cache/cdk8s-homelab/, keyed by the lab, and reused while the size and mtime of
- * every bundled input (and package.json, package-lock.json) are unchanged: an unchanged lab costs
- * one Node start and one import; an edit costs one rebuild (~0.3 s).
+ * every bundled input outside node_modules/ (and package.json, package-lock.json and
+ * node_modules/.package-lock.json, which npm rewrites on every install) are unchanged: an unchanged lab
+ * costs one Node start and one import; an edit costs one rebuild (~0.3 s).
  *
  * Commands that need no lab (init, import-vars, --help, --version, usage errors) run the CLI alone.
  *
@@ -24,6 +25,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const LAB_COMMANDS = ["synth", "check", "diff", "graph"];
 const DEFAULT_ENTRY = "apps/lab.ts";
 const CACHE = "node_modules/.cache/cdk8s-homelab";
+/** Bumped when the cache's layout or its inputs change meaning, so older entries are never read. */
+const CACHE_FORMAT = 2;
 
 const pkgRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = JSON.parse(fs.readFileSync(path.join(pkgRoot, "package.json"), "utf8"));
@@ -55,16 +58,22 @@ function writeAtomic(file, data) {
 
 /**
  * Removes what no run needs: bundles of this key but `keep` once they are an hour old (a concurrent run
- * may still be importing one), and every entry of a lab whose folder is gone (temporary copies).
+ * may still be importing one), every entry of a lab whose folder is gone (temporary copies), and entries
+ * of the same key made by another format, version or Node, built over an hour ago.
  */
-function prune(cacheDir, id, keep) {
+function prune(cacheDir, id, keep, ownKey) {
   const hour = Date.now() - 3_600_000;
   const gone = new Set();
   for (const f of fs.readdirSync(cacheDir)) {
     if (!f.endsWith(".json")) continue;
     try {
-      const root = JSON.parse(fs.readFileSync(path.join(cacheDir, f), "utf8")).root;
-      if (typeof root === "string" && !fs.existsSync(root)) gone.add(f.slice(0, -".json".length));
+      const file = path.join(cacheDir, f);
+      const saved = JSON.parse(fs.readFileSync(file, "utf8"));
+      const other = f.slice(0, -".json".length);
+      // a lab that is gone, or the same key's entry of another format, version or Node, built an hour ago
+      if (typeof saved.root !== "string" || !fs.existsSync(saved.root)) gone.add(other);
+      else if (other !== id && JSON.stringify(saved.key) === ownKey && fs.statSync(file).mtimeMs < hour)
+        gone.add(other);
     } catch {
       // being written by a concurrent run
     }
@@ -88,7 +97,7 @@ function prune(cacheDir, id, keep) {
  */
 async function bundle(root, cacheDir, key, contents) {
   const id = createHash("sha256")
-    .update(JSON.stringify([key, pkg.version, conditions, process.version]))
+    .update(JSON.stringify([CACHE_FORMAT, key, pkg.version, conditions, process.version]))
     .digest("hex")
     .slice(0, 16);
   const stampFile = path.join(cacheDir, `${id}.json`);
@@ -129,11 +138,19 @@ async function bundle(root, cacheDir, key, contents) {
   fs.mkdirSync(cacheDir, { recursive: true });
   const file = path.join(cacheDir, name);
   if (!fs.existsSync(file)) writeAtomic(file, code);
-  prune(cacheDir, id, name);
-  const inputs = [...Object.keys(result.metafile.inputs), "package.json", "package-lock.json"]
+  prune(cacheDir, id, name, JSON.stringify(key));
+  // Installed packages change only through npm, which rewrites node_modules/.package-lock.json (and the
+  // lockfile): stamping those stands for the hundreds of files under node_modules/, and saves their stats.
+  const inputs = [
+    ...Object.keys(result.metafile.inputs).filter((f) => !f.split(/[\\/]/).includes("node_modules")),
+    "package.json",
+    "package-lock.json",
+    "node_modules/.package-lock.json",
+    path.relative(root, fileURLToPath(import.meta.url)), // this launcher: a new one rebuilds
+  ]
     .filter((f) => !f.startsWith("<") && fs.existsSync(path.resolve(root, f)))
     .sort();
-  writeAtomic(stampFile, JSON.stringify({ bundle: name, root, inputs: stamp(root, [...new Set(inputs)]) }));
+  writeAtomic(stampFile, JSON.stringify({ bundle: name, root, key, inputs: stamp(root, [...new Set(inputs)]) }));
   return file;
 }
 
