@@ -1,7 +1,7 @@
 /**
  * The benchmark: labs of 10, 100 and 1,000 apps (IngressedService and
  * PostgresApp mixed) on 3, 30 and 300 hosts, each synthesized by
- *   - fast:  `node scripts/synth.mjs` (what `npm run synth` runs; its bundle cached),
+ *   - cli:   `cdk8s-homelab synth` (bin/cdk8s-homelab.mjs, what `npm run synth` runs; its bundle cached),
  *   - tsx:   `node --import tsx apps/main.ts` (what cdk8s.yaml's `app` runs),
  *   - cdk8s: the plain cdk8s path: the cdk8s CLI (`cdk8s synth`) running the same
  *            constructs through cdk8s's own `App.synth()` (one file per chart),
@@ -56,8 +56,11 @@ function makeProject(apps: number, hosts: number): string {
   const dir = path.join(outRoot, `lab-${apps}x${hosts}`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, "apps"), { recursive: true });
-  populateProject(dir, ["bench"]);
-  const lab = `import { benchKubernetes, benchSpec } from "../bench/lab.js";\nexport const spec = benchSpec(${hosts});\nexport const kubernetes = benchKubernetes(${apps});\n`;
+  populateProject(dir, ["bench", "bin"]);
+  const lab =
+    `import { benchKubernetes, benchSpec } from "../bench/lab.js";\nimport { defineLab } from "../lib/cli/lab.js";\n` +
+    `export const spec = benchSpec(${hosts});\nexport const kubernetes = benchKubernetes(${apps});\n` +
+    `export default defineLab({ spec, source: "apps/lab.ts", kubernetes });\n`;
   fs.writeFileSync(path.join(dir, "apps/lab.ts"), lab);
   fs.writeFileSync(
     path.join(dir, "apps/main.ts"),
@@ -125,7 +128,7 @@ for (const [apps, hosts] of sizes) {
     for (const p of ["dist", "nix", "synth-manifest.json", "cdk8s.out", "floor-out"]) fs.rmSync(path.join(dir, p), { recursive: true, force: true });
   };
   const variants: [string, string[]][] = [
-    ["node scripts/synth.mjs (npm run synth without npm; cached bundle)", [node, "scripts/synth.mjs"]],
+    ["cdk8s-homelab synth (the CLI, what npm run synth runs; cached bundle)", [node, "bin/cdk8s-homelab.mjs", "synth"]],
     ["node --import tsx apps/main.ts", [node, "--import", "tsx", "apps/main.ts"]],
     ["plain cdk8s synth (cdk8s CLI, App.synth())", [node, cdk8sCli, "synth"]],
     ["floor: bare Node writing the same YAML", [node, "floor.mjs"]],
@@ -135,7 +138,7 @@ for (const [apps, hosts] of sizes) {
   const fileCount = prepareFloor(dir);
   const results = new Map<string, { median: number; min: number; max: number; rssMb: number }>();
   for (const [name, cmd] of variants) {
-    timed(dir, cmd, env, clean); // warm-up (also builds the synth.mjs bundle cache)
+    timed(dir, cmd, env, clean); // warm-up (also builds the CLI's bundle cache)
     const samples: Sample[] = [];
     for (let i = 0; i < runs; i++) samples.push(timed(dir, cmd, env, clean));
     const walls = samples.map((s) => s.wall);

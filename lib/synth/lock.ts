@@ -129,15 +129,6 @@ function readOwnerFile(abs: string, shown: string): Owner | "missing" | "invalid
   return parseOwner(text) ?? "invalid";
 }
 
-function inode(abs: string): number | undefined {
-  try {
-    const st = fs.lstatSync(abs);
-    return st.isDirectory() ? st.ino : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function isEmptyDir(abs: string): boolean {
   try {
     return fs.readdirSync(abs).length === 0;
@@ -187,6 +178,7 @@ function removeTxn(guard: PathGuard, dir: string): void {
 export function acquire(guard: PathGuard, rollBack: (txnDir: string) => void): Lock {
   const dir = path.join(guard.root, TXN_DIR);
   const me = selfOwner();
+  let ownerless = 0;
   for (let attempt = 0; attempt < 1000; attempt++) {
     const st = (() => {
       try {
@@ -200,6 +192,7 @@ export function acquire(guard: PathGuard, rollBack: (txnDir: string) => void): L
     }
     const owner: Owner = { id: newId(), ...me };
     if (st === undefined) {
+      ownerless = 0;
       const stage = fs.mkdtempSync(path.join(guard.root, `${TXN_DIR}-new-${process.pid}-`));
       fs.writeFileSync(path.join(stage, "owner.json"), `${JSON.stringify(owner)}\n`);
       try {
@@ -213,10 +206,12 @@ export function acquire(guard: PathGuard, rollBack: (txnDir: string) => void): L
       }
     }
     // The folder exists: running, interrupted, or not ours.
-    const ino = inode(dir);
     const held = readOwnerFile(path.join(dir, "owner.json"), `${TXN_DIR}/owner.json`);
     if (held === "missing" || held === "invalid") {
-      if (inode(dir) !== ino) continue; // replaced meanwhile: look again
+      // A synth's folder always holds its owner, but it can be renamed away and another made between
+      // our look and our read (and inode numbers are reused, so they prove nothing): only a folder
+      // seen without an owner many times in a row is not a synth's.
+      if (++ownerless < 25) continue;
       if (held === "missing" && isEmptyDir(dir)) {
         try {
           fs.rmdirSync(dir); // an empty folder holds nothing
@@ -227,6 +222,7 @@ export function acquire(guard: PathGuard, rollBack: (txnDir: string) => void): L
       }
       throw refuse(held === "missing" ? "has no owner.json, so no synth made it" : "has an owner.json synth did not write");
     }
+    ownerless = 0;
     const state = ownerState(held);
     if (state === "alive") throw new SynthBusyError(held);
     if (state === "other-host") {

@@ -7,6 +7,7 @@ import { Homelab, HomelabValidationError, type Problem } from "../model/index.js
 import { HomelabApp } from "../k8s/homelab-app.js";
 import { renderKubernetes, type SopsFile } from "../k8s/render.js";
 import type { ExpectedSecret } from "../k8s/sops.js";
+import { labPage } from "../graph/index.js";
 import { emitNix } from "../nix/emit.js";
 import { MANIFEST_PATH, compareStrings, pathProblem, renderManifest, type FileMap } from "./files.js";
 
@@ -77,8 +78,13 @@ export function render(def: LabDefinition): Rendered {
     secrets = k8s.secrets;
   }
   for (const [p, text] of emitNix(homelab, { source })) files.set(p, text);
+  // The lab's page, for reviewers: kustomize ignores it (no kustomization lists it).
+  if (app !== undefined) files.set(LAB_PAGE_PATH, labPage({ homelab, files, secrets, source }));
   return { files: finish(files), warnings: homelab.warnings, notes, homelab, secrets, ...(app ? { app } : {}) };
 }
+
+/** Where synth writes the lab's generated page (a Mermaid picture and tables of the estate). */
+export const LAB_PAGE_PATH = "dist/README.md";
 
 /** Checks paths and texts, sorts the map and adds the manifest of owned files. */
 export function finish(files: Map<string, string>): FileMap {

@@ -130,6 +130,7 @@ describe("npm run synth, end to end", () => {
   it("rejects unknown arguments", () => {
     const r = synth("--chek");
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain("unknown argument: --chek");
+    expect(r.stderr).toContain("unknown option '--chek'");
+    expect(r.stderr).toContain("Usage: cdk8s-homelab synth [options]");
   });
 });

@@ -39,7 +39,7 @@ export class TempProject {
 
   constructor(prefix = "homelab-project-") {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-    populateProject(this.dir);
+    populateProject(this.dir, ["bin"]);
     fs.cpSync(fixtureLab, path.join(this.dir, "apps"), { recursive: true });
   }
 

@@ -22,6 +22,7 @@
  * Node requirements: the `wireguard` kernel module (Linux 5.6+), and nf_tables
  * for the masquerade rule.
  */
+import { IMAGE_TAGS } from "../../versions/index.js";
 import { createHash } from "node:crypto";
 import { Size } from "cdk8s";
 import { Cpu, k8s } from "cdk8s-plus-30";
@@ -40,7 +41,7 @@ import { imageProblem } from "./image.js";
  * and the root filesystem can stay read-only. (linuxserver/wireguard works too, but runs an s6 init as root
  * and generates its own keys and configs.)
  */
-export const WIREGUARD_IMAGE = "docker.io/procustodibus/wireguard:v1.0.20250521";
+export const WIREGUARD_IMAGE = `docker.io/procustodibus/wireguard:${IMAGE_TAGS.wireguard}`;
 
 /** The Secret (key `privateKey`) with the server's private key. */
 export const WIREGUARD_SERVER_KEY_SECRET = "wireguard-server-key";

@@ -1,0 +1,34 @@
+/**
+ * `cdk8s-homelab synth [--check]`: renders the lab in memory and writes dist/, nix/ and the manifest
+ * in one transaction (lib/synth). `--check` is `check`: compare only, write nothing.
+ */
+import { runCli } from "../../synth/cli.js";
+import { SynthBusyError, UnsafePathError } from "../../synth/write.js";
+import { io } from "../context.js";
+import { labDefinition } from "../definition.js";
+import { sopsConfigWarnings } from "../sops-config.js";
+import { checkLab, printCheck } from "./check.js";
+import type { CliCommand } from "./command.js";
+
+export const synth: CliCommand = {
+  name: "synth",
+  summary: "render the lab and write dist/ and nix/ in one transaction",
+  needsLab: true,
+  options: [["--check", "compare with the files on disk instead of writing (same as `check`)"]],
+  run(ctx, _args, options) {
+    const lab = ctx.lab!;
+    if (options["check"] === true) return printCheck(ctx, checkLab(lab));
+    const { out, err, c, env } = io(ctx);
+    for (const w of sopsConfigWarnings(lab.root)) err(`${c.yellow("warning:")} ${w}\n`);
+    try {
+      return runCli(labDefinition(lab), { root: lab.root, argv: [], out, err, cdk8sOutDir: env["CDK8S_OUTDIR"] });
+    } catch (e) {
+      // Another synth holds the tree, or a path synth will not follow (lib/synth/trust.ts): facts, not bugs.
+      if (e instanceof SynthBusyError || e instanceof UnsafePathError) {
+        err(`${e.message}\n`);
+        return 1;
+      }
+      throw e;
+    }
+  },
+};
