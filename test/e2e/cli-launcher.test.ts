@@ -3,6 +3,7 @@
  * node_modules/cdk8s-homelab (a link to this repository): the entry from package.json, its mistakes, the
  * cache, a tree held by another synth. Every process is awaited; nothing depends on timing.
  */
+import { selfOwner } from "../../lib/synth/lock.js";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -96,11 +97,12 @@ describe("the launcher", () => {
 
   it("refuses cleanly, without a stack trace, while another synth holds the tree", () => {
     const dir = makeLab("locked", { "apps/lab.ts": goodEntry });
+    // The transaction folder of a live synth: this test's process owns it (lib/synth/lock.ts).
     fs.mkdirSync(path.join(dir, ".synth-txn"));
-    fs.writeFileSync(path.join(dir, ".synth-txn/pid"), String(process.pid)); // this test's process: alive
+    fs.writeFileSync(path.join(dir, ".synth-txn/owner.json"), JSON.stringify({ ...selfOwner(), id: "1".repeat(32) }));
     const r = run(dir, ["synth"]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^cdk8s-homelab synth: another synth \(pid \d+\) is writing this tree/m);
+    expect(r.stderr).toMatch(/^synth is busy: another synth \(pid \d+ on .+\) is writing this project; nothing was written/m);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(fs.existsSync(path.join(dir, "nix"))).toBe(false);
   });

@@ -87,7 +87,7 @@ describe("stable file names", () => {
     expect(removed).toEqual([]);
     // Only the new app's file, the folder's kustomization, its namespace and the manifest change.
     const changed = Object.keys(before).filter((f) => before[f] !== after[f]).sort();
-    expect(changed).toEqual(["dist/apps/kustomization.yaml", "dist/apps/namespaces.yaml", "synth-manifest.json"]);
+    expect(changed).toEqual(["dist/README.md", "dist/apps/kustomization.yaml", "dist/apps/namespaces.yaml", "synth-manifest.json"]);
   });
 
   it("does not depend on the order apps are declared in", () => {
