@@ -39,27 +39,28 @@ describe("the npm package", () => {
   it("a plain-JavaScript consumer imports it by name and synthesizes", () => {
     fs.writeFileSync(
       path.join(consumer, "main.mjs"),
-      `import { Homelab, HomelabApp, IngressedService, renderKubernetes } from "cdk8s-homelab";
-import { emitNix } from "cdk8s-homelab";
+      `import { Homelab, IngressedService } from "cdk8s-homelab";
 import { rolePresets } from "cdk8s-homelab/model";
-const lab = Homelab.create({
+import { render } from "cdk8s-homelab/synth";
+const spec = {
   name: "t",
   network: { domain: "a.example.com", lan: "10.0.0.0/24", gateway: "10.0.0.1", metallbPool: "10.0.0.200-10.0.0.210", loadBalancerIps: { ingress: "10.0.0.200" } },
   hosts: [{ hostname: "n1", address: "10.0.0.10", roles: ["minimal-node", "k3s-server"] }],
   roles: rolePresets,
   kubernetes: { flux: { url: "https://github.com/x/y" }, certificates: { acmeEmail: "a@b.cd" } },
-});
-const app = new HomelabApp(lab);
-new IngressedService(app.apps, "web", { image: "nginx:1.27.3", port: 8080 });
-const { files } = renderKubernetes(app);
-console.log(JSON.stringify({ k8s: [...files.keys()], nix: [...emitNix(lab).keys()], host: files.get("dist/apps/web.yaml").match(/host: (\\S+)/)[1] }));
+};
+const lab = Homelab.create(spec);
+const { files } = render({ spec, kubernetes: (app) => new IngressedService(app.apps, "web", { image: "nginx:1.27.3", port: 8080 }) });
+const paths = [...files.keys()];
+console.log(JSON.stringify({ lab: lab.name, k8s: paths.filter((p) => p.startsWith("dist/")), nix: paths.filter((p) => p.startsWith("nix/")), host: files.get("dist/apps/web.yaml").match(/host: (\\S+)/)[1] }));
 `,
     );
     const run = spawnSync(process.execPath, ["main.mjs"], { cwd: consumer, encoding: "utf8" });
     expect(run.status, run.stderr).toBe(0);
-    const result = JSON.parse(run.stdout) as { k8s: string[]; nix: string[]; host: string };
+    const result = JSON.parse(run.stdout) as { lab: string; k8s: string[]; nix: string[]; host: string };
+    expect(result.lab).toBe("t");
     expect(result.k8s).toContain("dist/apps/web.yaml");
-    expect(result.nix).toEqual(["nix/vars.nix", "nix/hosts/n1/roles.nix"]);
+    expect(result.nix).toEqual(["nix/hosts/n1/roles.nix", "nix/vars.nix"]);
     expect(result.host).toBe("web.a.example.com");
   });
 
