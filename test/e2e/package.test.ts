@@ -88,4 +88,24 @@ console.log(JSON.stringify({ lab: lab.name, k8s: paths.filter((p) => p.startsWit
     expect(written).toEqual([...expected.keys()]);
     for (const [p, text] of expected) expect(fs.readFileSync(path.join(consumer, p), "utf8"), p).toBe(text);
   });
+
+  it("every entry point of `exports` loads from the build with the same names as from the sources", async () => {
+    const { exports } = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")) as {
+      exports: Record<string, unknown>;
+    };
+    const specifiers = Object.keys(exports).map((s) => (s === "." ? "cdk8s-homelab" : `cdk8s-homelab/${s.slice(2)}`));
+    fs.writeFileSync(
+      path.join(consumer, "names.mjs"),
+      `const out = {};\nfor (const s of ${JSON.stringify(specifiers)}) out[s] = Object.keys(await import(s)).sort();\n` +
+        "console.log(JSON.stringify(out));\n",
+    );
+    const run = spawnSync(process.execPath, ["names.mjs"], { cwd: consumer, encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    const built = JSON.parse(run.stdout) as Record<string, string[]>;
+    // This process resolves the package name to the sources (the cdk8s-homelab-source condition).
+    const fromSource: Record<string, string[]> = {};
+    for (const s of specifiers) fromSource[s] = Object.keys(await import(/* @vite-ignore */ s)).sort();
+    expect(built).toEqual(fromSource);
+    expect(built["cdk8s-homelab"]).toContain("defineLab");
+  });
 });
