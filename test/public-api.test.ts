@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { labTemplates } from "../lib/cli/init/templates.js";
 import { repo } from "./helpers/project.js";
 
 /** The runtime exports of each entry point, sorted. */
@@ -195,5 +196,33 @@ describe("the entry points' sources", () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  it("the lab that init writes imports only what the entry points export (values as values)", () => {
+    const unknown: string[] = [];
+    let imported = 0;
+    for (const [file, text] of labTemplates({ name: "my-lab", packageSpec: "cdk8s-homelab@0.1.0" })) {
+      if (!file.endsWith(".ts")) continue;
+      for (const stmt of ts.createSourceFile(file, text, ts.ScriptTarget.ES2022).statements) {
+        if (!ts.isImportDeclaration(stmt) || !ts.isStringLiteral(stmt.moduleSpecifier)) continue;
+        const spec = stmt.moduleSpecifier.text;
+        if (spec !== pkg.name && !spec.startsWith(`${pkg.name}/`)) continue;
+        const sub = spec === pkg.name ? "." : `./${spec.slice(pkg.name.length + 1)}`;
+        const exported = pkg.exports[sub] === undefined ? new Map<string, ts.Symbol>() : exportsOf(sub);
+        const bindings = stmt.importClause?.namedBindings;
+        for (const el of bindings !== undefined && ts.isNamedImports(bindings) ? bindings.elements : []) {
+          imported++;
+          const name = (el.propertyName ?? el.name).text;
+          const sym = exported.get(name);
+          const asType = el.isTypeOnly || stmt.importClause?.isTypeOnly === true;
+          if (sym === undefined) unknown.push(`${file}: ${name} from "${spec}" is not exported`);
+          else if (!asType && !(sym.flags & ts.SymbolFlags.Value)) {
+            unknown.push(`${file}: ${name} from "${spec}" is only a type, imported as a value`);
+          }
+        }
+      }
+    }
+    expect(imported).toBeGreaterThanOrEqual(6);
+    expect(unknown).toEqual([]);
   });
 });
