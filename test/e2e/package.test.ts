@@ -50,9 +50,12 @@ const spec = {
   kubernetes: { flux: { url: "https://github.com/x/y" }, certificates: { acmeEmail: "a@b.cd" } },
 };
 const lab = Homelab.create(spec);
-const { files } = render({ spec, kubernetes: (app) => new IngressedService(app.apps, "web", { image: "nginx:1.27.3", port: 8080 }) });
+const web = (app) => new IngressedService(app.apps, "web", { image: "nginx:1.27.3", port: 8080 });
+const { files } = render({ spec, kubernetes: web });
 const paths = [...files.keys()];
-console.log(JSON.stringify({ lab: lab.name, k8s: paths.filter((p) => p.startsWith("dist/")), nix: paths.filter((p) => p.startsWith("nix/")), host: files.get("dist/apps/web.yaml").match(/host: (\\S+)/)[1] }));
+const host = files.get("dist/apps/web.yaml").match(/host: (\\S+)/)[1];
+const k8s = paths.filter((p) => p.startsWith("dist/"));
+console.log(JSON.stringify({ lab: lab.name, k8s, nix: paths.filter((p) => p.startsWith("nix/")), host }));
 `,
     );
     const run = spawnSync(process.execPath, ["main.mjs"], { cwd: consumer, encoding: "utf8" });
