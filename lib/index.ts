@@ -1,13 +1,107 @@
 /**
- * cdk8s-homelab: describe a NixOS + k3s + Flux homelab once, in TypeScript.
- * - `lib/model`: the typed homelab model and its validation (`Homelab`)
- * - `lib/nix`: the Nix AST, printer and the emitter for `nix/`
- * - `lib/k8s`: `HomelabApp`, `Infrastructure`, `IngressedService`, `PostgresApp`, `WireGuardGateway`
- * - `lib/synth`: render in memory, check, write atomically (`runCli`)
- * - `defineLab`: the default export of a lab's entry (apps/lab.ts), run by the `cdk8s-homelab` CLI
+ * cdk8s-homelab: describe a NixOS + k3s + Flux homelab once, in TypeScript. The package root holds
+ * everything a lab's own files use, so one import does:
+ * - the model (`cdk8s-homelab/model`): {@link Homelab}, the {@link HomelabSpec} types and their values;
+ * - the Kubernetes side (`cdk8s-homelab/k8s`): {@link HomelabApp}, {@link addInfrastructure} and the
+ *   constructs ({@link IngressedService}, {@link PostgresApp}, {@link WireGuardGateway}, ...);
+ * - {@link defineLab}: the default export of a lab's entry (apps/lab.ts), run by the `cdk8s-homelab` CLI.
+ *
+ * Tools have their own entry points: `cdk8s-homelab/synth` (render in memory), `cdk8s-homelab/testing`
+ * (test a lab), `cdk8s-homelab/cli` (the command line as a library) and `cdk8s-homelab/nix` (the Nix
+ * printer).
+ *
+ * @module
  */
-export * from "./model/index.js";
-export { emitNix, varsValue, hostImports, type EmitNixOptions } from "./nix/emit.js";
-export * from "./k8s/index.js";
-export * from "./synth/index.js";
+export {
+  Cidr,
+  Homelab,
+  HomelabValidationError,
+  Ip,
+  IpRange,
+  Port,
+  formatProblems,
+  rolePresets,
+  type Architecture,
+  type CertificatesSpec,
+  type ClusterFunction,
+  type ConstructLike,
+  type Disk,
+  type DiskSpec,
+  type Firewall,
+  type FluxSpec,
+  type HomelabData,
+  type HomelabSpec,
+  type Host,
+  type HostSpec,
+  type IngressController,
+  type Kubernetes,
+  type KubernetesSpec,
+  type LonghornDisk,
+  type NetworkSpec,
+  type NixSpec,
+  type PortSpec,
+  type Problem,
+  type Role,
+  type RoleSpec,
+  type SpecPath,
+  type Vpn,
+  type VpnSpec,
+  type VpnUser,
+  type VpnUserSpec,
+} from "./model/index.js";
+export {
+  ChartSource,
+  ConstructValidationError,
+  DEFAULT_DATABASE_ENV,
+  EnvValue,
+  HealthCheck,
+  HelmApp,
+  HomelabApp,
+  IngressedService,
+  Layer,
+  PostgresApp,
+  PostgresBackupTarget,
+  Retention,
+  WireGuardGateway,
+  Workload,
+  addInfrastructure,
+  ensureNamespace,
+  type BarmanCloudPluginOptions,
+  type BarmanObjectStoreOptions,
+  type ChartOptions,
+  type CloudnativePgValuesOverrides,
+  type EnvMap,
+  type HelmAppProps,
+  type HelmRepositoryChartProps,
+  type HelmValues,
+  type HomelabAppProps,
+  type HttpHealthCheckOptions,
+  type Infrastructure,
+  type InfrastructureProps,
+  type IngressNginxValuesOverrides,
+  type IngressOptions,
+  type IngressedServiceProps,
+  type LayerId,
+  type LayerSecret,
+  type LonghornValuesOverrides,
+  type OciChartProps,
+  type PersistentStorage,
+  type PiholeOptions,
+  type PiholeValuesOverrides,
+  type PodSecurityLevel,
+  type PostgresAppProps,
+  type PostgresBackup,
+  type PostgresDatabaseOptions,
+  type PostgresSecretKey,
+  type Probes,
+  type Resources,
+  type RetentionUnit,
+  type SecretSource,
+  type TraefikValuesOverrides,
+  type VolumeSnapshotOptions,
+  type WireGuardGatewayProps,
+  type WorkloadOptions,
+  type WorkloadProps,
+} from "./k8s/index.js";
 export { defineLab, type Lab } from "./cli/lab.js";
+export type { LabDefinition } from "./synth/render.js";

@@ -3,15 +3,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  LAB_COMMANDS,
-  PLACEHOLDER_AGE_RECIPIENT,
-  main,
-  readLab,
-  sopsConfigWarnings,
-  wantsColor,
-  type CliContext,
-} from "../lib/cli/index.js";
+import { readLab } from "../lib/cli/config.js";
+import { wantsColor, type CliContext } from "../lib/cli/context.js";
+import { LAB_COMMANDS, main } from "../lib/cli/main.js";
+import { PLACEHOLDER_AGE_RECIPIENT, sopsConfigWarnings } from "../lib/cli/sops-config.js";
 import { LAB_DEPENDENCIES, LAB_DEV_DEPENDENCIES } from "../lib/cli/init/versions.js";
 import { labTemplates } from "../lib/cli/init/templates.js";
 import { repo } from "./helpers/project.js";

@@ -12,7 +12,8 @@ import { describe, expect, it } from "vitest";
 import { NixParseError, nixValue, parseNix } from "../lib/diff/nix-parse.js";
 import { readYamlSubset, YamlSubsetError } from "../lib/diff/yaml-read.js";
 import { emitYamlDocuments } from "../lib/yaml/index.js";
-import { NIX_INT_MAX, NIX_INT_MIN, NIX_KEYWORDS, nix, printNix, printNixFile, type NixExpr } from "../lib/nix/index.js";
+import { NIX_INT_MAX, NIX_INT_MIN, NIX_KEYWORDS, nix, type NixExpr } from "../lib/nix/ast.js";
+import { printNix, printNixFile } from "../lib/nix/printer.js";
 import { varsValue } from "../lib/nix/emit.js";
 import { renderNixlab } from "./fixtures/diffgraph-labs.js";
 

@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { homelab as example } from "./fixtures/lab/homelab.js";
-import {
-  Homelab,
-  HomelabValidationError,
-  formatPath,
-  rolePresets,
-  type HomelabSpec,
-  type Problem,
-} from "../lib/model/index.js";
+import { Homelab, HomelabValidationError, rolePresets, type HomelabSpec, type Problem } from "../lib/model/index.js";
+import { formatPath } from "../lib/model/problems.js";
 
 /** A deep copy of the fixture lab, changed by `edit`. */
 function lab(edit: (spec: any) => void): HomelabSpec {

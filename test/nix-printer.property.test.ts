@@ -14,7 +14,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { NIX_INT_MAX, NIX_INT_MIN, NIX_KEYWORDS, nix, printNix, printNixFile, type NixExpr } from "../lib/nix/index.js";
+import { NIX_INT_MAX, NIX_INT_MIN, NIX_KEYWORDS, nix, type NixExpr } from "../lib/nix/ast.js";
+import { printNix, printNixFile } from "../lib/nix/printer.js";
 import { describeNix, itNix, nixCheckBatch, nixCheckOne, want, type Expected, type NixCase } from "./helpers/nix.js";
 
 /** Upper bound for shrinking a failure with per-value Nix calls (only spent when a property fails). */

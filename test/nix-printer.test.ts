@@ -6,18 +6,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  NIX_INT_MAX,
-  NIX_INT_MIN,
-  NIX_KEYWORDS,
-  NixPrintError,
-  isNixExpr,
-  nix,
-  printNix,
-  printNixFile,
-  quoteString,
-  type NixExpr,
-} from "../lib/nix/index.js";
+import { NIX_INT_MAX, NIX_INT_MIN, NIX_KEYWORDS, NixPrintError, isNixExpr, nix, type NixExpr } from "../lib/nix/ast.js";
+import { printNix, printNixFile, quoteString } from "../lib/nix/printer.js";
 import {
   describeNix,
   itNix,

@@ -1,6 +1,11 @@
 /**
  * `cdk8s-homelab/cli`: the command line as a library. bin/cdk8s-homelab.mjs runs {@link runEntry} on a
  * bundle of the lab's entry; a lab's apps/main.ts (what `cdk8s synth` runs) calls {@link runLab}.
+ *
+ * This is the package's public API for the command line: the commands, the lab's configuration and the
+ * other modules of lib/cli are internal. `defineLab` comes from the package root, `cdk8s-homelab`.
+ *
+ * @module
  */
 import * as path from "node:path";
 import { LabConfigError, findRoot } from "./config.js";
@@ -8,21 +13,8 @@ import { io, wantsColor, type CliContext } from "./context.js";
 import type { Lab } from "./lab.js";
 import { main } from "./main.js";
 
-export { main, COMMANDS, LAB_COMMANDS, USAGE } from "./main.js";
-export { defineLab, DEFAULT_SECRETS_DIR, type Lab } from "./lab.js";
-export {
-  DEFAULT_ENTRY,
-  LabConfigError,
-  findLab,
-  findRoot,
-  readLab,
-  type LabConfig,
-  type LabLocation,
-} from "./config.js";
-export { wantsColor, type CliContext, type LoadedLab } from "./context.js";
-export { checkLab, type CheckReport, type Drift } from "./commands/check.js";
-export type { CliCommand } from "./commands/command.js";
-export { PLACEHOLDER_AGE_RECIPIENT, sopsConfigWarnings } from "./sops-config.js";
+export { main } from "./main.js";
+export type { CliContext, LoadedLab } from "./context.js";
 
 /** What the launcher knows when it runs a bundled entry. */
 export interface EntryContext extends Omit<CliContext, "lab"> {

@@ -3,6 +3,9 @@
  * (path -> text) with {@link diffLab}, print the result with {@link formatLabDiff}; read the
  * committed tree with {@link readCommittedTree}.
  *
+ * Internal to the library (no entry point of package.json exports it): scripts and CI run
+ * `cdk8s-homelab diff` (`--json` for a machine-readable report).
+ *
  * @example
  * const committed = readCommittedTree(root);
  * const diff = diffLab(committed.files, render(lab).files);

@@ -3,6 +3,9 @@
  * generated `dist/README.md` ({@link labPage}), both drawn from the model and the rendered
  * files through one sorted {@link labOverview}.
  *
+ * Internal to the library (no entry point of package.json exports it): users run `cdk8s-homelab graph`,
+ * and synth writes the page.
+ *
  * @example
  * const rendered = render(lab);
  * process.stdout.write(labGraph({ homelab: rendered.homelab, files: rendered.files }));

@@ -4,7 +4,8 @@
  * the Secrets still to provide. Read from the model and the rendered files; both the Mermaid
  * picture and the lab's page are drawn from it.
  */
-import { compareStrings, type Homelab } from "../model/index.js";
+import type { Homelab } from "../model/homelab.js";
+import { compareStrings } from "../model/order.js";
 import {
   fluxLayers,
   isKubernetesFile,

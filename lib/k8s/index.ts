@@ -1,9 +1,58 @@
-/** The Kubernetes side: the app and its layers, the constructs, and the in-memory renderer. */
-export * from "./homelab-app.js";
-export * from "./defaults.js";
-export * from "./namespace.js";
-export * from "./flux.js";
-export * from "./render.js";
-export * from "../yaml/index.js";
-export * from "./apps/index.js";
-export * from "./infrastructure/index.js";
+/**
+ * `cdk8s-homelab/k8s`: the Kubernetes side of a lab. {@link HomelabApp} and its Flux layers, the
+ * infrastructure every app stands on ({@link addInfrastructure}), the app constructs
+ * ({@link IngressedService}, {@link PostgresApp}, {@link WireGuardGateway}, the {@link Workload} they
+ * share, {@link HelmApp} for any other chart) and their value types.
+ *
+ * This is the package's public API for the Kubernetes side: every name here is documented and kept
+ * stable. The renderer, the YAML emitter and the other modules of lib/k8s are internal; render a lab
+ * with `render` from `cdk8s-homelab/synth` or `synthLab` from `cdk8s-homelab/testing`.
+ *
+ * @module
+ */
+export {
+  HomelabApp,
+  Layer,
+  type HomelabAppProps,
+  type LayerId,
+  type LayerSecret,
+} from "./homelab-app.js";
+export { ensureNamespace, type PodSecurityLevel } from "./namespace.js";
+export { ConstructValidationError } from "./render.js";
+export type { Resources } from "./defaults.js";
+export {
+  addInfrastructure,
+  type ChartOptions,
+  type Infrastructure,
+  type InfrastructureProps,
+  type PiholeOptions,
+} from "./infrastructure/infrastructure.js";
+export { HelmApp, type HelmAppProps, type HelmValues } from "./infrastructure/helm-app.js";
+export { ChartSource, type HelmRepositoryChartProps, type OciChartProps } from "./infrastructure/chart-source.js";
+export type {
+  CloudnativePgValuesOverrides,
+  IngressNginxValuesOverrides,
+  LonghornValuesOverrides,
+  PiholeValuesOverrides,
+  TraefikValuesOverrides,
+} from "./infrastructure/values.js";
+export { EnvValue, type EnvMap, type SecretSource } from "./apps/env-value.js";
+export { HealthCheck, type HttpHealthCheckOptions, type Probes } from "./apps/health-check.js";
+export { Workload, type PersistentStorage, type WorkloadOptions, type WorkloadProps } from "./apps/workload.js";
+export { IngressedService, type IngressOptions, type IngressedServiceProps } from "./apps/ingressed-service.js";
+export {
+  DEFAULT_DATABASE_ENV,
+  PostgresApp,
+  type PostgresAppProps,
+  type PostgresBackup,
+  type PostgresDatabaseOptions,
+  type PostgresSecretKey,
+} from "./apps/postgres-app.js";
+export {
+  PostgresBackupTarget,
+  type BarmanCloudPluginOptions,
+  type BarmanObjectStoreOptions,
+  type VolumeSnapshotOptions,
+} from "./apps/postgres-backup.js";
+export { Retention, type RetentionUnit } from "./apps/retention.js";
+export { WireGuardGateway, type WireGuardGatewayProps } from "./apps/wireguard-gateway.js";

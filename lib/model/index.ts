@@ -1,12 +1,43 @@
 /**
- * The homelab model: plain data, no cdk8s. `Homelab.create(spec)` validates a
- * {@link HomelabSpec} and returns the single source of truth that the Nix
- * emitter and the Kubernetes constructs read.
+ * `cdk8s-homelab/model`: the homelab model, plain data without cdk8s. {@link Homelab.create} validates a
+ * {@link HomelabSpec} and returns the single source of truth that the Nix emitter and the Kubernetes
+ * constructs read.
+ *
+ * This is the package's public API for the model: every name here is documented and kept stable.
+ * Everything else in lib/model is internal (imported by relative path inside lib/).
+ *
+ * @module
  */
-export * from "./ip.js";
-export * from "./order.js";
-export * from "./problems.js";
-export * from "./spec.js";
-export * from "./roles.js";
-export * from "./homelab.js";
-export { firewallOf, orderRoles } from "./validate.js";
+export { Cidr, Ip, IpRange } from "./ip.js";
+export { HomelabValidationError, formatProblems, type Problem, type SpecPath } from "./problems.js";
+export { Port, rolePresets } from "./roles.js";
+export type {
+  Architecture,
+  CertificatesSpec,
+  ClusterFunction,
+  DiskSpec,
+  FluxSpec,
+  HomelabSpec,
+  HostSpec,
+  IngressController,
+  KubernetesSpec,
+  NetworkSpec,
+  NixSpec,
+  PortSpec,
+  RoleSpec,
+  VpnSpec,
+  VpnUserSpec,
+} from "./spec.js";
+export {
+  Homelab,
+  type ConstructLike,
+  type Disk,
+  type Firewall,
+  type HomelabData,
+  type Host,
+  type Kubernetes,
+  type LonghornDisk,
+  type Role,
+  type Vpn,
+  type VpnUser,
+} from "./homelab.js";

@@ -76,6 +76,7 @@ export interface NixAttrs {
   /**
    * Recursive set (`rec { … }`). Note that Nix gives the attribute name
    * `__overrides` a special meaning inside `rec` sets.
+   * @default false - a plain set
    */
   readonly rec?: boolean;
 }
@@ -89,6 +90,10 @@ export interface NixSelect {
   readonly kind: "select";
   readonly expr: NixExpr;
   readonly path: readonly string[];
+  /**
+   * The value when the path is missing (`or default`).
+   * @default undefined - no `or`: a missing path is an evaluation error
+   */
   readonly default?: NixExpr;
 }
 /** Function application `fn arg1 arg2 …` (at least one argument). */

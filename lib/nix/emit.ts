@@ -6,7 +6,9 @@
  * Pure: takes the validated model, returns path -> text. Only lib/synth writes.
  */
 import * as posix from "node:path/posix";
-import { compareStrings, hasClusterFunction, type Homelab, type Host, type VpnUser } from "../model/index.js";
+import type { Homelab, Host, VpnUser } from "../model/homelab.js";
+import { compareStrings } from "../model/order.js";
+import { hasClusterFunction } from "../model/roles.js";
 import { nix, type NixExpr } from "./ast.js";
 import { printNixFile } from "./printer.js";
 

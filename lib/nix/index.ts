@@ -1,6 +1,9 @@
 /**
  * Typed Nix AST, validating builders and a nixfmt-style printer whose output
- * is checked against the real Nix 2.8 evaluator.
+ * is checked against the real Nix 2.8 evaluator: `cdk8s-homelab/nix`.
+ *
+ * This is the package's public API for Nix: the builders, the printer and the node types. The emitter of
+ * nix/ (run by synth) and the printer's helpers are internal.
  *
  * @example
  * import { nix, printNixFile } from "cdk8s-homelab/nix";
@@ -8,17 +11,7 @@
  *
  * @module
  */
-export {
-  NixPrintError,
-  NIX_INT_MAX,
-  NIX_INT_MIN,
-  NIX_KEYWORDS,
-  SHADOW_SENSITIVE_NAMES,
-  isBareIdentifier,
-  isNixExpr,
-  isPathLiteral,
-  nix,
-} from "./ast.js";
+export { NixPrintError, nix } from "./ast.js";
 export type {
   NixApply,
   NixAttrs,
@@ -41,5 +34,5 @@ export type {
   NixSetPattern,
   NixString,
 } from "./ast.js";
-export { attrName, printNix, printNixFile, quoteString } from "./printer.js";
+export { printNix, printNixFile } from "./printer.js";
 export type { PrintNixOptions } from "./printer.js";

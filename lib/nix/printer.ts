@@ -49,9 +49,15 @@ import { describeValue } from "../model/problems.js";
 
 /** Options for {@link printNix}. */
 export interface PrintNixOptions {
-  /** Spaces per indentation level (default 2, like nixfmt). */
+  /**
+   * Spaces per indentation level, 1 to 16.
+   * @default 2 - like nixfmt
+   */
   readonly indentWidth?: number;
-  /** Append a final newline (default false; {@link printNixFile} always ends with one). */
+  /**
+   * Append a final newline ({@link printNixFile} always ends with one).
+   * @default false
+   */
   readonly trailingNewline?: boolean;
 }
 

@@ -39,27 +39,31 @@ describe("the npm package", () => {
   it("a plain-JavaScript consumer imports it by name and synthesizes", () => {
     fs.writeFileSync(
       path.join(consumer, "main.mjs"),
-      `import { Homelab, HomelabApp, IngressedService, renderKubernetes } from "cdk8s-homelab";
-import { emitNix } from "cdk8s-homelab";
+      `import { Homelab, IngressedService } from "cdk8s-homelab";
 import { rolePresets } from "cdk8s-homelab/model";
-const lab = Homelab.create({
+import { render } from "cdk8s-homelab/synth";
+const spec = {
   name: "t",
   network: { domain: "a.example.com", lan: "10.0.0.0/24", gateway: "10.0.0.1", metallbPool: "10.0.0.200-10.0.0.210", loadBalancerIps: { ingress: "10.0.0.200" } },
   hosts: [{ hostname: "n1", address: "10.0.0.10", roles: ["minimal-node", "k3s-server"] }],
   roles: rolePresets,
   kubernetes: { flux: { url: "https://github.com/x/y" }, certificates: { acmeEmail: "a@b.cd" } },
-});
-const app = new HomelabApp(lab);
-new IngressedService(app.apps, "web", { image: "nginx:1.27.3", port: 8080 });
-const { files } = renderKubernetes(app);
-console.log(JSON.stringify({ k8s: [...files.keys()], nix: [...emitNix(lab).keys()], host: files.get("dist/apps/web.yaml").match(/host: (\\S+)/)[1] }));
+};
+const lab = Homelab.create(spec);
+const web = (app) => new IngressedService(app.apps, "web", { image: "nginx:1.27.3", port: 8080 });
+const { files } = render({ spec, kubernetes: web });
+const paths = [...files.keys()];
+const host = files.get("dist/apps/web.yaml").match(/host: (\\S+)/)[1];
+const k8s = paths.filter((p) => p.startsWith("dist/"));
+console.log(JSON.stringify({ lab: lab.name, k8s, nix: paths.filter((p) => p.startsWith("nix/")), host }));
 `,
     );
     const run = spawnSync(process.execPath, ["main.mjs"], { cwd: consumer, encoding: "utf8" });
     expect(run.status, run.stderr).toBe(0);
-    const result = JSON.parse(run.stdout) as { k8s: string[]; nix: string[]; host: string };
+    const result = JSON.parse(run.stdout) as { lab: string; k8s: string[]; nix: string[]; host: string };
+    expect(result.lab).toBe("t");
     expect(result.k8s).toContain("dist/apps/web.yaml");
-    expect(result.nix).toEqual(["nix/vars.nix", "nix/hosts/n1/roles.nix"]);
+    expect(result.nix).toEqual(["nix/hosts/n1/roles.nix", "nix/vars.nix"]);
     expect(result.host).toBe("web.a.example.com");
   });
 
@@ -86,5 +90,25 @@ console.log(JSON.stringify({ k8s: [...files.keys()], nix: [...emitNix(lab).keys(
     const written = [...expected.keys()].filter((p) => fs.existsSync(path.join(consumer, p)));
     expect(written).toEqual([...expected.keys()]);
     for (const [p, text] of expected) expect(fs.readFileSync(path.join(consumer, p), "utf8"), p).toBe(text);
+  });
+
+  it("every entry point of `exports` loads from the build with the same names as from the sources", async () => {
+    const { exports } = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")) as {
+      exports: Record<string, unknown>;
+    };
+    const specifiers = Object.keys(exports).map((s) => (s === "." ? "cdk8s-homelab" : `cdk8s-homelab/${s.slice(2)}`));
+    fs.writeFileSync(
+      path.join(consumer, "names.mjs"),
+      `const out = {};\nfor (const s of ${JSON.stringify(specifiers)}) out[s] = Object.keys(await import(s)).sort();\n` +
+        "console.log(JSON.stringify(out));\n",
+    );
+    const run = spawnSync(process.execPath, ["names.mjs"], { cwd: consumer, encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    const built = JSON.parse(run.stdout) as Record<string, string[]>;
+    // This process resolves the package name to the sources (the cdk8s-homelab-source condition).
+    const fromSource: Record<string, string[]> = {};
+    for (const s of specifiers) fromSource[s] = Object.keys(await import(/* @vite-ignore */ s)).sort();
+    expect(built).toEqual(fromSource);
+    expect(built["cdk8s-homelab"]).toContain("defineLab");
   });
 });

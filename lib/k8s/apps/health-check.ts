@@ -19,7 +19,7 @@ export interface HttpHealthCheckOptions {
   readonly startupTimeout?: Duration;
 }
 
-/** The probes of one container. */
+/** The probes of one container, as {@link HealthCheck.probes} returns them (a probe left out is not set). */
 export interface Probes {
   readonly readinessProbe?: k8s.Probe;
   readonly livenessProbe?: k8s.Probe;

@@ -8,7 +8,7 @@ import type { HelmValues } from "./helm-app.js";
 export interface ChartOptions {
   /**
    * The exact chart version to install instead of the pinned one.
-   * @default the version pinned in `CHARTS` (named on each option of {@link InfrastructureProps})
+   * @default the version this library pins (named on each option of {@link InfrastructureProps})
    */
   readonly version?: string;
   /**

@@ -51,7 +51,11 @@ export function mergeValues<T extends HelmValues>(base: T, override: HelmValues 
   return out as T;
 }
 
-/** The parts of the traefik chart's values (41.x) this library sets. */
+/**
+ * The parts of the traefik chart's values (41.x) this library sets,
+ * to type `values` with `satisfies`. Every field is optional: one left out keeps the value the
+ * library sets (or the chart's default).
+ */
 export interface TraefikValuesOverrides {
   readonly ingressClass?: { readonly enabled?: boolean; readonly isDefaultClass?: boolean; readonly name?: string };
   readonly service?: {
@@ -74,7 +78,11 @@ export interface TraefikValuesOverrides {
   readonly resources?: HelmResources;
 }
 
-/** The parts of the ingress-nginx chart's values (4.15.x) this library sets. */
+/**
+ * The parts of the ingress-nginx chart's values (4.15.x) this library sets,
+ * to type `values` with `satisfies`. Every field is optional: one left out keeps the value the
+ * library sets (or the chart's default).
+ */
 export interface IngressNginxValuesOverrides {
   readonly controller?: {
     readonly ingressClass?: string;
@@ -95,7 +103,11 @@ export interface IngressNginxValuesOverrides {
   };
 }
 
-/** The parts of the longhorn chart's values (1.12.x) this library sets. */
+/**
+ * The parts of the longhorn chart's values (1.12.x) this library sets,
+ * to type `values` with `satisfies`. Every field is optional: one left out keeps the value the
+ * library sets (or the chart's default).
+ */
 export interface LonghornValuesOverrides {
   readonly defaultSettings?: { readonly defaultDataPath?: string };
   readonly persistence?: { readonly defaultClass?: boolean; readonly defaultClassReplicaCount?: number };
@@ -110,7 +122,11 @@ export interface LonghornValuesOverrides {
   };
 }
 
-/** The parts of the cloudnative-pg operator chart's values (0.29.x) this library sets. */
+/**
+ * The parts of the cloudnative-pg operator chart's values (0.29.x) this library sets,
+ * to type `values` with `satisfies`. Every field is optional: one left out keeps the value the
+ * library sets (or the chart's default).
+ */
 export interface CloudnativePgValuesOverrides {
   readonly replicaCount?: number;
   readonly crds?: { readonly create?: boolean };
@@ -128,7 +144,11 @@ interface PiholeService {
   readonly https?: { readonly enabled?: boolean };
 }
 
-/** The parts of the pihole chart's values (2.38.x, Pi-hole v6) this library sets. */
+/**
+ * The parts of the pihole chart's values (2.38.x, Pi-hole v6) this library sets,
+ * to type `values` with `satisfies`. Every field is optional: one left out keeps the value the
+ * library sets (or the chart's default).
+ */
 export interface PiholeValuesOverrides {
   readonly DNS1?: string;
   readonly DNS2?: string;
