@@ -82,6 +82,8 @@ export {
   type IngressOptions,
   type IngressedServiceProps,
   type LayerId,
+  type LayerProps,
+  type NamespaceRequest,
   type LayerSecret,
   type LonghornValuesOverrides,
   type OciChartProps,

@@ -15,6 +15,8 @@ export {
   Layer,
   type HomelabAppProps,
   type LayerId,
+  type LayerProps,
+  type NamespaceRequest,
   type LayerSecret,
 } from "./homelab-app.js";
 export { ensureNamespace, type PodSecurityLevel } from "./namespace.js";
