@@ -26,7 +26,12 @@ export function defineKubernetes(app: HomelabApp): void {
       NEXTCLOUD_TRUSTED_DOMAINS: app.homelab.fqdn("cloud"),
       OVERWRITEPROTOCOL: "https",
     },
-    databaseEnv: { host: "POSTGRES_HOST", dbname: "POSTGRES_DB", username: "POSTGRES_USER", password: "POSTGRES_PASSWORD" },
+    databaseEnv: {
+      host: "POSTGRES_HOST",
+      dbname: "POSTGRES_DB",
+      username: "POSTGRES_USER",
+      password: "POSTGRES_PASSWORD",
+    },
     database: { size: Size.gibibytes(10) },
     storage: { size: Size.gibibytes(50), mountPath: "/var/www/html" },
     resources: { cpu: Cpu.millis(100), memory: Size.mebibytes(512), memoryLimit: Size.gibibytes(1) },

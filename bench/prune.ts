@@ -45,5 +45,7 @@ for (let r = 0; r < runs; r++) {
   if (plan.remove.length !== n) throw new Error(`pruned ${plan.remove.length} of ${n}`);
   fs.rmSync(root, { recursive: true, force: true });
 }
-console.log(`${n} files, median of ${runs}: write ${median(times.write).toFixed(0)} ms, ` +
-  `no-op ${median(times.noop).toFixed(0)} ms, prune all ${median(times.prune).toFixed(0)} ms`);
+console.log(
+  `${n} files, median of ${runs}: write ${median(times.write).toFixed(0)} ms, ` +
+    `no-op ${median(times.noop).toFixed(0)} ms, prune all ${median(times.prune).toFixed(0)} ms`,
+);

@@ -21,11 +21,22 @@ function benchDocs(n: number): unknown[] {
   const docs: unknown[] = [];
   for (let i = 0; i < n; i++) {
     const name = `app${String(i).padStart(4, "0")}`;
-    const labels = { "app.kubernetes.io/name": name, "app.kubernetes.io/instance": name, "app.kubernetes.io/part-of": "homelab" };
+    const labels = {
+      "app.kubernetes.io/name": name,
+      "app.kubernetes.io/instance": name,
+      "app.kubernetes.io/part-of": "homelab",
+    };
     docs.push({
       apiVersion: "apps/v1",
       kind: "Deployment",
-      metadata: { name, namespace: "apps", labels, annotations: { "cdk8s-homelab/config-sha256": "3d4bba2543ba2c49aafd8b85aa13438538fb0fec0e4bd2000c2debe88c46c4c2" } },
+      metadata: {
+        name,
+        namespace: "apps",
+        labels,
+        annotations: {
+          "cdk8s-homelab/config-sha256": "3d4bba2543ba2c49aafd8b85aa13438538fb0fec0e4bd2000c2debe88c46c4c2",
+        },
+      },
       spec: {
         replicas: 1 + (i % 3),
         selector: { matchLabels: labels },
@@ -48,14 +59,29 @@ function benchDocs(n: number): unknown[] {
                   { name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
                 ],
                 ports: [{ containerPort: 8080, name: "http", protocol: "TCP" }],
-                livenessProbe: { httpGet: { path: "/healthz", port: "http" }, initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 3 },
+                livenessProbe: {
+                  httpGet: { path: "/healthz", port: "http" },
+                  initialDelaySeconds: 10,
+                  periodSeconds: 10,
+                  failureThreshold: 3,
+                },
                 readinessProbe: { httpGet: { path: "/ready", port: "http" }, periodSeconds: 5 },
                 resources: { limits: { cpu: "500m", memory: "256Mi" }, requests: { cpu: "100m", memory: "128Mi" } },
-                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
-                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, { name: "config", mountPath: "/etc/web", readOnly: true }],
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ["ALL"] },
+                },
+                volumeMounts: [
+                  { name: "tmp", mountPath: "/tmp" },
+                  { name: "config", mountPath: "/etc/web", readOnly: true },
+                ],
               },
             ],
-            volumes: [{ name: "tmp", emptyDir: {} }, { name: "config", configMap: { name: `${name}-config` } }],
+            volumes: [
+              { name: "tmp", emptyDir: {} },
+              { name: "config", configMap: { name: `${name}-config` } },
+            ],
           },
         },
       },
@@ -65,7 +91,11 @@ function benchDocs(n: number): unknown[] {
         apiVersion: "v1",
         kind: "ConfigMap",
         metadata: { name: `${name}-config`, namespace: "apps", labels },
-        data: { "config.yaml": `server:\n  port: 8080\n  name: ${name}\nlog:\n  level: info\n`, MODE: "production", WORKERS: "4" },
+        data: {
+          "config.yaml": `server:\n  port: 8080\n  name: ${name}\nlog:\n  level: info\n`,
+          MODE: "production",
+          WORKERS: "4",
+        },
       });
     }
   }

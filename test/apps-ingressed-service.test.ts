@@ -7,7 +7,7 @@ import { Cpu } from "cdk8s-plus-30";
 import { describe, expect, it } from "vitest";
 import { homelab as example } from "./fixtures/lab/homelab.js";
 import { EnvValue, HealthCheck, IngressedService, type IngressedServiceProps } from "../lib/k8s/apps/index.js";
-import { HomelabApp } from "../lib/k8s/homelab-app.js";
+import type { HomelabApp } from "../lib/k8s/homelab-app.js";
 import { ingressClassName } from "../lib/k8s/infrastructure/conventions.js";
 import { Homelab } from "../lib/model/index.js";
 import { constructProblems, lab, one, renderApps, type Manifest } from "./helpers/k8s.js";
@@ -17,7 +17,10 @@ const render = renderApps;
 const problemsOf = constructProblems;
 
 const base: IngressedServiceProps = { image: "traefik/whoami:v1.10.3", port: 8080 };
-const whoami = (props: Partial<IngressedServiceProps> = {}) => (app: HomelabApp) => new IngressedService(app.apps, "whoami", { ...base, ...props });
+const whoami =
+  (props: Partial<IngressedServiceProps> = {}) =>
+  (app: HomelabApp) =>
+    new IngressedService(app.apps, "whoami", { ...base, ...props });
 
 describe("IngressedService", () => {
   it("makes a Deployment, a ClusterIP Service and an Ingress, named after the id, in a restricted namespace of its own", () => {
@@ -31,7 +34,10 @@ describe("IngressedService", () => {
     expect([...files.keys()]).toContain("dist/apps/whoami.yaml");
     expect(one(docs, "Namespace").metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
     for (const d of docs.filter((d) => d.kind !== "Namespace")) {
-      expect(d.metadata.labels).toMatchObject({ "app.kubernetes.io/name": "whoami", "app.kubernetes.io/part-of": "homelab" });
+      expect(d.metadata.labels).toMatchObject({
+        "app.kubernetes.io/name": "whoami",
+        "app.kubernetes.io/part-of": "homelab",
+      });
     }
     expect(one(docs, "Service").spec).toMatchObject({
       type: "ClusterIP",
@@ -41,7 +47,9 @@ describe("IngressedService", () => {
     const deployment = one(docs, "Deployment");
     expect(deployment.spec.replicas).toBe(1);
     expect(deployment.spec.selector.matchLabels).toEqual({ "app.kubernetes.io/name": "whoami" });
-    expect(deployment.spec.template.spec.containers[0].ports).toEqual([{ name: "http", containerPort: 8080, protocol: "TCP" }]);
+    expect(deployment.spec.template.spec.containers[0].ports).toEqual([
+      { name: "http", containerPort: 8080, protocol: "TCP" },
+    ]);
   });
 
   it("puts the Ingress at <subdomain>.<domain> from the model, with the model's ingress class, cert-manager TLS and external-dns", () => {
@@ -56,7 +64,12 @@ describe("IngressedService", () => {
     expect(ingress.spec.ingressClassName).toBe("traefik");
     expect(ingress.spec.tls).toEqual([{ hosts: [host], secretName: "whoami-tls" }]);
     expect(ingress.spec.rules).toEqual([
-      { host, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "whoami", port: { number: 8080 } } } }] } },
+      {
+        host,
+        http: {
+          paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "whoami", port: { number: 8080 } } } }],
+        },
+      },
     ]);
     // The backend is the Service and its port.
     const service = one(docs, "Service");
@@ -81,7 +94,12 @@ describe("IngressedService", () => {
     const pod = deployment.spec.template.spec;
     const [container] = pod.containers;
     expect(pod.automountServiceAccountToken).toBe(false);
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } });
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      runAsGroup: 1000,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
     expect(container.securityContext).toEqual({
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
@@ -101,9 +119,19 @@ describe("IngressedService", () => {
     const byDefault = probes(render(whoami()).docs);
     expect(byDefault.readinessProbe.httpGet).toEqual({ path: "/", port: "http" });
     expect(byDefault.livenessProbe.httpGet).toEqual({ path: "/", port: "http" });
-    expect(byDefault.startupProbe).toMatchObject({ httpGet: { path: "/", port: "http" }, periodSeconds: 10, failureThreshold: 30 });
+    expect(byDefault.startupProbe).toMatchObject({
+      httpGet: { path: "/", port: "http" },
+      periodSeconds: 10,
+      failureThreshold: 30,
+    });
 
-    const custom = probes(render(whoami({ healthCheck: HealthCheck.http("/healthz", { liveness: false, startupTimeout: Duration.minutes(10) }) })).docs);
+    const custom = probes(
+      render(
+        whoami({
+          healthCheck: HealthCheck.http("/healthz", { liveness: false, startupTimeout: Duration.minutes(10) }),
+        }),
+      ).docs,
+    );
     expect(custom.readinessProbe.httpGet.path).toBe("/healthz");
     expect(custom.livenessProbe).toBeUndefined();
     expect(custom.startupProbe.failureThreshold).toBe(60);
@@ -134,10 +162,16 @@ describe("IngressedService", () => {
   });
 
   it("attaches a ReadWriteOnce volume on the model's StorageClass and recreates the pod instead of rolling", () => {
-    const { docs } = render(whoami({ storage: { size: Size.gibibytes(2), mountPath: "/data" }, writablePaths: ["/tmp", "/var/cache/app"] }));
+    const { docs } = render(
+      whoami({ storage: { size: Size.gibibytes(2), mountPath: "/data" }, writablePaths: ["/tmp", "/var/cache/app"] }),
+    );
     const pvc = one(docs, "PersistentVolumeClaim", "whoami-data");
     expect(pvc.metadata.namespace).toBe("whoami");
-    expect(pvc.spec).toEqual({ accessModes: ["ReadWriteOnce"], storageClassName: "longhorn", resources: { requests: { storage: "2Gi" } } });
+    expect(pvc.spec).toEqual({
+      accessModes: ["ReadWriteOnce"],
+      storageClassName: "longhorn",
+      resources: { requests: { storage: "2Gi" } },
+    });
     const deployment = one(docs, "Deployment");
     expect(deployment.spec.strategy).toEqual({ type: "Recreate" });
     const pod = deployment.spec.template.spec;
@@ -153,27 +187,45 @@ describe("IngressedService", () => {
     ]);
 
     const other = lab((s) => (s.kubernetes.storageClass = "local-path"));
-    expect(one(render(whoami({ storage: { size: Size.mebibytes(512), mountPath: "/data" } }), other).docs, "PersistentVolumeClaim").spec).toMatchObject({
+    expect(
+      one(
+        render(whoami({ storage: { size: Size.mebibytes(512), mountPath: "/data" } }), other).docs,
+        "PersistentVolumeClaim",
+      ).spec,
+    ).toMatchObject({
       storageClassName: "local-path",
       resources: { requests: { storage: "512Mi" } },
     });
-    const explicit = render(whoami({ storage: { size: Size.gibibytes(1), mountPath: "/data", storageClass: "nfs" } })).docs;
+    const explicit = render(
+      whoami({ storage: { size: Size.gibibytes(1), mountPath: "/data", storageClass: "nfs" } }),
+    ).docs;
     expect(one(explicit, "PersistentVolumeClaim").spec.storageClassName).toBe("nfs");
   });
 
   it("has documented opt-outs: a writable root filesystem, another user id, more resources", () => {
     const deployment = one(
-      render(whoami({ readOnlyRootFilesystem: false, runAsUser: 568, resources: { cpu: Cpu.millis(200), memory: Size.mebibytes(256), memoryLimit: Size.gibibytes(1) } })).docs,
+      render(
+        whoami({
+          readOnlyRootFilesystem: false,
+          runAsUser: 568,
+          resources: { cpu: Cpu.millis(200), memory: Size.mebibytes(256), memoryLimit: Size.gibibytes(1) },
+        }),
+      ).docs,
       "Deployment",
     );
     const pod = deployment.spec.template.spec;
     expect(pod.containers[0].securityContext.readOnlyRootFilesystem).toBe(false);
     expect(pod.securityContext).toMatchObject({ runAsUser: 568, runAsGroup: 568, fsGroup: 568, runAsNonRoot: true });
-    expect(pod.containers[0].resources).toEqual({ requests: { cpu: "200m", memory: "256Mi" }, limits: { memory: "1024Mi" } });
+    expect(pod.containers[0].resources).toEqual({
+      requests: { cpu: "200m", memory: "256Mi" },
+      limits: { memory: "1024Mi" },
+    });
   });
 
   it("refuses a port below 1024 for a non-root app, unless allowLowPorts sets the safe sysctl", () => {
-    expect(problemsOf(whoami({ port: 80 })).join("\n")).toMatch(/port 80 is below 1024, which a non-root app cannot bind: set allowLowPorts: true/);
+    expect(problemsOf(whoami({ port: 80 })).join("\n")).toMatch(
+      /port 80 is below 1024, which a non-root app cannot bind: set allowLowPorts: true/,
+    );
     const { docs } = render(whoami({ port: 80, allowLowPorts: true }));
     const pod = one(docs, "Deployment").spec.template.spec;
     expect(pod.securityContext.sysctls).toEqual([{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }]);
@@ -189,9 +241,13 @@ describe("IngressedService", () => {
   it("rejects an image without a pinned version, naming the image and the fix", () => {
     const latest = problemsOf(whoami({ image: "traefik/whoami:latest" }));
     expect(latest).toHaveLength(1);
-    expect(latest[0]).toMatch(/^\[apps\/whoami\/workload\] image "traefik\/whoami:latest" uses the tag "latest".*pin a version \(e\.g\. "traefik\/whoami:1\.2\.3"\)/);
+    expect(latest[0]).toMatch(
+      /^\[apps\/whoami\/workload\] image "traefik\/whoami:latest" uses the tag "latest".*pin a version \(e\.g\. "traefik\/whoami:1\.2\.3"\)/,
+    );
     const untagged = problemsOf(whoami({ image: "registry.local:5000/whoami" }));
-    expect(untagged[0]).toMatch(/image "registry\.local:5000\/whoami" has no tag.*"registry\.local:5000\/whoami:1\.2\.3"/);
+    expect(untagged[0]).toMatch(
+      /image "registry\.local:5000\/whoami" has no tag.*"registry\.local:5000\/whoami:1\.2\.3"/,
+    );
   });
 
   it("reports every problem at once", () => {
@@ -224,7 +280,11 @@ describe("IngressedService", () => {
 
   it("renders manifests that pass the upstream schemas and the project's rules", () => {
     const { docs } = render(
-      whoami({ env: { A: "b", S: EnvValue.fromSecret("s", "k") }, storage: { size: Size.gibibytes(1), mountPath: "/data" }, writablePaths: ["/tmp"] }),
+      whoami({
+        env: { A: "b", S: EnvValue.fromSecret("s", "k") },
+        storage: { size: Size.gibibytes(1), mountPath: "/data" },
+        writablePaths: ["/tmp"],
+      }),
     );
     expect(docs.flatMap((d) => checkManifest(d))).toEqual([]);
   });

@@ -6,8 +6,14 @@ import { Size } from "cdk8s";
 import { Cpu } from "cdk8s-plus-30";
 import { describe, expect, it } from "vitest";
 import { homelab as example } from "./fixtures/lab/homelab.js";
-import { EnvValue, PostgresApp, PostgresBackupTarget, Retention, type PostgresAppProps } from "../lib/k8s/apps/index.js";
-import { HomelabApp } from "../lib/k8s/homelab-app.js";
+import {
+  EnvValue,
+  PostgresApp,
+  PostgresBackupTarget,
+  Retention,
+  type PostgresAppProps,
+} from "../lib/k8s/apps/index.js";
+import type { HomelabApp } from "../lib/k8s/homelab-app.js";
 import { Homelab } from "../lib/model/index.js";
 import { constructProblems, lab, one, renderApps, type Manifest } from "./helpers/k8s.js";
 import { checkManifest, crdsAvailable } from "./helpers/schemas.js";
@@ -16,7 +22,10 @@ const render = renderApps;
 const problemsOf = (build: (app: HomelabApp) => void) => constructProblems(build);
 
 const base: PostgresAppProps = { image: "ghcr.io/miniflux/miniflux:2.2.6-distroless", port: 8080 };
-const miniflux = (props: Partial<PostgresAppProps> = {}, id = "miniflux") => (app: HomelabApp) => new PostgresApp(app.apps, id, { ...base, ...props });
+const miniflux =
+  (props: Partial<PostgresAppProps> = {}, id = "miniflux") =>
+  (app: HomelabApp) =>
+    new PostgresApp(app.apps, id, { ...base, ...props });
 const container = (docs: Manifest[]) => one(docs, "Deployment").spec.template.spec.containers[0];
 
 describe("PostgresApp", () => {
@@ -30,7 +39,10 @@ describe("PostgresApp", () => {
     ]);
     const cluster = one(docs, "Cluster");
     expect(cluster.apiVersion).toBe("postgresql.cnpg.io/v1");
-    expect(cluster.metadata.labels).toMatchObject({ "app.kubernetes.io/name": "miniflux", "app.kubernetes.io/part-of": "homelab" });
+    expect(cluster.metadata.labels).toMatchObject({
+      "app.kubernetes.io/name": "miniflux",
+      "app.kubernetes.io/part-of": "homelab",
+    });
     expect(cluster.spec).toEqual({
       instances: 1,
       enableSuperuserAccess: false,
@@ -97,7 +109,10 @@ describe("PostgresApp", () => {
 
   it("names the env vars as the app wants them, and follows a renamed cluster", () => {
     const { docs } = render(
-      miniflux({ database: { clusterName: "feeds" }, databaseEnv: { uri: "MINIFLUX_DATABASE_URL", password: "PGPASSWORD" } }),
+      miniflux({
+        database: { clusterName: "feeds" },
+        databaseEnv: { uri: "MINIFLUX_DATABASE_URL", password: "PGPASSWORD" },
+      }),
     );
     expect(container(docs).env).toEqual([
       { name: "MINIFLUX_DATABASE_URL", valueFrom: { secretKeyRef: { name: "feeds-app", key: "uri" } } },
@@ -110,7 +125,12 @@ describe("PostgresApp", () => {
     expect(plain.some((d) => d.kind === "Ingress")).toBe(false);
     const c = container(plain);
     expect(c.imagePullPolicy).toBe("IfNotPresent");
-    expect(c.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+    expect(c.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"] },
+    });
     expect(c.resources.requests).toBeDefined();
     expect(c.resources.limits.cpu).toBeUndefined();
 
@@ -126,7 +146,9 @@ describe("PostgresApp", () => {
 
   it("schedules backups to the Barman Cloud plugin", () => {
     const { docs } = render(
-      miniflux({ backup: { schedule: "0 0 3 * * *", target: PostgresBackupTarget.barmanCloudPlugin({ objectStore: "minio" }) } }),
+      miniflux({
+        backup: { schedule: "0 0 3 * * *", target: PostgresBackupTarget.barmanCloudPlugin({ objectStore: "minio" }) },
+      }),
     );
     expect(one(docs, "Cluster").spec.plugins).toEqual([
       { name: "barman-cloud.cloudnative-pg.io", isWALArchiver: true, parameters: { barmanObjectName: "minio" } },
@@ -170,14 +192,22 @@ describe("PostgresApp", () => {
         },
       },
     });
-    expect(one(docs, "ScheduledBackup").spec).toMatchObject({ method: "barmanObjectStore", schedule: "@daily", immediate: true });
+    expect(one(docs, "ScheduledBackup").spec).toMatchObject({
+      method: "barmanObjectStore",
+      schedule: "@daily",
+      immediate: true,
+    });
     expect(warnings.some((w) => w.includes("\n  miniflux/backup-s3: "))).toBe(true);
     expect(docs.filter((d) => d.kind === "Secret")).toEqual([]);
   });
 
   it("keeps backups for a typed Retention, and refuses one that CloudNativePG could not read", () => {
     const target = (retentionPolicy: Retention) =>
-      PostgresBackupTarget.barmanObjectStore({ destinationPath: "s3://backups/miniflux", credentialsSecret: "backup-s3", retentionPolicy });
+      PostgresBackupTarget.barmanObjectStore({
+        destinationPath: "s3://backups/miniflux",
+        credentialsSecret: "backup-s3",
+        retentionPolicy,
+      });
     const { docs } = render(miniflux({ backup: { schedule: "@daily", target: target(Retention.weeks(4)) } }));
     expect(one(docs, "Cluster").spec.backup.retentionPolicy).toBe("4w");
     expect(String(Retention.months(6))).toBe("6m");
@@ -190,7 +220,9 @@ describe("PostgresApp", () => {
   });
 
   it("refuses a CPU request that is not a positive whole number of millicores, naming the prop", () => {
-    expect(problemsOf(miniflux({ resources: { cpu: Cpu.millis(0.5) }, database: { resources: { cpu: Cpu.units(0) } } }))).toEqual([
+    expect(
+      problemsOf(miniflux({ resources: { cpu: Cpu.millis(0.5) }, database: { resources: { cpu: Cpu.units(0) } } })),
+    ).toEqual([
       '[apps/miniflux] database.resources.cpu "0" must be a positive whole number of millicores, e.g. Cpu.millis(100)',
       '[apps/miniflux/app] resources.cpu "0.5m" must be a positive whole number of millicores, e.g. Cpu.millis(100)',
     ]);
@@ -200,13 +232,24 @@ describe("PostgresApp", () => {
   });
 
   it("schedules volume snapshots", () => {
-    const { docs } = render(miniflux({ backup: { schedule: "0 30 2 * * 0", target: PostgresBackupTarget.volumeSnapshot({ className: "longhorn-snapshot" }) } }));
+    const { docs } = render(
+      miniflux({
+        backup: {
+          schedule: "0 30 2 * * 0",
+          target: PostgresBackupTarget.volumeSnapshot({ className: "longhorn-snapshot" }),
+        },
+      }),
+    );
     expect(one(docs, "Cluster").spec.backup).toEqual({ volumeSnapshot: { className: "longhorn-snapshot" } });
     expect(one(docs, "ScheduledBackup").spec.method).toBe("volumeSnapshot");
   });
 
   it("rejects a five-field schedule, saying how to write it", () => {
-    const problems = problemsOf(miniflux({ backup: { schedule: "0 3 * * *", target: PostgresBackupTarget.barmanCloudPlugin({ objectStore: "minio" }) } }));
+    const problems = problemsOf(
+      miniflux({
+        backup: { schedule: "0 3 * * *", target: PostgresBackupTarget.barmanCloudPlugin({ objectStore: "minio" }) },
+      }),
+    );
     expect(problems).toEqual([
       '[apps/miniflux] backup.schedule "0 3 * * *" has 5 fields; CloudNativePG needs six, seconds first ' +
         '("sec min hour day-of-month month day-of-week", e.g. "0 0 3 * * *" for 03:00 daily); for this schedule write "0 0 3 * * *"',
@@ -223,7 +266,9 @@ describe("PostgresApp", () => {
   it("refuses a schedule without a backup target (a ScheduledBackup that could never run)", () => {
     const problems = problemsOf(miniflux({ backup: { schedule: "0 0 3 * * *" } as never }));
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^\[apps\/miniflux\] backup\.schedule is set but backup\.target is missing: .*PostgresBackupTarget\.barmanCloudPlugin/);
+    expect(problems[0]).toMatch(
+      /^\[apps\/miniflux\] backup\.schedule is set but backup\.target is missing: .*PostgresBackupTarget\.barmanCloudPlugin/,
+    );
   });
 
   it("reports bad input all at once: an unpinned image, clashing env names, bad identifiers", () => {
@@ -231,7 +276,12 @@ describe("PostgresApp", () => {
       miniflux({
         image: "ghcr.io/miniflux/miniflux:latest",
         env: { DATABASE_URL: "postgres://elsewhere" },
-        database: { name: "postgres", owner: "Bad-Owner", instances: 0, imageName: "ghcr.io/cloudnative-pg/postgresql" },
+        database: {
+          name: "postgres",
+          owner: "Bad-Owner",
+          instances: 0,
+          imageName: "ghcr.io/cloudnative-pg/postgresql",
+        },
       }),
     );
     const expected = [
@@ -242,25 +292,32 @@ describe("PostgresApp", () => {
       "database.instances 0 must be a whole number, 1 or more",
       'database.imageName "ghcr.io/cloudnative-pg/postgresql" has no tag',
     ];
-    for (const e of expected) expect(problems.some((p) => p.includes(e)), `${e}\n${problems.join("\n")}`).toBe(true);
+    for (const e of expected)
+      expect(
+        problems.some((p) => p.includes(e)),
+        `${e}\n${problems.join("\n")}`,
+      ).toBe(true);
   });
 
-  it.skipIf(!crdsAvailable("the PostgresApp schema case"))("renders manifests that pass the upstream schemas (CNPG CRDs) and the project's rules", () => {
-    const targets = [
-      PostgresBackupTarget.barmanCloudPlugin({ objectStore: "minio" }),
-      PostgresBackupTarget.barmanObjectStore({ destinationPath: "s3://b/p", credentialsSecret: "s3" }),
-      PostgresBackupTarget.volumeSnapshot(),
-    ];
-    for (const target of targets) {
-      const { docs } = render(
-        miniflux({
-          env: { X: EnvValue.fromSecret("other", "k") },
-          ingress: { subdomain: "rss" },
-          storage: { size: Size.gibibytes(1), mountPath: "/data" },
-          backup: { schedule: "0 0 3 * * *", target },
-        }),
-      );
-      expect(docs.flatMap((d) => checkManifest(d))).toEqual([]);
-    }
-  });
+  it.skipIf(!crdsAvailable("the PostgresApp schema case"))(
+    "renders manifests that pass the upstream schemas (CNPG CRDs) and the project's rules",
+    () => {
+      const targets = [
+        PostgresBackupTarget.barmanCloudPlugin({ objectStore: "minio" }),
+        PostgresBackupTarget.barmanObjectStore({ destinationPath: "s3://b/p", credentialsSecret: "s3" }),
+        PostgresBackupTarget.volumeSnapshot(),
+      ];
+      for (const target of targets) {
+        const { docs } = render(
+          miniflux({
+            env: { X: EnvValue.fromSecret("other", "k") },
+            ingress: { subdomain: "rss" },
+            storage: { size: Size.gibibytes(1), mountPath: "/data" },
+            backup: { schedule: "0 0 3 * * *", target },
+          }),
+        );
+        expect(docs.flatMap((d) => checkManifest(d))).toEqual([]);
+      }
+    },
+  );
 });

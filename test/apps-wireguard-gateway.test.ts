@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { homelab as example } from "./fixtures/lab/homelab.js";
 import { IngressedService, WIREGUARD_IMAGE, WireGuardGateway } from "../lib/k8s/apps/index.js";
-import { HomelabApp } from "../lib/k8s/homelab-app.js";
+import type { HomelabApp } from "../lib/k8s/homelab-app.js";
 import { Homelab, type HomelabSpec } from "../lib/model/index.js";
 import { constructProblems, lab, one, renderApps, type Manifest } from "./helpers/k8s.js";
 import { checkManifest } from "./helpers/schemas.js";
@@ -36,7 +36,9 @@ describe("WireGuardGateway", () => {
   it("listens on the model's UDP port at the model's reserved load-balancer IP, keeping client addresses", () => {
     const model = Homelab.create(example);
     const service = one(render().docs, "Service");
-    expect(service.metadata.annotations).toEqual({ "metallb.io/loadBalancerIPs": model.loadBalancerIp("wireguard").toString() });
+    expect(service.metadata.annotations).toEqual({
+      "metallb.io/loadBalancerIPs": model.loadBalancerIp("wireguard").toString(),
+    });
     expect(service.metadata.annotations["metallb.io/loadBalancerIPs"]).toBe("192.168.1.201");
     expect(service.spec).toEqual({
       type: "LoadBalancer",
@@ -55,22 +57,31 @@ describe("WireGuardGateway", () => {
     const service = one(docs, "Service");
     expect(service.metadata.annotations["metallb.io/loadBalancerIPs"]).toBe("192.168.1.210");
     expect(service.spec.ports[0].port).toBe(51999);
-    expect(one(docs, "Deployment").spec.template.spec.containers[0].ports).toEqual([{ name: "wireguard", containerPort: 51999, protocol: "UDP" }]);
+    expect(one(docs, "Deployment").spec.template.spec.containers[0].ports).toEqual([
+      { name: "wireguard", containerPort: 51999, protocol: "UDP" },
+    ]);
     expect(wgConf(docs)).toContain("ListenPort = 51999\n");
 
     const named = lab((s) => (s.network.loadBalancerIps.vpn = "192.168.1.205"));
-    const other = one(render(named, (app) => new WireGuardGateway(app.apps, "wireguard", { reservation: "vpn" })).docs, "Service");
+    const other = one(
+      render(named, (app) => new WireGuardGateway(app.apps, "wireguard", { reservation: "vpn" })).docs,
+      "Service",
+    );
     expect(other.metadata.annotations["metallb.io/loadBalancerIPs"]).toBe("192.168.1.205");
   });
 
   it("configures the tunnel from the model: server address with the subnet prefix, enabled peers with address/32 and allowed IPs", () => {
     const conf = wgConf(render().docs);
     expect(conf).toContain("[Interface]\nAddress = 10.8.0.1/24\nListenPort = 51820\n");
-    expect(conf).toContain("[Peer]\nPublicKey = xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=\nAllowedIPs = 10.8.0.2/32\n");
-    expect(conf).toContain("[Peer]\nPublicKey = TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0=\nAllowedIPs = 10.8.0.3/32, 192.168.50.0/24\n");
+    expect(conf).toContain(
+      "[Peer]\nPublicKey = xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=\nAllowedIPs = 10.8.0.2/32\n",
+    );
+    expect(conf).toContain(
+      "[Peer]\nPublicKey = TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0=\nAllowedIPs = 10.8.0.3/32, 192.168.50.0/24\n",
+    );
     expect(conf.match(/\[Peer\]/g)).toHaveLength(2);
     // Masquerading, so LAN hosts can answer tunnel clients.
-    expect(conf).toContain("oifname != \"%i\" masquerade");
+    expect(conf).toContain('oifname != "%i" masquerade');
 
     const derived = render(lab((s) => (s.vpn.subnet = "10.8.0.0/16"))).docs;
     expect(wgConf(derived)).toContain("Address = 10.8.0.1/16\n");
@@ -82,7 +93,8 @@ describe("WireGuardGateway", () => {
     expect(wgConf(after)).not.toContain("TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0=");
     expect(wgConf(after)).not.toContain("bob");
     expect(wgConf(after)).toContain("xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=");
-    const hash = (docs: Manifest[]) => one(docs, "Deployment").spec.template.metadata.annotations["cdk8s-homelab/config-sha256"];
+    const hash = (docs: Manifest[]) =>
+      one(docs, "Deployment").spec.template.metadata.annotations["cdk8s-homelab/config-sha256"];
     expect(hash(after)).toMatch(/^[0-9a-f]{64}$/);
     expect(hash(after)).not.toBe(hash(before));
   });
@@ -94,9 +106,17 @@ describe("WireGuardGateway", () => {
     const pod = one(docs, "Deployment").spec.template.spec;
     expect(pod.volumes).toContainEqual({
       name: "server-key",
-      secret: { secretName: "wireguard-server-key", defaultMode: 0o400, items: [{ key: "privateKey", path: "privateKey" }] },
+      secret: {
+        secretName: "wireguard-server-key",
+        defaultMode: 0o400,
+        items: [{ key: "privateKey", path: "privateKey" }],
+      },
     });
-    expect(pod.containers[0].volumeMounts).toContainEqual({ name: "server-key", mountPath: "/etc/wireguard-keys/server", readOnly: true });
+    expect(pod.containers[0].volumeMounts).toContainEqual({
+      name: "server-key",
+      mountPath: "/etc/wireguard-keys/server",
+      readOnly: true,
+    });
     expect(wgConf(docs)).toContain("PostUp = wg set %i private-key /etc/wireguard-keys/server/privateKey\n");
     expect(warnings.filter((w) => w.includes("\n  wireguard/wireguard-server-key: "))).toHaveLength(1);
     expect(warnings[0]).toContain("apps/secrets/wireguard-wireguard-server-key.sops.yaml");
@@ -104,23 +124,40 @@ describe("WireGuardGateway", () => {
 
   it("adds users whose public key is in a Secret from that Secret, at start", () => {
     const spec = lab((s) =>
-      s.vpn.users.push({ name: "carol", address: "10.8.0.4", publicKeySecret: CAROL_KEY_SECRET, allowedIps: ["10.8.0.4/32", "192.168.60.0/24"] }),
+      s.vpn.users.push({
+        name: "carol",
+        address: "10.8.0.4",
+        publicKeySecret: CAROL_KEY_SECRET,
+        allowedIps: ["10.8.0.4/32", "192.168.60.0/24"],
+      }),
     );
     const { docs, warnings } = render(spec);
     const conf = wgConf(docs);
     expect(conf.match(/\[Peer\]/g)).toHaveLength(2);
-    expect(conf).toContain('PostUp = wg set %i peer "$(cat /etc/wireguard-keys/peers/carol/publicKey)" allowed-ips 10.8.0.4/32,192.168.60.0/24\n');
+    expect(conf).toContain(
+      'PostUp = wg set %i peer "$(cat /etc/wireguard-keys/peers/carol/publicKey)" allowed-ips 10.8.0.4/32,192.168.60.0/24\n',
+    );
     expect(conf).toContain("PostUp = ip -4 route replace 192.168.60.0/24 dev %i\n");
     const pod = one(docs, "Deployment").spec.template.spec;
     expect(pod.volumes).toContainEqual({
       name: "peer-carol",
       secret: { secretName: CAROL_KEY_SECRET, defaultMode: 0o400, items: [{ key: "publicKey", path: "publicKey" }] },
     });
-    expect(pod.containers[0].volumeMounts).toContainEqual({ name: "peer-carol", mountPath: "/etc/wireguard-keys/peers/carol", readOnly: true });
-    expect(warnings.some((w) => w.includes(`\n  wireguard/${CAROL_KEY_SECRET}: WireGuard public key of VPN user carol`))).toBe(true);
+    expect(pod.containers[0].volumeMounts).toContainEqual({
+      name: "peer-carol",
+      mountPath: "/etc/wireguard-keys/peers/carol",
+      readOnly: true,
+    });
+    expect(
+      warnings.some((w) => w.includes(`\n  wireguard/${CAROL_KEY_SECRET}: WireGuard public key of VPN user carol`)),
+    ).toBe(true);
 
     // A disabled user's Secret is neither mounted nor expected.
-    const disabled = render(lab((s) => s.vpn.users.push({ name: "carol", address: "10.8.0.4", publicKeySecret: CAROL_KEY_SECRET, enabled: false })));
+    const disabled = render(
+      lab((s) =>
+        s.vpn.users.push({ name: "carol", address: "10.8.0.4", publicKeySecret: CAROL_KEY_SECRET, enabled: false }),
+      ),
+    );
     expect(wgConf(disabled.docs)).not.toContain("carol");
     expect(disabled.warnings.some((w) => w.includes(CAROL_KEY_SECRET))).toBe(false);
   });
@@ -163,7 +200,9 @@ describe("WireGuardGateway", () => {
       new IngressedService(app.apps, "whoami", { image: "traefik/whoami:v1.10.3", port: 80, allowLowPorts: true });
     });
     const levels = Object.fromEntries(
-      docs.filter((d) => d.kind === "Namespace").map((n) => [n.metadata.name, n.metadata.labels["pod-security.kubernetes.io/enforce"]]),
+      docs
+        .filter((d) => d.kind === "Namespace")
+        .map((n) => [n.metadata.name, n.metadata.labels["pod-security.kubernetes.io/enforce"]]),
     );
     expect(levels).toEqual({ whoami: "restricted", wireguard: "privileged" });
   });
@@ -172,7 +211,9 @@ describe("WireGuardGateway", () => {
     const problems = problemsOf(lab((s) => delete s.network.loadBalancerIps.wireguard));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^\[apps\/wireguard\] network\.loadBalancerIps\.wireguard is missing: /);
-    expect(problems[0]).toContain('Add loadBalancerIps: { wireguard: "<a free address in the MetalLB pool 192.168.1.200-192.168.1.220>" }');
+    expect(problems[0]).toContain(
+      'Add loadBalancerIps: { wireguard: "<a free address in the MetalLB pool 192.168.1.200-192.168.1.220>" }',
+    );
     expect(problems[0]).toContain('(reservations now: "pihole", "ingress")');
   });
 
@@ -199,7 +240,9 @@ describe("WireGuardGateway", () => {
   });
 
   it("renders manifests that pass the upstream schemas and the project's rules", () => {
-    const spec = lab((s) => s.vpn.users.push({ name: "carol", address: "10.8.0.4", publicKeySecret: CAROL_KEY_SECRET }));
+    const spec = lab((s) =>
+      s.vpn.users.push({ name: "carol", address: "10.8.0.4", publicKeySecret: CAROL_KEY_SECRET }),
+    );
     expect(render(spec).docs.flatMap((d) => checkManifest(d))).toEqual([]);
   });
 });

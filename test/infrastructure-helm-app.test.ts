@@ -7,13 +7,24 @@ import { describe, expect, it } from "vitest";
 import { homelab } from "./fixtures/lab/homelab.js";
 import { HomelabApp } from "../lib/k8s/homelab-app.js";
 import { ConstructValidationError, renderKubernetes } from "../lib/k8s/render.js";
-import { ChartSource, HelmApp, chartVersionProblem, helmResources, mergeValues } from "../lib/k8s/infrastructure/index.js";
+import {
+  ChartSource,
+  HelmApp,
+  chartVersionProblem,
+  helmResources,
+  mergeValues,
+} from "../lib/k8s/infrastructure/index.js";
 import { Homelab } from "../lib/model/index.js";
 import { Duration, Size } from "cdk8s";
 import { Cpu } from "cdk8s-plus-30";
 import { goDuration } from "../lib/k8s/duration.js";
 
-type Doc = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec: any };
+type Doc = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  spec: any;
+};
 
 const repoChart = ChartSource.helmRepository({ url: "https://charts.example.org", chart: "demo", version: "1.2.3" });
 const ociChart = ChartSource.oci({ url: "oci://registry.example.org/charts/demo", version: "v1.2.3" });
@@ -29,7 +40,11 @@ function synth(a: HomelabApp): Doc[] {
 describe("HelmApp", () => {
   it("a chart from a Helm repository: HelmRepository + HelmRelease with spec.chart, in the namespace it asks for", () => {
     const a = app();
-    const h = new HelmApp(a.controllers, "demo", { chart: repoChart, namespace: "demo-system", values: { replicas: 1 } });
+    const h = new HelmApp(a.controllers, "demo", {
+      chart: repoChart,
+      namespace: "demo-system",
+      values: { replicas: 1 },
+    });
     const docs = synth(a);
     expect(docs.map((d) => `${d.apiVersion} ${d.kind} ${d.metadata.namespace}/${d.metadata.name}`).sort()).toEqual([
       "helm.toolkit.fluxcd.io/v2 HelmRelease demo-system/demo",
@@ -44,7 +59,10 @@ describe("HelmApp", () => {
     });
     expect(release.spec.values).toEqual({ replicas: 1 });
     expect(release.spec.interval).toBe("10m");
-    expect(release.metadata.labels).toEqual({ "app.kubernetes.io/part-of": "homelab", "app.kubernetes.io/managed-by": "cdk8s-homelab" });
+    expect(release.metadata.labels).toEqual({
+      "app.kubernetes.io/part-of": "homelab",
+      "app.kubernetes.io/managed-by": "cdk8s-homelab",
+    });
     expect(h.namespace).toBe("demo-system");
     expect(h.releaseName).toBe("demo");
   });
@@ -108,7 +126,9 @@ describe("HelmApp", () => {
   it("refuses unpinned versions, mismatched URL schemes and negative retries, all at once", () => {
     const a = app();
     new HelmApp(a.controllers, "ranged", { chart: repoChart.withVersion("~1.2") });
-    new HelmApp(a.controllers, "scheme", { chart: ChartSource.helmRepository({ url: "oci://registry.example.org/charts", chart: "demo", version: "1.0.0" }) });
+    new HelmApp(a.controllers, "scheme", {
+      chart: ChartSource.helmRepository({ url: "oci://registry.example.org/charts", chart: "demo", version: "1.0.0" }),
+    });
     new HelmApp(a.controllers, "retries", { chart: repoChart, retries: -1 });
     let error: ConstructValidationError | undefined;
     try {
@@ -119,7 +139,9 @@ describe("HelmApp", () => {
     expect(error).toBeInstanceOf(ConstructValidationError);
     expect(error!.problems).toEqual([
       expect.stringMatching(/^\[controllers\/ranged\] demo: chart version "~1\.2" is not pinned/),
-      expect.stringMatching(/^\[controllers\/scheme\] demo: a Helm repository URL starts with "https:\/\/".*use ChartSource\.oci/),
+      expect.stringMatching(
+        /^\[controllers\/scheme\] demo: a Helm repository URL starts with "https:\/\/".*use ChartSource\.oci/,
+      ),
       expect.stringMatching(/^\[controllers\/retries\] retries must be a whole number of at least 0/),
     ]);
   });
@@ -161,8 +183,10 @@ describe("HelmApp durations", () => {
 
 describe("ChartSource", () => {
   it("accepts exact versions only", () => {
-    for (const v of ["1.2.3", "v1.21.1", "0.29.0", "1.0.0-rc.1", "2.0.0+build.5"]) expect(chartVersionProblem(v), v).toBeUndefined();
-    for (const v of ["1.2", "1.2.x", "^1.2.3", ">=1.0.0", "*", "latest", "01.2.3", ""]) expect(chartVersionProblem(v), v).toBeDefined();
+    for (const v of ["1.2.3", "v1.21.1", "0.29.0", "1.0.0-rc.1", "2.0.0+build.5"])
+      expect(chartVersionProblem(v), v).toBeUndefined();
+    for (const v of ["1.2", "1.2.x", "^1.2.3", ">=1.0.0", "*", "latest", "01.2.3", ""])
+      expect(chartVersionProblem(v), v).toBeDefined();
   });
 
   it("names an OCI chart after its URL's last segment, and keeps kind and URL when the version changes", () => {
@@ -186,7 +210,12 @@ describe("values helpers", () => {
 
   it("mergeValues merges maps, replaces lists and scalars, and keeps null (Helm's 'remove this default')", () => {
     const base = { a: { b: 1, c: [1, 2] }, d: "x", e: { f: true } };
-    expect(mergeValues(base, { a: { c: [3] }, d: "y", e: null, g: 1 })).toEqual({ a: { b: 1, c: [3] }, d: "y", e: null, g: 1 });
+    expect(mergeValues(base, { a: { c: [3] }, d: "y", e: null, g: 1 })).toEqual({
+      a: { b: 1, c: [3] },
+      d: "y",
+      e: null,
+      g: 1,
+    });
     expect(base).toEqual({ a: { b: 1, c: [1, 2] }, d: "x", e: { f: true } });
     expect(mergeValues(base, undefined)).toBe(base);
   });

@@ -59,7 +59,11 @@ function render(s: HomelabSpec = spec(), props?: InfrastructureProps) {
   const { lab, app, infra } = build(s, props);
   const { files, warnings } = renderKubernetes(app);
   const docs = new Map<string, Doc[]>();
-  for (const [path, text] of files) docs.set(path, parseAllDocuments(text).map((d) => d.toJS() as Doc));
+  for (const [path, text] of files)
+    docs.set(
+      path,
+      parseAllDocuments(text).map((d) => d.toJS() as Doc),
+    );
   const file = (path: string): Doc[] => {
     const found = docs.get(path);
     if (found === undefined) throw new Error(`${path} was not rendered; files: ${[...docs.keys()].join(", ")}`);
@@ -71,7 +75,9 @@ function render(s: HomelabSpec = spec(), props?: InfrastructureProps) {
     return matches[0]!;
   };
   const under = (dir: string): Doc[] =>
-    [...docs.entries()].filter(([p]) => p.startsWith(`${dir}/`) && !p.endsWith("kustomization.yaml")).flatMap(([, d]) => d);
+    [...docs.entries()]
+      .filter(([p]) => p.startsWith(`${dir}/`) && !p.endsWith("kustomization.yaml"))
+      .flatMap(([, d]) => d);
   return { lab, app, infra, files, docs, file, one, under, warnings };
 }
 
@@ -123,7 +129,11 @@ describe("Infrastructure: layout", () => {
       "v1 Namespace",
     ]);
     const configKinds = example.under(CONFIGS).map((d) => `${d.apiVersion} ${d.kind}`);
-    expect(configKinds.sort()).toEqual(["cert-manager.io/v1 ClusterIssuer", "metallb.io/v1beta1 IPAddressPool", "metallb.io/v1beta1 L2Advertisement"]);
+    expect(configKinds.sort()).toEqual([
+      "cert-manager.io/v1 ClusterIssuer",
+      "metallb.io/v1beta1 IPAddressPool",
+      "metallb.io/v1beta1 L2Advertisement",
+    ]);
   });
 
   it("the configs layer is applied after the controllers layer (Flux dependsOn)", () => {
@@ -143,7 +153,9 @@ describe("Infrastructure: layout", () => {
 
 describe("Infrastructure: namespaces and Pod Security", () => {
   const levels = Object.fromEntries(
-    example.file(`${CONTROLLERS}/namespaces.yaml`).map((n) => [n.metadata.name, n.metadata.labels?.["pod-security.kubernetes.io/enforce"]]),
+    example
+      .file(`${CONTROLLERS}/namespaces.yaml`)
+      .map((n) => [n.metadata.name, n.metadata.labels?.["pod-security.kubernetes.io/enforce"]]),
   );
 
   it("labels each namespace with the level its controller needs", () => {
@@ -179,8 +191,13 @@ describe("Infrastructure: HelmReleases", () => {
       expect(repo.spec.type, unit).toBeUndefined();
     }
     expect(release(example, "metallb").spec.chart.spec).toMatchObject({ chart: "metallb", version: "0.16.1" });
-    expect(example.one(`${CONTROLLERS}/metallb.yaml`, "HelmRepository").spec.url).toBe("https://metallb.github.io/metallb");
-    expect(release(example, "cloudnative-pg").spec.chart.spec).toMatchObject({ chart: "cloudnative-pg", version: "0.29.0" });
+    expect(example.one(`${CONTROLLERS}/metallb.yaml`, "HelmRepository").spec.url).toBe(
+      "https://metallb.github.io/metallb",
+    );
+    expect(release(example, "cloudnative-pg").spec.chart.spec).toMatchObject({
+      chart: "cloudnative-pg",
+      version: "0.29.0",
+    });
 
     const cm = release(example, "cert-manager");
     expect(cm.spec.chart).toBeUndefined();
@@ -188,7 +205,10 @@ describe("Infrastructure: HelmReleases", () => {
     const oci = example.one(`${CONTROLLERS}/cert-manager.yaml`, "OCIRepository");
     expect(oci.spec.url).toBe("oci://quay.io/jetstack/charts/cert-manager");
     expect(oci.spec.ref).toEqual({ tag: "v1.21.1" });
-    expect(oci.spec.layerSelector).toEqual({ mediaType: "application/vnd.cncf.helm.chart.content.v1.tar+gzip", operation: "copy" });
+    expect(oci.spec.layerSelector).toEqual({
+      mediaType: "application/vnd.cncf.helm.chart.content.v1.tar+gzip",
+      operation: "copy",
+    });
   });
 
   it("creates and replaces CRDs for the charts that ship them, retries failed installs, reconciles at the lab's interval", () => {
@@ -234,8 +254,8 @@ describe("Infrastructure: HelmReleases", () => {
     for (const { path, value } of resources) {
       expect(value.limits?.cpu, path).toBeUndefined();
       expect(value.limits?.memory, path).toMatch(/^\d+Mi$/);
-      expect(parseInt(value.requests.cpu), path).toBeLessThanOrEqual(100);
-      expect(parseInt(value.requests.memory), path).toBeLessThanOrEqual(256);
+      expect(parseInt(value.requests.cpu, 10), path).toBeLessThanOrEqual(100);
+      expect(parseInt(value.requests.memory, 10), path).toBeLessThanOrEqual(256);
     }
   });
 
@@ -254,7 +274,13 @@ describe("Infrastructure: HelmReleases", () => {
 
   it("merges user values over the library's, the way Helm merges values files", () => {
     const r = render(spec(), {
-      cloudnativePg: { values: { replicaCount: 2, resources: { requests: { memory: "256Mi" } }, monitoring: { podMonitorEnabled: true } } },
+      cloudnativePg: {
+        values: {
+          replicaCount: 2,
+          resources: { requests: { memory: "256Mi" } },
+          monitoring: { podMonitorEnabled: true },
+        },
+      },
     });
     const values = release(r, "cloudnative-pg").spec.values;
     expect(values.replicaCount).toBe(2);
@@ -284,7 +310,12 @@ describe("Infrastructure: MetalLB", () => {
   });
 
   it("a pool of several ranges or a CIDR block in the model becomes the pool's addresses", () => {
-    const r = render(spec((s) => ({ ...s, network: { ...s.network, metallbPool: ["192.168.1.200-192.168.1.205", "192.168.1.224/28"] } })));
+    const r = render(
+      spec((s) => ({
+        ...s,
+        network: { ...s.network, metallbPool: ["192.168.1.200-192.168.1.205", "192.168.1.224/28"] },
+      })),
+    );
     expect(r.one(`${CONFIGS}/metallb-config.yaml`, "IPAddressPool").spec.addresses).toEqual([
       "192.168.1.200-192.168.1.205",
       "192.168.1.224-192.168.1.239",
@@ -328,7 +359,10 @@ describe("Infrastructure: cert-manager and the ClusterIssuer", () => {
     expect(acme.email).toBe("ops@example.org");
     expect(acme.privateKeySecretRef.name).toBe("letsencrypt-staging-account-key");
     expect(acme.solvers[0].dns01.cloudflare.apiTokenSecretRef).toEqual({ name: "cf-token", key: "api-token" });
-    expect(release(r, "external-dns").spec.values.env[0].valueFrom.secretKeyRef).toEqual({ name: "cf-token", key: "api-token" });
+    expect(release(r, "external-dns").spec.values.env[0].valueFrom.secretKeyRef).toEqual({
+      name: "cf-token",
+      key: "api-token",
+    });
     expect(r.app.configs.secrets.map((s) => `${s.namespace}/${s.name}`)).toEqual(["cert-manager/cf-token"]);
   });
 
@@ -342,12 +376,19 @@ describe("Infrastructure: cert-manager and the ClusterIssuer", () => {
 describe("Infrastructure: the ingress controller", () => {
   it("Traefik's Service asks MetalLB for the model's `ingress` reservation; its IngressClass is the default", () => {
     const values = release(example, "traefik").spec.values;
-    expect(values.service.annotations["metallb.io/loadBalancerIPs"]).toBe(example.lab.loadBalancerIp("ingress").toString());
+    expect(values.service.annotations["metallb.io/loadBalancerIPs"]).toBe(
+      example.lab.loadBalancerIp("ingress").toString(),
+    );
     expect(values.service.annotations["metallb.io/loadBalancerIPs"]).toBe("192.168.1.202");
     expect(values.ingressClass).toEqual({ enabled: true, isDefaultClass: true, name: "traefik" });
     expect(example.infra.ingressClassName).toBe(ingressClassName(example.lab));
-    expect(example.one(`${CONTROLLERS}/traefik.yaml`, "HelmRepository").spec.url).toBe("https://traefik.github.io/charts");
-    expect(release(example, "traefik").spec.chart.spec).toMatchObject({ chart: "traefik", version: CHARTS.traefik.version });
+    expect(example.one(`${CONTROLLERS}/traefik.yaml`, "HelmRepository").spec.url).toBe(
+      "https://traefik.github.io/charts",
+    );
+    expect(release(example, "traefik").spec.chart.spec).toMatchObject({
+      chart: "traefik",
+      version: CHARTS.traefik.version,
+    });
     // Never wait for the external IP: the pool is applied by the next layer.
     expect(release(example, "traefik").spec.waitStrategy).toEqual({ name: "poller" });
   });
@@ -358,16 +399,22 @@ describe("Infrastructure: the ingress controller", () => {
     const nginx = release(r, "ingress-nginx");
     expect(nginx.metadata.namespace).toBe("ingress-nginx");
     expect(nginx.spec.chart.spec).toMatchObject({ chart: "ingress-nginx", version: "4.15.1" });
-    expect(r.one(`${CONTROLLERS}/ingress-nginx.yaml`, "HelmRepository").spec.url).toBe("https://kubernetes.github.io/ingress-nginx");
+    expect(r.one(`${CONTROLLERS}/ingress-nginx.yaml`, "HelmRepository").spec.url).toBe(
+      "https://kubernetes.github.io/ingress-nginx",
+    );
     const controller = nginx.spec.values.controller;
-    expect(controller.service.annotations["metallb.io/loadBalancerIPs"]).toBe(r.lab.loadBalancerIp("ingress").toString());
+    expect(controller.service.annotations["metallb.io/loadBalancerIPs"]).toBe(
+      r.lab.loadBalancerIp("ingress").toString(),
+    );
     expect(controller.ingressClassResource).toMatchObject({ name: "ingress-nginx", default: true, enabled: true });
     expect(controller.ingressClass).toBe("ingress-nginx");
     expect(release(r, "pihole").spec.values.ingress.ingressClassName).toBe("ingress-nginx");
     expect(r.infra.ingressClassName).toBe("ingress-nginx");
-    expect(r.one(`${CONTROLLERS}/namespaces.yaml`, "Namespace", "ingress-nginx").metadata.labels?.["pod-security.kubernetes.io/enforce"]).toBe(
-      "restricted",
-    );
+    expect(
+      r.one(`${CONTROLLERS}/namespaces.yaml`, "Namespace", "ingress-nginx").metadata.labels?.[
+        "pod-security.kubernetes.io/enforce"
+      ],
+    ).toBe("restricted");
   });
 
   it("changing the reservation in the model changes the output", () => {
@@ -379,7 +426,9 @@ describe("Infrastructure: the ingress controller", () => {
 
   it("a missing `ingress` reservation is an error naming the path to add", () => {
     const { app } = build(spec((s) => withReservations(s, { pihole: "192.168.1.200", wireguard: "192.168.1.201" })));
-    expect(() => renderKubernetes(app)).toThrow(/\[controllers\/traefik\] network\.loadBalancerIps\.ingress is missing/);
+    expect(() => renderKubernetes(app)).toThrow(
+      /\[controllers\/traefik\] network\.loadBalancerIps\.ingress is missing/,
+    );
   });
 });
 
@@ -391,14 +440,21 @@ describe("Infrastructure: external-dns", () => {
     expect(values.policy).toBe("sync");
     expect(values.txtOwnerId).toBe(example.lab.name);
     expect(values.env).toEqual([
-      { name: "CF_API_TOKEN", valueFrom: { secretKeyRef: { name: example.lab.kubernetes.certificates.cloudflareApiTokenSecret, key: "api-token" } } },
+      {
+        name: "CF_API_TOKEN",
+        valueFrom: {
+          secretKeyRef: { name: example.lab.kubernetes.certificates.cloudflareApiTokenSecret, key: "api-token" },
+        },
+      },
     ]);
   });
 
   it("follows the model's domain", () => {
     const r = render(spec((s) => ({ ...s, network: { ...s.network, domain: "lab.example.net" } })));
     expect(release(r, "external-dns").spec.values.domainFilters).toEqual(["lab.example.net"]);
-    expect(r.one(`${CONFIGS}/cert-manager-config.yaml`, "ClusterIssuer").spec.acme.solvers[0].selector.dnsZones).toEqual(["lab.example.net"]);
+    expect(
+      r.one(`${CONFIGS}/cert-manager-config.yaml`, "ClusterIssuer").spec.acme.solvers[0].selector.dnsZones,
+    ).toEqual(["lab.example.net"]);
     expect(release(r, "pihole").spec.values.ingress.hosts).toEqual(["pihole.lab.example.net"]);
   });
 });
@@ -409,9 +465,15 @@ describe("Infrastructure: Secrets the user provides", () => {
       "external-dns/cloudflare-api-token",
       "pihole/pihole-admin",
     ]);
-    expect(example.app.configs.secrets.map((s) => `${s.namespace}/${s.name}`)).toEqual(["cert-manager/cloudflare-api-token"]);
-    expect(example.warnings.join("\n")).toMatch(/cert-manager\/cloudflare-api-token: .*\n    -> apps\/secrets\/cert-manager-cloudflare-api-token.sops.yaml \(carried into dist\/infrastructure\/configs\/\)/);
-    expect(example.warnings.join("\n")).toMatch(/pihole\/pihole-admin: .*\n    -> apps\/secrets\/pihole-pihole-admin.sops.yaml \(carried into dist\/infrastructure\/controllers\/\)/);
+    expect(example.app.configs.secrets.map((s) => `${s.namespace}/${s.name}`)).toEqual([
+      "cert-manager/cloudflare-api-token",
+    ]);
+    expect(example.warnings.join("\n")).toMatch(
+      /cert-manager\/cloudflare-api-token: .*\n {4}-> apps\/secrets\/cert-manager-cloudflare-api-token.sops.yaml \(carried into dist\/infrastructure\/configs\/\)/,
+    );
+    expect(example.warnings.join("\n")).toMatch(
+      /pihole\/pihole-admin: .*\n {4}-> apps\/secrets\/pihole-pihole-admin.sops.yaml \(carried into dist\/infrastructure\/controllers\/\)/,
+    );
     const layers = example.file("dist/bootstrap/layers.yaml");
     for (const k of layers.filter((d) => d.metadata.name.startsWith("infra-"))) {
       expect(k.spec.decryption, k.metadata.name).toEqual({ provider: "sops", secretRef: { name: "sops-age" } });
@@ -432,7 +494,7 @@ describe("Infrastructure: Longhorn", () => {
   });
 
   it("follows the model: custom mount point, more disk hosts, another storage class", () => {
-    const hosts = (s: HomelabSpec) =>
+    const hosts = (_s: HomelabSpec) =>
       [1, 2, 3, 4].map((i) => ({
         hostname: `node${i}`,
         address: `192.168.1.${10 + i}`,
@@ -460,10 +522,16 @@ describe("Infrastructure: Longhorn", () => {
     const { app } = build(
       spec((s) => ({
         ...s,
-        hosts: s.hosts.map((h) => (h.hostname === "node3" ? { ...h, disk: { device: "/dev/mmcblk0", longhorn: { device: "/dev/sda", mountPoint: "/data" } } } : h)),
+        hosts: s.hosts.map((h) =>
+          h.hostname === "node3"
+            ? { ...h, disk: { device: "/dev/mmcblk0", longhorn: { device: "/dev/sda", mountPoint: "/data" } } }
+            : h,
+        ),
       })),
     );
-    expect(() => renderKubernetes(app)).toThrow(/hosts\.node2\.disk\.longhorn\.mountPoint = "\/var\/lib\/longhorn", hosts\.node3\.disk\.longhorn\.mountPoint = "\/data"/);
+    expect(() => renderKubernetes(app)).toThrow(
+      /hosts\.node2\.disk\.longhorn\.mountPoint = "\/var\/lib\/longhorn", hosts\.node3\.disk\.longhorn\.mountPoint = "\/data"/,
+    );
   });
 
   it("can be left out", () => {
@@ -480,7 +548,9 @@ describe("Infrastructure: CloudNativePG", () => {
     expect(r.metadata.namespace).toBe("cnpg-system");
     expect(r.spec.chart.spec).toMatchObject({ chart: "cloudnative-pg", version: "0.29.0" });
     expect(r.spec.values.crds).toEqual({ create: true });
-    expect(example.one(`${CONTROLLERS}/cloudnative-pg.yaml`, "HelmRepository").spec.url).toBe("https://cloudnative-pg.github.io/charts");
+    expect(example.one(`${CONTROLLERS}/cloudnative-pg.yaml`, "HelmRepository").spec.url).toBe(
+      "https://cloudnative-pg.github.io/charts",
+    );
   });
 });
 
@@ -500,10 +570,16 @@ describe("Infrastructure: Pi-hole", () => {
     expect(`${values.DNS1};${values.DNS2}`).toBe(example.lab.upstreamDns.map(String).join(";"));
     expect(values.admin).toEqual({ enabled: true, existingSecret: "pihole-admin", passwordKey: "password" });
     expect(values.podDnsConfig.nameservers).toEqual(["127.0.0.1", "1.1.1.1", "9.9.9.9"]);
-    const three = release(render(spec((s) => ({ ...s, network: { ...s.network, upstreamDns: ["1.1.1.1", "9.9.9.9", "8.8.8.8"] } }))), "pihole");
+    const three = release(
+      render(spec((s) => ({ ...s, network: { ...s.network, upstreamDns: ["1.1.1.1", "9.9.9.9", "8.8.8.8"] } }))),
+      "pihole",
+    );
     expect(three.spec.values.DNS1).toBe("1.1.1.1");
     expect(three.spec.values.DNS2).toBe("9.9.9.9;8.8.8.8");
-    const single = release(render(spec((s) => ({ ...s, network: { ...s.network, upstreamDns: ["9.9.9.9"] } }))), "pihole");
+    const single = release(
+      render(spec((s) => ({ ...s, network: { ...s.network, upstreamDns: ["9.9.9.9"] } }))),
+      "pihole",
+    );
     expect([single.spec.values.DNS1, single.spec.values.DNS2]).toEqual(["9.9.9.9", ""]);
   });
 
@@ -519,7 +595,8 @@ describe("Infrastructure: Pi-hole", () => {
       tls: [{ secretName: "pihole-tls", hosts: [host] }],
     });
     expect(values.virtualHost).toBe(host);
-    const other = release(render(spec(), { pihole: { subdomain: "dns", adminPasswordSecret: "pihole-web" } }), "pihole").spec.values;
+    const other = release(render(spec(), { pihole: { subdomain: "dns", adminPasswordSecret: "pihole-web" } }), "pihole")
+      .spec.values;
     expect(other.ingress.hosts).toEqual([`dns.${example.lab.domain}`]);
     expect(other.admin.existingSecret).toBe("pihole-web");
   });
@@ -541,7 +618,9 @@ describe("Infrastructure: Pi-hole", () => {
     const problems = (error as ConstructValidationError).problems;
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^\[controllers\/pihole\] network\.loadBalancerIps\.pihole is missing: /);
-    expect(problems[0]).toContain('Add loadBalancerIps: { pihole: "<a free address in the MetalLB pool 192.168.1.200-192.168.1.220>" }');
+    expect(problems[0]).toContain(
+      'Add loadBalancerIps: { pihole: "<a free address in the MetalLB pool 192.168.1.200-192.168.1.220>" }',
+    );
     expect(problems[0]).toContain('reservations now: "wireguard", "ingress"');
     expect(problems[0]).toContain("pass { pihole: false }");
   });
@@ -560,16 +639,15 @@ describe("Infrastructure: per-construct synthesis (cdk8s Testing)", () => {
   it("each layer synthesizes on its own: controllers hold only Flux objects, configs only the controllers' resources", () => {
     const { app } = build();
     const controllers = Testing.synth(app.controllers) as Doc[];
-    expect(new Set(controllers.map((d) => d.apiVersion))).toEqual(new Set(["helm.toolkit.fluxcd.io/v2", "source.toolkit.fluxcd.io/v1"]));
-    expect(controllers.filter((d) => d.kind === "HelmRelease").map((d) => d.metadata.name).sort()).toEqual([
-      "cert-manager",
-      "cloudnative-pg",
-      "external-dns",
-      "longhorn",
-      "metallb",
-      "pihole",
-      "traefik",
-    ]);
+    expect(new Set(controllers.map((d) => d.apiVersion))).toEqual(
+      new Set(["helm.toolkit.fluxcd.io/v2", "source.toolkit.fluxcd.io/v1"]),
+    );
+    expect(
+      controllers
+        .filter((d) => d.kind === "HelmRelease")
+        .map((d) => d.metadata.name)
+        .sort(),
+    ).toEqual(["cert-manager", "cloudnative-pg", "external-dns", "longhorn", "metallb", "pihole", "traefik"]);
     const configs = Testing.synth(app.configs) as Doc[];
     expect(configs.map((d) => d.kind).sort()).toEqual(["ClusterIssuer", "IPAddressPool", "L2Advertisement"]);
   });

@@ -41,43 +41,77 @@ describe("the fixture lab", () => {
 
   it("names a missing reservation and the ones there are", () => {
     const h = Homelab.create(example);
-    expect(() => h.loadBalancerIp("grafana")).toThrow(/no reservation "grafana" \(reservations: "pihole", "wireguard", "ingress"\)/);
+    expect(() => h.loadBalancerIp("grafana")).toThrow(
+      /no reservation "grafana" \(reservations: "pihole", "wireguard", "ingress"\)/,
+    );
   });
 });
 
 describe("validation: every rule, its message and its path", () => {
   it("duplicate hostnames", () => {
-    const p = at(lab((s) => (s.hosts[2].hostname = "node1")), "hosts[2].hostname");
+    const p = at(
+      lab((s) => (s.hosts[2].hostname = "node1")),
+      "hosts[2].hostname",
+    );
     expect(p.message).toBe('hostname "node1" is already used by hosts[0]');
     expect(p.fix).toMatch(/own name/);
   });
 
   it("duplicate host addresses", () => {
-    const p = at(lab((s) => (s.hosts[1].address = "192.168.1.11")), "hosts[1].address");
+    const p = at(
+      lab((s) => (s.hosts[1].address = "192.168.1.11")),
+      "hosts[1].address",
+    );
     expect(p.message).toBe("192.168.1.11 is already the address of hosts[0]");
   });
 
   it("duplicate MACs (case-insensitive)", () => {
-    const p = at(lab((s) => (s.hosts[1].mac = "DC:A6:32:00:00:01")), "hosts[1].mac");
+    const p = at(
+      lab((s) => (s.hosts[1].mac = "DC:A6:32:00:00:01")),
+      "hosts[1].mac",
+    );
     expect(p.message).toBe("MAC dc:a6:32:00:00:01 is already used by hosts[0]");
   });
 
   it("a malformed MAC", () => {
-    expect(at(lab((s) => (s.hosts[1].mac = "dc-a6-32")), "hosts[1].mac").message).toBe('"dc-a6-32" is not a MAC address');
+    expect(
+      at(
+        lab((s) => (s.hosts[1].mac = "dc-a6-32")),
+        "hosts[1].mac",
+      ).message,
+    ).toBe('"dc-a6-32" is not a MAC address');
   });
 
   it("a host address outside the LAN", () => {
-    const p = at(lab((s) => (s.hosts[2].address = "10.0.0.5")), "hosts[2].address");
+    const p = at(
+      lab((s) => (s.hosts[2].address = "10.0.0.5")),
+      "hosts[2].address",
+    );
     expect(p.message).toBe("host address 10.0.0.5 is outside the LAN 192.168.1.0/24 (network.lan)");
   });
 
   it("a host on the broadcast address", () => {
-    expect(at(lab((s) => (s.hosts[2].address = "192.168.1.255")), "hosts[2].address").message).toMatch(/broadcast address of 192.168.1.0\/24/);
+    expect(
+      at(
+        lab((s) => (s.hosts[2].address = "192.168.1.255")),
+        "hosts[2].address",
+      ).message,
+    ).toMatch(/broadcast address of 192.168.1.0\/24/);
   });
 
   it("an address that is not IPv4", () => {
-    expect(at(lab((s) => (s.hosts[0].address = "192.168.1.011")), "hosts[0].address").message).toMatch(/leading zeros/);
-    expect(at(lab((s) => (s.hosts[0].address = "fd00::1")), "hosts[0].address").message).toMatch(/IPv6/);
+    expect(
+      at(
+        lab((s) => (s.hosts[0].address = "192.168.1.011")),
+        "hosts[0].address",
+      ).message,
+    ).toMatch(/leading zeros/);
+    expect(
+      at(
+        lab((s) => (s.hosts[0].address = "fd00::1")),
+        "hosts[0].address",
+      ).message,
+    ).toMatch(/IPv6/);
   });
 
   it("a host address equal to a load-balancer reservation", () => {
@@ -93,49 +127,77 @@ describe("validation: every rule, its message and its path", () => {
   });
 
   it("a host address inside the MetalLB pool", () => {
-    const all = problems(lab((s) => (s.hosts[2].address = "192.168.1.210"))).filter((p) => formatPath(p.path) === "hosts[2].address");
+    const all = problems(lab((s) => (s.hosts[2].address = "192.168.1.210"))).filter(
+      (p) => formatPath(p.path) === "hosts[2].address",
+    );
     expect(all.map((p) => p.message)).toEqual([
       "192.168.1.210 lies in the MetalLB pool 192.168.1.200-192.168.1.220 (network.metallbPool), so MetalLB could hand it to a Service",
     ]);
   });
 
   it("a reservation outside the MetalLB pool", () => {
-    const p = at(lab((s) => (s.network.loadBalancerIps.pihole = "192.168.1.50")), "network.loadBalancerIps.pihole");
+    const p = at(
+      lab((s) => (s.network.loadBalancerIps.pihole = "192.168.1.50")),
+      "network.loadBalancerIps.pihole",
+    );
     expect(p.message).toBe("192.168.1.50 is outside the MetalLB pool (192.168.1.200-192.168.1.220)");
   });
 
   it("a reservation equal to another reservation", () => {
-    const p = at(lab((s) => (s.network.loadBalancerIps.ingress = "192.168.1.200")), "network.loadBalancerIps.ingress");
+    const p = at(
+      lab((s) => (s.network.loadBalancerIps.ingress = "192.168.1.200")),
+      "network.loadBalancerIps.ingress",
+    );
     expect(p.message).toBe('192.168.1.200 is already the load-balancer IP "pihole" (network.loadBalancerIps.pihole)');
   });
 
   it("a reservation name that cannot become a Nix attribute", () => {
-    const p = at(lab((s) => (s.network.loadBalancerIps["home-assistant"] = "192.168.1.205")), 'network.loadBalancerIps["home-assistant"]');
+    const p = at(
+      lab((s) => (s.network.loadBalancerIps["home-assistant"] = "192.168.1.205")),
+      'network.loadBalancerIps["home-assistant"]',
+    );
     expect(p.message).toMatch(/cannot become a Nix attribute "home-assistantIp"/);
   });
 
   it("a pool outside the LAN", () => {
-    const p = at(lab((s) => (s.network.metallbPool = "192.168.2.0/27")), "network.metallbPool");
+    const p = at(
+      lab((s) => (s.network.metallbPool = "192.168.2.0/27")),
+      "network.metallbPool",
+    );
     expect(p.message).toBe("MetalLB pool 192.168.2.0-192.168.2.31 is not inside the LAN 192.168.1.0/24 (network.lan)");
   });
 
   it("overlapping pool ranges", () => {
-    const p = at(lab((s) => (s.network.metallbPool = ["192.168.1.200-192.168.1.210", "192.168.1.205-192.168.1.220"])), "network.metallbPool[1]");
+    const p = at(
+      lab((s) => (s.network.metallbPool = ["192.168.1.200-192.168.1.210", "192.168.1.205-192.168.1.220"])),
+      "network.metallbPool[1]",
+    );
     expect(p.message).toMatch(/overlaps 192.168.1.200-192.168.1.210 \(network.metallbPool\[0\]\)/);
   });
 
   it("a CIDR with host bits set", () => {
-    expect(at(lab((s) => (s.network.lan = "192.168.1.7/24")), "network.lan").message).toBe('"192.168.1.7/24" has host bits set; the block is "192.168.1.0/24"');
+    expect(
+      at(
+        lab((s) => (s.network.lan = "192.168.1.7/24")),
+        "network.lan",
+      ).message,
+    ).toBe('"192.168.1.7/24" has host bits set; the block is "192.168.1.0/24"');
   });
 
   it("a role that requires a role the host lacks", () => {
-    const p = at(lab((s) => (s.hosts[1].roles = ["k3s-agent"])), "hosts[1].roles[0]");
+    const p = at(
+      lab((s) => (s.hosts[1].roles = ["k3s-agent"])),
+      "hosts[1].roles[0]",
+    );
     expect(p.message).toBe('role "k3s-agent" requires "minimal-node", which host "node2" does not have');
     expect(p.fix).toBe('Add "minimal-node" to the host\'s roles.');
   });
 
   it("an unknown role, with a suggestion", () => {
-    const p = at(lab((s) => (s.hosts[1].roles = ["minimal-node", "k3s-agnet"])), "hosts[1].roles[1]");
+    const p = at(
+      lab((s) => (s.hosts[1].roles = ["minimal-node", "k3s-agnet"])),
+      "hosts[1].roles[1]",
+    );
     expect(p.message).toBe('"k3s-agnet" is not a role');
     expect(p.fix).toBe('Did you mean "k3s-agent"?');
   });
@@ -148,7 +210,13 @@ describe("validation: every rule, its message and its path", () => {
   });
 
   it("a k3s cluster with no server", () => {
-    const p = at(lab((s) => (s.hosts[0].roles = ["minimal-node", "k3s-agent"], delete s.hosts[0].clusterInit)), "hosts");
+    const p = at(
+      lab((s) => {
+        s.hosts[0].roles = ["minimal-node", "k3s-agent"];
+        delete s.hosts[0].clusterInit;
+      }),
+      "hosts",
+    );
     expect(p.message).toBe("the k3s cluster has agents (node1, node2, node3) but no server");
   });
 
@@ -170,7 +238,9 @@ describe("validation: every rule, its message and its path", () => {
       s.hosts[1].roles = ["minimal-node", "k3s-server"];
       s.hosts[2].roles = ["minimal-node", "k3s-server"];
     });
-    expect(at(spec, "hosts").message).toBe("the k3s cluster has 3 servers (node1, node2, node3) and none is marked clusterInit");
+    expect(at(spec, "hosts").message).toBe(
+      "the k3s cluster has 3 servers (node1, node2, node3) and none is marked clusterInit",
+    );
   });
 
   it("an even number of k3s servers is a warning, not an error", () => {
@@ -182,49 +252,103 @@ describe("validation: every rule, its message and its path", () => {
   });
 
   it("clusterInit on a host that is not a server", () => {
-    expect(at(lab((s) => (s.hosts[1].clusterInit = true)), "hosts[1].clusterInit").message).toBe('host "node2" is marked clusterInit but is not a k3s server');
+    expect(
+      at(
+        lab((s) => (s.hosts[1].clusterInit = true)),
+        "hosts[1].clusterInit",
+      ).message,
+    ).toBe('host "node2" is marked clusterInit but is not a k3s server');
   });
 
   it("hostnames that are not DNS labels", () => {
-    const p = at(lab((s) => (s.hosts[1].hostname = "Node_2")), "hosts[1].hostname");
+    const p = at(
+      lab((s) => (s.hosts[1].hostname = "Node_2")),
+      "hosts[1].hostname",
+    );
     expect(p.message).toMatch(/^"Node_2" is not a valid hostname/);
     expect(p.fix).toBe('Rename it, e.g. "node-2".');
-    expect(at(lab((s) => (s.hosts[1].hostname = "-x")), "hosts[1].hostname").message).toMatch(/not starting or ending with "-"/);
-    expect(at(lab((s) => (s.hosts[1].hostname = "a".repeat(64))), "hosts[1].hostname").message).toMatch(/at most 63/);
+    expect(
+      at(
+        lab((s) => (s.hosts[1].hostname = "-x")),
+        "hosts[1].hostname",
+      ).message,
+    ).toMatch(/not starting or ending with "-"/);
+    expect(
+      at(
+        lab((s) => (s.hosts[1].hostname = "a".repeat(64))),
+        "hosts[1].hostname",
+      ).message,
+    ).toMatch(/at most 63/);
   });
 
   it("VPN addresses that collide", () => {
-    const p = at(lab((s) => (s.vpn.users[1].address = "10.8.0.2")), "vpn.users[1].address");
+    const p = at(
+      lab((s) => (s.vpn.users[1].address = "10.8.0.2")),
+      "vpn.users[1].address",
+    );
     expect(p.message).toBe("tunnel address 10.8.0.2 is already used by vpn.users[0]");
   });
 
   it("VPN addresses outside the VPN subnet", () => {
-    const p = at(lab((s) => (s.vpn.users[0].address = "10.9.0.2")), "vpn.users[0].address");
+    const p = at(
+      lab((s) => (s.vpn.users[0].address = "10.9.0.2")),
+      "vpn.users[0].address",
+    );
     expect(p.message).toBe("tunnel address 10.9.0.2 is outside the VPN subnet 10.8.0.0/24 (vpn.subnet)");
   });
 
   it("a VPN user on the gateway's own tunnel address", () => {
-    expect(at(lab((s) => (s.vpn.users[0].address = "10.8.0.1")), "vpn.users[0].address").fix).toBe("Start users at 10.8.0.2.");
+    expect(
+      at(
+        lab((s) => (s.vpn.users[0].address = "10.8.0.1")),
+        "vpn.users[0].address",
+      ).fix,
+    ).toBe("Start users at 10.8.0.2.");
   });
 
   it("a WireGuard public key that is not 32 bytes of base64", () => {
-    const p = at(lab((s) => (s.vpn.users[0].publicKey = "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8D=")), "vpn.users[0].publicKey");
+    const p = at(
+      lab((s) => (s.vpn.users[0].publicKey = "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8D=")),
+      "vpn.users[0].publicKey",
+    );
     expect(p.message).toMatch(/is not a WireGuard public key \(32 bytes in base64: 44 characters ending in "="\)/);
     // 44 characters but the last data character carries bits beyond 32 bytes.
-    expect(problems(lab((s) => (s.vpn.users[0].publicKey = "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dh="))).map((x) => formatPath(x.path))).toEqual(["vpn.users[0].publicKey"]);
+    expect(
+      problems(lab((s) => (s.vpn.users[0].publicKey = "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dh="))).map((x) =>
+        formatPath(x.path),
+      ),
+    ).toEqual(["vpn.users[0].publicKey"]);
   });
 
   it("a VPN user with no key, or both kinds", () => {
-    expect(at(lab((s) => delete s.vpn.users[0].publicKey), "vpn.users[0]").message).toBe('VPN user "alice" has no public key');
-    expect(at(lab((s) => (s.vpn.users[0].publicKeySecret = "alice-wg")), "vpn.users[0]").message).toBe("has both publicKey and publicKeySecret");
+    expect(
+      at(
+        lab((s) => delete s.vpn.users[0].publicKey),
+        "vpn.users[0]",
+      ).message,
+    ).toBe('VPN user "alice" has no public key');
+    expect(
+      at(
+        lab((s) => (s.vpn.users[0].publicKeySecret = "alice-wg")),
+        "vpn.users[0]",
+      ).message,
+    ).toBe("has both publicKey and publicKeySecret");
   });
 
   it("a VPN subnet overlapping the LAN", () => {
-    expect(at(lab((s) => (s.vpn.subnet = "192.168.0.0/16")), "vpn.subnet").message).toBe("VPN subnet 192.168.0.0/16 overlaps the LAN 192.168.1.0/24");
+    expect(
+      at(
+        lab((s) => (s.vpn.subnet = "192.168.0.0/16")),
+        "vpn.subnet",
+      ).message,
+    ).toBe("VPN subnet 192.168.0.0/16 overlaps the LAN 192.168.1.0/24");
   });
 
   it("unknown fields are typos, with a suggestion", () => {
-    const p = at(lab((s) => (s.hosts[0].adress = "192.168.1.30")), "hosts[0].adress");
+    const p = at(
+      lab((s) => (s.hosts[0].adress = "192.168.1.30")),
+      "hosts[0].adress",
+    );
     expect(p.message).toBe("is not a field of a host");
     expect(p.fix).toBe('Did you mean "address"?');
   });
@@ -250,7 +374,12 @@ describe("validation: every rule, its message and its path", () => {
       s.network.loadBalancerIps.pihole = "192.168.1.50";
       s.vpn.users[1].publicKey = "nope";
     });
-    expect(problems(spec).filter((p) => p.level === "error").map((p) => formatPath(p.path)).sort()).toEqual(
+    expect(
+      problems(spec)
+        .filter((p) => p.level === "error")
+        .map((p) => formatPath(p.path))
+        .sort(),
+    ).toEqual(
       ["hosts[1].address", "hosts[2].hostname", "network.loadBalancerIps.pihole", "vpn.users[1].publicKey"].sort(),
     );
     let error: unknown;
@@ -262,6 +391,8 @@ describe("validation: every rule, its message and its path", () => {
     expect(error).toBeInstanceOf(HomelabValidationError);
     const message = (error as Error).message;
     expect(message).toMatch(/^the homelab definition has 4 errors; nothing was written:/);
-    expect(message).toContain("error: apps/homelab.ts: hosts[1].address: 192.168.1.11 is already the address of hosts[0]. Give every host its own address.");
+    expect(message).toContain(
+      "error: apps/homelab.ts: hosts[1].address: 192.168.1.11 is already the address of hosts[0]. Give every host its own address.",
+    );
   });
 });

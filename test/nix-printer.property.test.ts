@@ -31,11 +31,75 @@ const SEED = process.env.NIX_PROPERTY_SEED !== undefined ? Number(process.env.NI
 
 /** Fragments that have broken Nix generators before, or are special in Nix's lexer. */
 const HOSTILE = [
-  "${", "$", "$$", "$${", "$\\", "\\$", "}", "{", "''", "'''", "''$", "''\\", "'", "\\", "\\\\", '"', '\\"',
-  "\n", "\r", "\r\n", "\t", " ", "#", "/*", "*/", ";", "=", ".", ":", "@", "~", "/", "./", "<nixpkgs>",
-  "a", "Z", "_", "-", "0", "9", "x-y", "a'b", "1a", "é", "e\u0301", "\u0300", "😀", "👨‍👩‍👧", "🇺🇳", "\u{1D518}",
-  "\u{10FFFF}", "\u2028", "\u00a0", "\u200b", "\uFEFF", "\x01", "\x1b", "\x7f", "\u0085", "中文",
-  ...NIX_KEYWORDS, "true", "false", "null", "__curPos", "__overrides", "__sub", "__proto__", "constructor",
+  "${",
+  "$",
+  "$$",
+  "$${",
+  "$\\",
+  "\\$",
+  "}",
+  "{",
+  "''",
+  "'''",
+  "''$",
+  "''\\",
+  "'",
+  "\\",
+  "\\\\",
+  '"',
+  '\\"',
+  "\n",
+  "\r",
+  "\r\n",
+  "\t",
+  " ",
+  "#",
+  "/*",
+  "*/",
+  ";",
+  "=",
+  ".",
+  ":",
+  "@",
+  "~",
+  "/",
+  "./",
+  "<nixpkgs>",
+  "a",
+  "Z",
+  "_",
+  "-",
+  "0",
+  "9",
+  "x-y",
+  "a'b",
+  "1a",
+  "é",
+  "e\u0301",
+  "\u0300",
+  "😀",
+  "👨‍👩‍👧",
+  "🇺🇳",
+  "\u{1D518}",
+  "\u{10FFFF}",
+  "\u2028",
+  "\u00a0",
+  "\u200b",
+  "\uFEFF",
+  "\x01",
+  "\x1b",
+  "\x7f",
+  "\u0085",
+  "中文",
+  ...NIX_KEYWORDS,
+  "true",
+  "false",
+  "null",
+  "__curPos",
+  "__overrides",
+  "__sub",
+  "__proto__",
+  "constructor",
 ];
 
 /** Strings from a hostile alphabet, arbitrary code points (minus NUL), and graphemes. */
@@ -55,8 +119,18 @@ const keyArb: fc.Arbitrary<string> = fc.oneof(
 const intArb: fc.Arbitrary<bigint> = fc.oneof(
   fc.bigInt({ min: NIX_INT_MIN, max: NIX_INT_MAX }),
   fc.constantFrom(
-    NIX_INT_MIN, NIX_INT_MIN + 1n, NIX_INT_MAX, NIX_INT_MAX - 1n, 0n, 1n, -1n,
-    2n ** 53n, 2n ** 53n + 1n, -(2n ** 53n) - 1n, 2n ** 31n, -(2n ** 32n),
+    NIX_INT_MIN,
+    NIX_INT_MIN + 1n,
+    NIX_INT_MAX,
+    NIX_INT_MAX - 1n,
+    0n,
+    1n,
+    -1n,
+    2n ** 53n,
+    2n ** 53n + 1n,
+    -(2n ** 53n) - 1n,
+    2n ** 31n,
+    -(2n ** 32n),
   ),
   fc.integer().map(BigInt),
 );
@@ -65,9 +139,37 @@ const MIN_NORMAL = 2 ** -1022;
 const floatArb: fc.Arbitrary<number> = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.constantFrom(
-    0, -0, 5e-324, -5e-324, MIN_NORMAL, -MIN_NORMAL, 2.225073858507201e-308, -2.225073858507201e-308,
-    Number.MAX_VALUE, -Number.MAX_VALUE, Number.EPSILON, 0.1, 0.2, 0.3, 1 / 3, 1e21, 1e-7, 1e-6, 1e20,
-    123456789.123, 2 ** 53, 2 ** 53 + 2, 2 ** 63, 2 ** 64, -2.5, 1, 100, 4.35, 0.5, 1e300, 1e-300,
+    0,
+    -0,
+    5e-324,
+    -5e-324,
+    MIN_NORMAL,
+    -MIN_NORMAL,
+    2.225073858507201e-308,
+    -2.225073858507201e-308,
+    Number.MAX_VALUE,
+    -Number.MAX_VALUE,
+    Number.EPSILON,
+    0.1,
+    0.2,
+    0.3,
+    1 / 3,
+    1e21,
+    1e-7,
+    1e-6,
+    1e20,
+    123456789.123,
+    2 ** 53,
+    2 ** 53 + 2,
+    2 ** 63,
+    2 ** 64,
+    -2.5,
+    1,
+    100,
+    4.35,
+    0.5,
+    1e300,
+    1e-300,
   ),
   fc.double({ min: -1e-300, max: 1e-300, noNaN: true }), // dense around zero, incl. subnormals
   fc.integer().map((x) => x / 1024), // dyadic
@@ -196,20 +298,24 @@ const { gen: genArb } = fc.letrec<{ gen: Gen; int: Gen; str: Gen; float: Gen }>(
     int: fc.oneof(
       { depthSize: "small", maxDepth: 3 },
       smallInt.map((v): Gen => ({ e: nix.int(v), v: { t: "int", v } })),
-      fc.tuple(tie("int"), tie("int")).map(([a, b]): Gen => ({
-        e: nix.add(a.e, b.e),
-        v: { t: "int", v: (a.v as { v: bigint }).v + (b.v as { v: bigint }).v },
-      })),
+      fc.tuple(tie("int"), tie("int")).map(
+        ([a, b]): Gen => ({
+          e: nix.add(a.e, b.e),
+          v: { t: "int", v: (a.v as { v: bigint }).v + (b.v as { v: bigint }).v },
+        }),
+      ),
       fc.tuple(varArb, tie("int")).map(([x, a]): Gen => ({ e: nix.apply(nix.lambda(x, nix.ident(x)), a.e), v: a.v })),
       fc.tuple(varArb, tie("int")).map(([x, a]): Gen => ({ e: nix.let({ [x]: a.e }, nix.ident(x)), v: a.v })),
     ),
     str: fc.oneof(
       { depthSize: "small", maxDepth: 3 },
       hostileString.map((v): Gen => ({ e: nix.str(v), v: { t: "str", v } })),
-      fc.tuple(tie("str"), tie("str")).map(([a, b]): Gen => ({
-        e: nix.add(a.e, b.e),
-        v: { t: "str", v: (a.v as { v: string }).v + (b.v as { v: string }).v },
-      })),
+      fc.tuple(tie("str"), tie("str")).map(
+        ([a, b]): Gen => ({
+          e: nix.add(a.e, b.e),
+          v: { t: "str", v: (a.v as { v: string }).v + (b.v as { v: string }).v },
+        }),
+      ),
     ),
     // Float addition is not associative, so this catches a missing `a + (b + c)` parenthesis.
     float: fc.oneof(
@@ -218,10 +324,12 @@ const { gen: genArb } = fc.letrec<{ gen: Gen; int: Gen; str: Gen; float: Gen }>(
       fc
         .tuple(tie("float"), tie("float"))
         .filter(([a, b]) => Number.isFinite((a.v as { v: number }).v + (b.v as { v: number }).v))
-        .map(([a, b]): Gen => ({
-          e: nix.add(a.e, b.e),
-          v: { t: "float", v: (a.v as { v: number }).v + (b.v as { v: number }).v },
-        })),
+        .map(
+          ([a, b]): Gen => ({
+            e: nix.add(a.e, b.e),
+            v: { t: "float", v: (a.v as { v: number }).v + (b.v as { v: number }).v },
+          }),
+        ),
     ),
     gen: fc.oneof(
       { depthSize: "small", maxDepth: 4, withCrossShrink: true },
@@ -229,47 +337,69 @@ const { gen: genArb } = fc.letrec<{ gen: Gen; int: Gen; str: Gen; float: Gen }>(
       tie("int"),
       tie("str"),
       tie("float"),
-      fc.array(any, { maxLength: 4 }).map((gs): Gen => ({ e: nix.list(gs.map((g) => g.e)), v: { t: "list", v: gs.map((g) => g.v) } })),
       fc
-        .uniqueArray(fc.tuple(keyArb, any), { selector: ([k]) => k, maxLength: 4 })
-        .map((kvs): Gen => ({
+        .array(any, { maxLength: 4 })
+        .map((gs): Gen => ({ e: nix.list(gs.map((g) => g.e)), v: { t: "list", v: gs.map((g) => g.v) } })),
+      fc.uniqueArray(fc.tuple(keyArb, any), { selector: ([k]) => k, maxLength: 4 }).map(
+        (kvs): Gen => ({
           e: nix.attrs(kvs.map(([k, g]) => [k, g.e] as const)),
           v: { t: "attrs", v: kvs.map(([k, g]) => [k, g.v] as const) },
-        })),
+        }),
+      ),
       // let x = a; in [ x b ]
-      fc.tuple(varArb, any, any).map(([x, a, b]): Gen => ({
-        e: nix.let({ [x]: a.e }, nix.list([nix.ident(x), b.e])),
-        v: { t: "list", v: [a.v, b.v] },
-      })),
+      fc.tuple(varArb, any, any).map(
+        ([x, a, b]): Gen => ({
+          e: nix.let({ [x]: a.e }, nix.list([nix.ident(x), b.e])),
+          v: { t: "list", v: [a.v, b.v] },
+        }),
+      ),
       // (x: [ x b ]) a
-      fc.tuple(varArb, any, any).map(([x, a, b]): Gen => ({
-        e: nix.apply(nix.lambda(x, nix.list([nix.ident(x), b.e])), a.e),
-        v: { t: "list", v: [a.v, b.v] },
-      })),
+      fc.tuple(varArb, any, any).map(
+        ([x, a, b]): Gen => ({
+          e: nix.apply(nix.lambda(x, nix.list([nix.ident(x), b.e])), a.e),
+          v: { t: "list", v: [a.v, b.v] },
+        }),
+      ),
       // ({ x, ... }: x) { x = a; zz = b; }  and  (x: y: x) a b
-      fc.tuple(varArb, any, any).map(([x, a, b]): Gen => ({
-        e: nix.apply(nix.lambda([x], nix.ident(x), { ellipsis: true }), nix.attrs([[x, a.e], ["zz", b.e]])),
-        v: a.v,
-      })),
-      fc.tuple(any, any).map(([a, b]): Gen => ({
-        e: nix.apply(nix.lambda("p", nix.lambda("q", nix.ident("p"))), a.e, b.e),
-        v: a.v,
-      })),
+      fc.tuple(varArb, any, any).map(
+        ([x, a, b]): Gen => ({
+          e: nix.apply(
+            nix.lambda([x], nix.ident(x), { ellipsis: true }),
+            nix.attrs([
+              [x, a.e],
+              ["zz", b.e],
+            ]),
+          ),
+          v: a.v,
+        }),
+      ),
+      fc.tuple(any, any).map(
+        ([a, b]): Gen => ({
+          e: nix.apply(nix.lambda("p", nix.lambda("q", nix.ident("p"))), a.e, b.e),
+          v: a.v,
+        }),
+      ),
       // { k1 = { k2 = a; }; }.k1.k2, ({ k = a; }).k via a function, { }.k or a
-      fc.tuple(keyArb, keyArb, any).map(([k1, k2, a]): Gen => ({
-        e: nix.select(nix.attrs([[k1, nix.attrs([[k2, a.e]])]]), [k1, k2]),
-        v: a.v,
-      })),
-      fc.tuple(keyArb, varArb, any).map(([k, x, a]): Gen => ({
-        e: nix.select(nix.apply(nix.lambda(x, nix.ident(x)), nix.attrs([[k, a.e]])), k),
-        v: a.v,
-      })),
+      fc.tuple(keyArb, keyArb, any).map(
+        ([k1, k2, a]): Gen => ({
+          e: nix.select(nix.attrs([[k1, nix.attrs([[k2, a.e]])]]), [k1, k2]),
+          v: a.v,
+        }),
+      ),
+      fc.tuple(keyArb, varArb, any).map(
+        ([k, x, a]): Gen => ({
+          e: nix.select(nix.apply(nix.lambda(x, nix.ident(x)), nix.attrs([[k, a.e]])), k),
+          v: a.v,
+        }),
+      ),
       fc.tuple(keyArb, any).map(([k, a]): Gen => ({ e: nix.select(nix.attrs([]), k, a.e), v: a.v })),
-      fc.tuple(keyArb, keyArb, any, any).map(([k1, k2, a, b]): Gen => ({
-        // a.k2 exists only if k1 === k2
-        e: nix.select(nix.attrs([[k1, a.e]]), k2, b.e),
-        v: k1 === k2 ? a.v : b.v,
-      })),
+      fc.tuple(keyArb, keyArb, any, any).map(
+        ([k1, k2, a, b]): Gen => ({
+          // a.k2 exists only if k1 === k2
+          e: nix.select(nix.attrs([[k1, a.e]]), k2, b.e),
+          v: k1 === k2 ? a.v : b.v,
+        }),
+      ),
     ),
   };
 });
@@ -280,10 +410,35 @@ interface PathCase {
 }
 const SEGMENT_CHARS = [
   ..."abcXYZ019._-+",
-  " ", "$", "{", "}", "${", '"', "\\", "'", "~", "é", "😀", "\n", "\t", ":", "@", "#", ";", ",", "=", "*", "?", "[", "%",
+  " ",
+  "$",
+  "{",
+  "}",
+  "${",
+  '"',
+  "\\",
+  "'",
+  "~",
+  "é",
+  "😀",
+  "\n",
+  "\t",
+  ":",
+  "@",
+  "#",
+  ";",
+  ",",
+  "=",
+  "*",
+  "?",
+  "[",
+  "%",
 ];
 const segmentArb = fc.oneof(
-  { weight: 6, arbitrary: fc.array(fc.constantFrom(...SEGMENT_CHARS), { minLength: 1, maxLength: 5 }).map((a) => a.join("")) },
+  {
+    weight: 6,
+    arbitrary: fc.array(fc.constantFrom(...SEGMENT_CHARS), { minLength: 1, maxLength: 5 }).map((a) => a.join("")),
+  },
   { weight: 1, arbitrary: fc.constantFrom(".", "..", "") },
 );
 const pathArb: fc.Arbitrary<PathCase> = fc
@@ -338,9 +493,7 @@ function assertInNix<T>(arb: fc.Arbitrary<T>, numRuns: number, toCase: (v: T) =>
   if (replay.failed && replay.counterexample) {
     const v = (replay.counterexample as unknown as readonly [T])[0];
     const c = toCase(v);
-    shrunk =
-      `\nShrunk counterexample: ${fc.stringify(v)}\nprinted:\n${c.source}` +
-      `\nNix says: ${nixCheckOne(c)}`;
+    shrunk = `\nShrunk counterexample: ${fc.stringify(v)}\nprinted:\n${c.source}` + `\nNix says: ${nixCheckOne(c)}`;
   }
   const show = failing.slice(0, 3).map((i) => {
     const c = cases[i]!;
@@ -376,35 +529,55 @@ describe("printer output shape (no Nix needed)", () => {
 });
 
 describeNix("printed values round-trip exactly through Nix 2.8", () => {
-  itNix("JSON-like values built with the nix.* builders (2500 runs)", () => {
-    assertInNix(fc.tuple(modelArb, fc.array(hostileString, { maxLength: 2 })), 2500, ([m, header]) => ({
-      source: printNixFile(nix.file(toAst(m), header)),
-      expected: toExpected(m),
-    }));
-  }, TIMEOUT_MS);
+  itNix(
+    "JSON-like values built with the nix.* builders (2500 runs)",
+    () => {
+      assertInNix(fc.tuple(modelArb, fc.array(hostileString, { maxLength: 2 })), 2500, ([m, header]) => ({
+        source: printNixFile(nix.file(toAst(m), header)),
+        expected: toExpected(m),
+      }));
+    },
+    TIMEOUT_MS,
+  );
 
-  itNix("plain JS data converted with nix.fromJson (1000 runs)", () => {
-    assertInNix(plainArb, 1000, (v) => ({
-      source: printNixFile(nix.file(nix.fromJson(v))),
-      expected: plainExpected(v),
-    }));
-  }, TIMEOUT_MS);
+  itNix(
+    "plain JS data converted with nix.fromJson (1000 runs)",
+    () => {
+      assertInNix(plainArb, 1000, (v) => ({
+        source: printNixFile(nix.file(nix.fromJson(v))),
+        expected: plainExpected(v),
+      }));
+    },
+    TIMEOUT_MS,
+  );
 
-  itNix("every finite double, including -0.0 and subnormals (1000 runs)", () => {
-    assertInNix(fc.array(floatArb, { minLength: 1, maxLength: 20 }), 1000, (xs) => ({
-      source: printNix(nix.list(xs.map((x) => nix.float(x)))),
-      expected: want.list(xs.map((x) => want.float(x))),
-    }));
-  }, TIMEOUT_MS);
+  itNix(
+    "every finite double, including -0.0 and subnormals (1000 runs)",
+    () => {
+      assertInNix(fc.array(floatArb, { minLength: 1, maxLength: 20 }), 1000, (xs) => ({
+        source: printNix(nix.list(xs.map((x) => nix.float(x)))),
+        expected: want.list(xs.map((x) => want.float(x))),
+      }));
+    },
+    TIMEOUT_MS,
+  );
 
-  itNix("expressions: let, lambdas, application, select/or and + in every position (1000 runs)", () => {
-    assertInNix(genArb, 1000, (g) => ({ source: printNixFile(nix.file(g.e)), expected: toExpected(g.v) }));
-  }, TIMEOUT_MS);
+  itNix(
+    "expressions: let, lambdas, application, select/or and + in every position (1000 runs)",
+    () => {
+      assertInNix(genArb, 1000, (g) => ({ source: printNixFile(nix.file(g.e)), expected: toExpected(g.v) }));
+    },
+    TIMEOUT_MS,
+  );
 
-  itNix("paths: literal when possible, ./. + \"…\" otherwise (500 runs)", () => {
-    assertInNix(pathArb, 500, ({ input }) => ({
-      source: printNixFile(nix.file(nix.path(input))),
-      expected: pathExpected(input),
-    }));
-  }, TIMEOUT_MS);
+  itNix(
+    'paths: literal when possible, ./. + "…" otherwise (500 runs)',
+    () => {
+      assertInNix(pathArb, 500, ({ input }) => ({
+        source: printNixFile(nix.file(nix.path(input))),
+        expected: pathExpected(input),
+      }));
+    },
+    TIMEOUT_MS,
+  );
 });

@@ -59,16 +59,36 @@ const samples: Sample[] = [
   { name: "dollar backslash", expr: S("$\\"), text: '"$\\\\"', value: want.str("$\\") },
   { name: "dollar quote", expr: S('$"'), text: '"$\\""', value: want.str('$"') },
   { name: "dollar brace at end", expr: S("a${"), text: '"a\\${"', value: want.str("a${") },
-  { name: "indented-string quotes", expr: S("''x'' '''${y}"), text: "\"''x'' '''\\${y}\"", value: want.str("''x'' '''${y}") },
-  { name: "newline/CR/tab", expr: S("a\nb\rc\td\r\n"), text: '"a\\nb\\rc\\td\\r\\n"', value: want.str("a\nb\rc\td\r\n") },
+  {
+    name: "indented-string quotes",
+    expr: S("''x'' '''${y}"),
+    text: "\"''x'' '''\\${y}\"",
+    value: want.str("''x'' '''${y}"),
+  },
+  {
+    name: "newline/CR/tab",
+    expr: S("a\nb\rc\td\r\n"),
+    text: '"a\\nb\\rc\\td\\r\\n"',
+    value: want.str("a\nb\rc\td\r\n"),
+  },
   {
     name: "unicode passes through",
     expr: S("héllo 😀 e\u0301 \u{1D518} 中文"),
     text: '"héllo 😀 e\u0301 \u{1D518} 中文"',
     value: want.str("héllo 😀 e\u0301 \u{1D518} 中文"),
   },
-  { name: "other control characters raw", expr: S("\x01\x1b\x7f"), text: '"\x01\x1b\x7f"', value: want.str("\x01\x1b\x7f") },
-  { name: "comment-like text", expr: S("# not /* a */ comment"), text: '"# not /* a */ comment"', value: want.str("# not /* a */ comment") },
+  {
+    name: "other control characters raw",
+    expr: S("\x01\x1b\x7f"),
+    text: '"\x01\x1b\x7f"',
+    value: want.str("\x01\x1b\x7f"),
+  },
+  {
+    name: "comment-like text",
+    expr: S("# not /* a */ comment"),
+    text: '"# not /* a */ comment"',
+    value: want.str("# not /* a */ comment"),
+  },
 
   // --- attribute names -------------------------------------------------------
   ...[...NIX_KEYWORDS].map(
@@ -112,7 +132,7 @@ const samples: Sample[] = [
       '  "a.b" = 3;',
       '  "\\${x}" = 4;',
       '  "-a" = 5;',
-      "  \"'a\" = 6;",
+      '  "\'a" = 6;',
       '  "é" = 7;',
       '  "a b" = 8;',
       '  "q\\"\\\\" = 9;',
@@ -136,7 +156,12 @@ const samples: Sample[] = [
   { name: "positive int", expr: I(42), text: "42", value: want.int(42) },
   { name: "negative int (top level)", expr: I(-5), text: "-5", value: want.int(-5) },
   { name: "max int", expr: I(NIX_INT_MAX), text: "9223372036854775807", value: want.int(NIX_INT_MAX) },
-  { name: "max int + 1 - 2", expr: I(NIX_INT_MIN + 1n), text: "-9223372036854775807", value: want.int(NIX_INT_MIN + 1n) },
+  {
+    name: "max int + 1 - 2",
+    expr: I(NIX_INT_MIN + 1n),
+    text: "-9223372036854775807",
+    value: want.int(NIX_INT_MIN + 1n),
+  },
   { name: "min int", expr: I(NIX_INT_MIN), text: "-9223372036854775807 - 1", value: want.int(NIX_INT_MIN) },
   {
     name: "negative ints in a list are parenthesised",
@@ -155,8 +180,18 @@ const samples: Sample[] = [
   { name: "float 1.5e-7", expr: nix.float(1.5e-7), text: "1.5e-7", value: want.float(1.5e-7) },
   { name: "float 123.456", expr: nix.float(123.456), text: "123.456", value: want.float(123.456) },
   { name: "float 2^53", expr: nix.float(2 ** 53), text: "9007199254740992.0", value: want.float(2 ** 53) },
-  { name: "float max", expr: nix.float(Number.MAX_VALUE), text: "1.7976931348623157e+308", value: want.float(Number.MAX_VALUE) },
-  { name: "float min normal", expr: nix.float(2 ** -1022), text: "2.2250738585072014e-308", value: want.float(2 ** -1022) },
+  {
+    name: "float max",
+    expr: nix.float(Number.MAX_VALUE),
+    text: "1.7976931348623157e+308",
+    value: want.float(Number.MAX_VALUE),
+  },
+  {
+    name: "float min normal",
+    expr: nix.float(2 ** -1022),
+    text: "2.2250738585072014e-308",
+    value: want.float(2 ** -1022),
+  },
   { name: "negative float (top level)", expr: nix.float(-2.5), text: "-2.5", value: want.float(-2.5) },
   { name: "negative zero", expr: nix.float(-0), text: "0.0 * -1", value: want.float(-0) },
   {
@@ -237,11 +272,31 @@ const samples: Sample[] = [
   { name: "empty rec attrs", expr: nix.attrs({}, { rec: true }), text: "rec { }", value: want.attrs([]) },
 
   // --- paths -------------------------------------------------------------------------
-  { name: "relative path literal", expr: nix.path("./roles/k3s.nix"), text: "./roles/k3s.nix", value: (d) => want.path(`${d}/roles/k3s.nix`) },
-  { name: "parent path literal", expr: nix.path("../../roles/x.nix"), text: "../../roles/x.nix", value: (d) => want.path(canon(`${d}/../../roles/x.nix`)) },
-  { name: "bare relative path gets ./", expr: nix.path("roles/x-1_+.nix"), text: "./roles/x-1_+.nix", value: (d) => want.path(`${d}/roles/x-1_+.nix`) },
+  {
+    name: "relative path literal",
+    expr: nix.path("./roles/k3s.nix"),
+    text: "./roles/k3s.nix",
+    value: (d) => want.path(`${d}/roles/k3s.nix`),
+  },
+  {
+    name: "parent path literal",
+    expr: nix.path("../../roles/x.nix"),
+    text: "../../roles/x.nix",
+    value: (d) => want.path(canon(`${d}/../../roles/x.nix`)),
+  },
+  {
+    name: "bare relative path gets ./",
+    expr: nix.path("roles/x-1_+.nix"),
+    text: "./roles/x-1_+.nix",
+    value: (d) => want.path(`${d}/roles/x-1_+.nix`),
+  },
   { name: "current directory", expr: nix.path("."), text: "./.", value: (d) => want.path(d) },
-  { name: "trailing slash dropped", expr: nix.path("./roles/"), text: "./roles", value: (d) => want.path(`${d}/roles`) },
+  {
+    name: "trailing slash dropped",
+    expr: nix.path("./roles/"),
+    text: "./roles",
+    value: (d) => want.path(`${d}/roles`),
+  },
   { name: "absolute path literal", expr: nix.path("/etc/hosts"), text: "/etc/hosts", value: want.path("/etc/hosts") },
   { name: "root", expr: nix.path("/"), text: "/.", value: want.path("/") },
   {
@@ -256,14 +311,24 @@ const samples: Sample[] = [
     text: './. + "/../x y/z.nix"',
     value: (d) => want.path(canon(`${d}/../x y/z.nix`)),
   },
-  { name: "absolute path with space", expr: nix.path("/srv/my data"), text: '/. + "/srv/my data"', value: want.path("/srv/my data") },
+  {
+    name: "absolute path with space",
+    expr: nix.path("/srv/my data"),
+    text: '/. + "/srv/my data"',
+    value: want.path("/srv/my data"),
+  },
   {
     name: "path with ${ and unicode",
     expr: nix.path("./a${b}/é.nix"),
     text: './. + "/a\\${b}/é.nix"',
     value: (d) => want.path(`${d}/a\${b}/é.nix`),
   },
-  { name: "path with double slash", expr: nix.path("./a//b"), text: './. + "/a//b"', value: (d) => want.path(`${d}/a/b`) },
+  {
+    name: "path with double slash",
+    expr: nix.path("./a//b"),
+    text: './. + "/a//b"',
+    value: (d) => want.path(`${d}/a/b`),
+  },
   {
     name: "paths in a list",
     expr: nix.list([nix.path("./a.nix"), nix.path("./b c.nix")]),
@@ -340,7 +405,10 @@ const samples: Sample[] = [
     name: "module lambda with set pattern",
     expr: nix.lambda(
       { formals: ["config", "lib", "pkgs"], ellipsis: true },
-      nix.attrs({ imports: nix.list([nix.path("./roles/k3s.nix")]), enable: nix.apply(nix.select("lib", "mkDefault"), nix.bool(true)) }),
+      nix.attrs({
+        imports: nix.list([nix.path("./roles/k3s.nix")]),
+        enable: nix.apply(nix.select("lib", "mkDefault"), nix.bool(true)),
+      }),
     ),
     text: lines(
       "{ config, lib, pkgs, ... }:",
@@ -353,7 +421,7 @@ const samples: Sample[] = [
     ),
     value: {
       predicate:
-        'f: let r = f { config = { }; lib = { mkDefault = x: { d = x; }; }; pkgs = { }; extra = 1; }; in ' +
+        "f: let r = f { config = { }; lib = { mkDefault = x: { d = x; }; }; pkgs = { }; extra = 1; }; in " +
         'builtins.length r.imports == 1 && builtins.typeOf (builtins.head r.imports) == "path" && r.enable == { d = true; }',
     },
   },
@@ -363,9 +431,24 @@ const samples: Sample[] = [
     text: lines("{ a, b }:", "a + b"),
     value: { predicate: "f: f { a = 1; b = 2; } == 3 && builtins.functionArgs f == { a = false; b = false; }" },
   },
-  { name: "empty set pattern", expr: nix.lambda([], I(1)), text: lines("{ }:", "1"), value: { predicate: "f: f { } == 1" } },
-  { name: "ellipsis only", expr: nix.lambda([], I(1), { ellipsis: true }), text: lines("{ ... }:", "1"), value: { predicate: "f: f { x = 1; } == 1" } },
-  { name: "identifier lambda", expr: nix.lambda("x", nix.ident("x")), text: "x: x", value: { predicate: "f: f 7 == 7" } },
+  {
+    name: "empty set pattern",
+    expr: nix.lambda([], I(1)),
+    text: lines("{ }:", "1"),
+    value: { predicate: "f: f { } == 1" },
+  },
+  {
+    name: "ellipsis only",
+    expr: nix.lambda([], I(1), { ellipsis: true }),
+    text: lines("{ ... }:", "1"),
+    value: { predicate: "f: f { x = 1; } == 1" },
+  },
+  {
+    name: "identifier lambda",
+    expr: nix.lambda("x", nix.ident("x")),
+    text: "x: x",
+    value: { predicate: "f: f 7 == 7" },
+  },
   {
     name: "lambdas inside containers",
     expr: nix.attrs({
@@ -395,7 +478,14 @@ const samples: Sample[] = [
   },
   {
     name: "let / in",
-    expr: nix.let([["a", I(1)], ["b c", I(2)], ["or", I(3)]], nix.add(nix.ident("a"), I(41))),
+    expr: nix.let(
+      [
+        ["a", I(1)],
+        ["b c", I(2)],
+        ["or", I(3)],
+      ],
+      nix.add(nix.ident("a"), I(41)),
+    ),
     text: lines("let", "  a = 1;", '  "b c" = 2;', '  "or" = 3;', "in", "a + 41"),
     value: want.int(42),
   },
@@ -403,7 +493,10 @@ const samples: Sample[] = [
     name: "let inside an attribute and a lambda",
     expr: nix.lambda(
       { formals: ["lib"], ellipsis: true },
-      nix.let({ vars: nix.apply("import", nix.path("./vars.nix")) }, nix.attrs({ x: nix.let({ y: I(1) }, nix.ident("y")) })),
+      nix.let(
+        { vars: nix.apply("import", nix.path("./vars.nix")) },
+        nix.attrs({ x: nix.let({ y: I(1) }, nix.ident("y")) }),
+      ),
     ),
     text: lines(
       "{ lib, ... }:",
@@ -477,13 +570,16 @@ describe("printNix: exact output", () => {
   });
 
   it("quoteString escapes exactly the dangerous sequences", () => {
-    expect(quoteString("$ {} ${ $${ \\ \" \n")).toBe('"$ {} \\${ $\\${ \\\\ \\" \\n"');
+    expect(quoteString('$ {} ${ $${ \\ " \n')).toBe('"$ {} \\${ $\\${ \\\\ \\" \\n"');
   });
 });
 
 describe("printNixFile", () => {
   it("prints header comments then the body and exactly one newline", () => {
-    const text = printNixFile({ header: ["Generated by cdk8s-homelab.", "", "Do not edit."], body: nix.attrs({ a: I(1) }) });
+    const text = printNixFile({
+      header: ["Generated by cdk8s-homelab.", "", "Do not edit."],
+      body: nix.attrs({ a: I(1) }),
+    });
     expect(text).toBe("# Generated by cdk8s-homelab.\n#\n# Do not edit.\n{\n  a = 1;\n}\n");
   });
 
@@ -534,8 +630,25 @@ describe("builders validate their input", () => {
     err(() => nix.lambda(["a", "a"], I(1)), /duplicate formal/);
     err(() => nix.lambda(["or"], I(1)), /keyword/);
     err(() => nix.lambda("x", I(1), { ellipsis: true }), /set pattern/);
-    err(() => nix.attrs([["a", I(1)], ["a", I(2)]]), /duplicate attribute name "a"/);
-    err(() => nix.let([["a", I(1)], ["a", I(2)]], I(1)), /duplicate let binding name/);
+    err(
+      () =>
+        nix.attrs([
+          ["a", I(1)],
+          ["a", I(2)],
+        ]),
+      /duplicate attribute name "a"/,
+    );
+    err(
+      () =>
+        nix.let(
+          [
+            ["a", I(1)],
+            ["a", I(2)],
+          ],
+          I(1),
+        ),
+      /duplicate let binding name/,
+    );
     err(() => nix.apply("f"), /at least one argument/);
     err(() => nix.select("x", []), /at least one attribute/);
     err(() => nix.path(""), /empty/);
@@ -560,7 +673,16 @@ describe("builders validate their input", () => {
     bad({ kind: "ident", name: "let" }, /keyword/);
     bad({ kind: "path", value: "./with space" }, /not a valid Nix path literal/);
     bad({ kind: "path", value: "./a/" }, /not a valid Nix path literal/);
-    bad({ kind: "attrs", entries: [["a", { kind: "null" }], ["a", { kind: "null" }]] }, /duplicate/);
+    bad(
+      {
+        kind: "attrs",
+        entries: [
+          ["a", { kind: "null" }],
+          ["a", { kind: "null" }],
+        ],
+      },
+      /duplicate/,
+    );
     bad({ kind: "wat" }, /unknown Nix expression kind/);
     bad({ kind: "binary", op: "-", left: { kind: "null" }, right: { kind: "null" } }, /unsupported binary operator/);
   });
@@ -622,7 +744,7 @@ describe("nix.fromJson", () => {
     const cyc: Record<string, unknown> = {};
     cyc.self = cyc;
     err(cyc, /cyclic/);
-    // eslint-disable-next-line no-sparse-arrays
+    // biome-ignore lint/suspicious/noSparseArray: the printer must refuse a sparse array
     err([1, , 2], /sparse/);
     err({ [Symbol("k")]: 1 }, /symbol keys/);
     err(undefined, /undefined/);

@@ -86,12 +86,16 @@ describe("the runtime exports of each entry point, imported by the package's nam
 });
 
 // The compiler's view of the entry points: their sources, with the repository's compiler options.
-const config = ts.getParsedCommandLineOfConfigFile(path.join(repo, "tsconfig.json"), {}, {
-  ...ts.sys,
-  onUnRecoverableConfigFileDiagnostic: (d) => {
-    throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+const config = ts.getParsedCommandLineOfConfigFile(
+  path.join(repo, "tsconfig.json"),
+  {},
+  {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    },
   },
-});
+);
 if (config === undefined) throw new Error("tsconfig.json could not be read");
 const entryFiles = subpaths.map(sourceOf);
 const program = ts.createProgram(entryFiles, config.options);

@@ -31,7 +31,12 @@ const labels = { "app.kubernetes.io/name": "web", "app.kubernetes.io/part-of": "
 const deployment: Doc = {
   apiVersion: "apps/v1",
   kind: "Deployment",
-  metadata: { name: "web", namespace: "web", labels, annotations: { "example.com/note": "any text, even with spaces" } },
+  metadata: {
+    name: "web",
+    namespace: "web",
+    labels,
+    annotations: { "example.com/note": "any text, even with spaces" },
+  },
   spec: {
     replicas: 2,
     revisionHistoryLimit: 3,
@@ -41,17 +46,32 @@ const deployment: Doc = {
       metadata: { labels },
       spec: {
         automountServiceAccountToken: false,
-        securityContext: { runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
+        securityContext: {
+          runAsNonRoot: true,
+          runAsUser: 1000,
+          fsGroup: 1000,
+          seccompProfile: { type: "RuntimeDefault" },
+        },
         nodeSelector: { "kubernetes.io/arch": "amd64" },
         tolerations: [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" }],
         affinity: {
           podAntiAffinity: {
             preferredDuringSchedulingIgnoredDuringExecution: [
-              { weight: 100, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: labels } } },
+              {
+                weight: 100,
+                podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: labels } },
+              },
             ],
           },
         },
-        topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: labels } }],
+        topologySpreadConstraints: [
+          {
+            maxSkew: 1,
+            topologyKey: "kubernetes.io/hostname",
+            whenUnsatisfiable: "ScheduleAnyway",
+            labelSelector: { matchLabels: labels },
+          },
+        ],
         containers: [
           {
             name: "web",
@@ -67,8 +87,15 @@ const deployment: Doc = {
             resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi", cpu: 1 } },
             readinessProbe: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 10 },
             livenessProbe: { tcpSocket: { port: 8080 }, initialDelaySeconds: 5 },
-            securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
-            volumeMounts: [{ name: "data", mountPath: "/data" }, { name: "tmp", mountPath: "/tmp" }],
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              readOnlyRootFilesystem: true,
+              capabilities: { drop: ["ALL"] },
+            },
+            volumeMounts: [
+              { name: "data", mountPath: "/data" },
+              { name: "tmp", mountPath: "/tmp" },
+            ],
           },
         ],
         volumes: [
@@ -85,7 +112,11 @@ const service: Doc = {
   apiVersion: "v1",
   kind: "Service",
   metadata: { name: "web", namespace: "web", annotations: { "metallb.io/loadBalancerIPs": "192.168.1.240" } },
-  spec: { type: "LoadBalancer", selector: labels, ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }] },
+  spec: {
+    type: "LoadBalancer",
+    selector: labels,
+    ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
+  },
 };
 
 const ingress: Doc = {
@@ -98,7 +129,9 @@ const ingress: Doc = {
     rules: [
       {
         host: "web.example.com",
-        http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { name: "http" } } } }] },
+        http: {
+          paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { name: "http" } } } }],
+        },
       },
     ],
   },
@@ -141,9 +174,18 @@ const moreCore: Doc[] = [
     apiVersion: "v1",
     kind: "PersistentVolumeClaim",
     metadata: { name: "web-data", namespace: "web" },
-    spec: { accessModes: ["ReadWriteOnce"], storageClassName: "local-path", resources: { requests: { storage: "1Gi" } } },
+    spec: {
+      accessModes: ["ReadWriteOnce"],
+      storageClassName: "local-path",
+      resources: { requests: { storage: "1Gi" } },
+    },
   },
-  { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "web", namespace: "web" }, automountServiceAccountToken: false },
+  {
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: { name: "web", namespace: "web" },
+    automountServiceAccountToken: false,
+  },
   {
     apiVersion: "apps/v1",
     kind: "StatefulSet",
@@ -152,7 +194,12 @@ const moreCore: Doc[] = [
       serviceName: "db",
       selector: { matchLabels: { app: "db" } },
       template: { metadata: { labels: { app: "db" } }, spec: { containers: [{ name: "db", image: "postgres:17" }] } },
-      volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "5Gi" } } } }],
+      volumeClaimTemplates: [
+        {
+          metadata: { name: "data" },
+          spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "5Gi" } } },
+        },
+      ],
     },
   },
   {
@@ -161,16 +208,31 @@ const moreCore: Doc[] = [
     metadata: { name: "backup", namespace: "web" },
     spec: {
       schedule: "0 3 * * *",
-      jobTemplate: { spec: { template: { spec: { restartPolicy: "OnFailure", containers: [{ name: "b", image: "busybox", command: ["true"] }] } } } },
+      jobTemplate: {
+        spec: {
+          template: {
+            spec: { restartPolicy: "OnFailure", containers: [{ name: "b", image: "busybox", command: ["true"] }] },
+          },
+        },
+      },
     },
   },
   {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
     metadata: { name: "default-deny", namespace: "web" },
-    spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "traefik" } } }] }] },
+    spec: {
+      podSelector: {},
+      policyTypes: ["Ingress"],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "traefik" } } }] }],
+    },
   },
-  { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "web", namespace: "web" }, spec: { minAvailable: 1, selector: { matchLabels: labels } } },
+  {
+    apiVersion: "policy/v1",
+    kind: "PodDisruptionBudget",
+    metadata: { name: "web", namespace: "web" },
+    spec: { minAvailable: 1, selector: { matchLabels: labels } },
+  },
   {
     apiVersion: "rbac.authorization.k8s.io/v1",
     kind: "ClusterRole",
@@ -189,7 +251,10 @@ const moreCore: Doc[] = [
 /** Validation errors whose text names the path (and, if given, says `what`). */
 function expectError(errors: string[], docLabel: string, fieldPath: string, what?: RegExp): void {
   const hit = errors.find((e) => e.startsWith(`${docLabel}: ${fieldPath}: `) && (what === undefined || what.test(e)));
-  expect(hit, `expected an error for ${docLabel} at ${fieldPath}${what ? ` matching ${what}` : ""}, got:\n${errors.join("\n")}`).toBeDefined();
+  expect(
+    hit,
+    `expected an error for ${docLabel} at ${fieldPath}${what ? ` matching ${what}` : ""}, got:\n${errors.join("\n")}`,
+  ).toBeDefined();
 }
 
 describe("core kinds (kubernetes-models)", () => {
@@ -221,7 +286,9 @@ describe("core kinds (kubernetes-models)", () => {
   it("rejects a typo in a container field, naming document and path", () => {
     const d = clone(deployment);
     d.spec.template.spec.containers[0].imagePullPolicyy = "Always";
-    expect(validateManifest(d)).toEqual(["Deployment/web/web: spec.template.spec.containers[0].imagePullPolicyy: unknown field (not in the schema)"]);
+    expect(validateManifest(d)).toEqual([
+      "Deployment/web/web: spec.template.spec.containers[0].imagePullPolicyy: unknown field (not in the schema)",
+    ]);
   });
 
   it("rejects unknown fields at every level, but not keys of maps", () => {
@@ -251,19 +318,38 @@ describe("core kinds (kubernetes-models)", () => {
     delete d.spec.template.spec.containers[0].name;
     d.spec.template.spec.containers[0].ports[0].containerPort = "8080";
     const errors = validateManifest(d);
-    expectError(errors, "Deployment/web/web", "spec.template.spec.containers[0].imagePullPolicy", /must be one of "Always", "IfNotPresent", "Never"/);
+    expectError(
+      errors,
+      "Deployment/web/web",
+      "spec.template.spec.containers[0].imagePullPolicy",
+      /must be one of "Always", "IfNotPresent", "Never"/,
+    );
     expectError(errors, "Deployment/web/web", "spec.template.spec.containers[0].name", /required/);
-    expectError(errors, "Deployment/web/web", "spec.template.spec.containers[0].ports[0].containerPort", /must be integer/);
+    expectError(
+      errors,
+      "Deployment/web/web",
+      "spec.template.spec.containers[0].ports[0].containerPort",
+      /must be integer/,
+    );
 
     const s = clone(service);
     s.spec.ports[0].targetPort = true;
-    expect(validateManifest(s)).toEqual(["Service/web/web: spec.ports[0].targetPort: must be string or integer (got boolean true)"]);
+    expect(validateManifest(s)).toEqual([
+      "Service/web/web: spec.ports[0].targetPort: must be string or integer (got boolean true)",
+    ]);
 
     const q = clone(deployment);
     q.spec.template.spec.containers[0].resources.limits.cpu = "lots";
-    expect(validateManifest(q)).toEqual(['Deployment/web/web: spec.template.spec.containers[0].resources.limits.cpu: must match format "quantity"']);
+    expect(validateManifest(q)).toEqual([
+      'Deployment/web/web: spec.template.spec.containers[0].resources.limits.cpu: must match format "quantity"',
+    ]);
 
-    const secret = { apiVersion: "v1", kind: "Secret", metadata: { name: "x", namespace: "web" }, data: { a: "not base64!" } };
+    const secret = {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "x", namespace: "web" },
+      data: { a: "not base64!" },
+    };
     expectError(validateManifest(secret), "Secret/web/x", "data.a", /format "byte"/);
   });
 
@@ -299,7 +385,13 @@ const helmRelease: Doc = {
   metadata: { name: "metallb", namespace: "metallb-system" },
   spec: {
     interval: "30m",
-    chart: { spec: { chart: "metallb", version: "0.16.1", sourceRef: { kind: "HelmRepository", name: "metallb", namespace: "flux-system" } } },
+    chart: {
+      spec: {
+        chart: "metallb",
+        version: "0.16.1",
+        sourceRef: { kind: "HelmRepository", name: "metallb", namespace: "flux-system" },
+      },
+    },
     install: { crds: "CreateReplace", remediation: { retries: 3 } },
     upgrade: { crds: "CreateReplace" },
     values: { speaker: { frr: { enabled: false } }, anything: ["goes", 1, { here: true }] },
@@ -340,16 +432,47 @@ describe.skipIf(!crds)("custom resources (upstream CRDs)", () => {
     ["IPAddressPool", ipPool],
     ["CNPG Cluster", cnpgCluster],
     ["ScheduledBackup", scheduledBackup],
-    ["L2Advertisement", { apiVersion: "metallb.io/v1beta1", kind: "L2Advertisement", metadata: { name: "default", namespace: "metallb-system" }, spec: { ipAddressPools: ["default"] } }],
-    ["HelmRepository", { apiVersion: "source.toolkit.fluxcd.io/v1", kind: "HelmRepository", metadata: { name: "metallb", namespace: "flux-system" }, spec: { interval: "1h", url: "https://metallb.github.io/metallb" } }],
-    ["OCIRepository", { apiVersion: "source.toolkit.fluxcd.io/v1", kind: "OCIRepository", metadata: { name: "app", namespace: "flux-system" }, spec: { interval: "1h", url: "oci://ghcr.io/example/charts/app", ref: { tag: "1.0.0" } } }],
+    [
+      "L2Advertisement",
+      {
+        apiVersion: "metallb.io/v1beta1",
+        kind: "L2Advertisement",
+        metadata: { name: "default", namespace: "metallb-system" },
+        spec: { ipAddressPools: ["default"] },
+      },
+    ],
+    [
+      "HelmRepository",
+      {
+        apiVersion: "source.toolkit.fluxcd.io/v1",
+        kind: "HelmRepository",
+        metadata: { name: "metallb", namespace: "flux-system" },
+        spec: { interval: "1h", url: "https://metallb.github.io/metallb" },
+      },
+    ],
+    [
+      "OCIRepository",
+      {
+        apiVersion: "source.toolkit.fluxcd.io/v1",
+        kind: "OCIRepository",
+        metadata: { name: "app", namespace: "flux-system" },
+        spec: { interval: "1h", url: "oci://ghcr.io/example/charts/app", ref: { tag: "1.0.0" } },
+      },
+    ],
     [
       "ClusterIssuer",
       {
         apiVersion: "cert-manager.io/v1",
         kind: "ClusterIssuer",
         metadata: { name: "letsencrypt" },
-        spec: { acme: { server: "https://acme-v02.api.letsencrypt.org/directory", email: "admin@example.com", privateKeySecretRef: { name: "letsencrypt" }, solvers: [{ http01: { ingress: { ingressClassName: "traefik" } } }] } },
+        spec: {
+          acme: {
+            server: "https://acme-v02.api.letsencrypt.org/directory",
+            email: "admin@example.com",
+            privateKeySecretRef: { name: "letsencrypt" },
+            solvers: [{ http01: { ingress: { ingressClassName: "traefik" } } }],
+          },
+        },
       },
     ],
     [
@@ -358,7 +481,14 @@ describe.skipIf(!crds)("custom resources (upstream CRDs)", () => {
         apiVersion: "kustomize.toolkit.fluxcd.io/v1",
         kind: "Kustomization",
         metadata: { name: "apps", namespace: "flux-system" },
-        spec: { interval: "10m", path: "./dist/apps", prune: true, sourceRef: { kind: "GitRepository", name: "homelab" }, dependsOn: [{ name: "infra-configs" }], postBuild: { substitute: { DOMAIN: "example.com" } } },
+        spec: {
+          interval: "10m",
+          path: "./dist/apps",
+          prune: true,
+          sourceRef: { kind: "GitRepository", name: "homelab" },
+          dependsOn: [{ name: "infra-configs" }],
+          postBuild: { substitute: { DOMAIN: "example.com" } },
+        },
       },
     ],
   ])("a valid %s passes", (_kind, doc) => {
@@ -368,7 +498,9 @@ describe.skipIf(!crds)("custom resources (upstream CRDs)", () => {
   it("rejects a typo in a HelmRelease spec", () => {
     const d = clone(helmRelease);
     d.spec.intervall = d.spec.interval;
-    expect(validateManifest(d)).toEqual(["HelmRelease/metallb-system/metallb: spec.intervall: unknown field (not in the schema)"]);
+    expect(validateManifest(d)).toEqual([
+      "HelmRelease/metallb-system/metallb: spec.intervall: unknown field (not in the schema)",
+    ]);
   });
 
   it("checks a HelmRelease's required fields, enums and patterns, and leaves values free-form", () => {
@@ -378,7 +510,12 @@ describe.skipIf(!crds)("custom resources (upstream CRDs)", () => {
     d.spec.timeout = "5 minutes";
     const errors = validateManifest(d);
     expectError(errors, "HelmRelease/metallb-system/metallb", "spec.interval", /required/);
-    expectError(errors, "HelmRelease/metallb-system/metallb", "spec.chart.spec.sourceRef.kind", /must be one of "HelmRepository", "GitRepository", "Bucket"/);
+    expectError(
+      errors,
+      "HelmRelease/metallb-system/metallb",
+      "spec.chart.spec.sourceRef.kind",
+      /must be one of "HelmRepository", "GitRepository", "Bucket"/,
+    );
     expectError(errors, "HelmRelease/metallb-system/metallb", "spec.timeout", /must match pattern/);
     expect(errors).toHaveLength(3);
   });
@@ -392,15 +529,23 @@ describe.skipIf(!crds)("custom resources (upstream CRDs)", () => {
     const both = clone(helmRelease);
     both.spec.chartRef = { kind: "OCIRepository", name: "metallb" };
     expect(validateManifest(both)).toEqual([]); // JSON schema alone cannot see it
-    expect(helmReleaseChartRule(both)).toEqual(["HelmRelease/metallb-system/metallb: spec: either chart or chartRef must be set, not both"]);
+    expect(helmReleaseChartRule(both)).toEqual([
+      "HelmRelease/metallb-system/metallb: spec: either chart or chartRef must be set, not both",
+    ]);
     const neither = clone(helmRelease);
     delete neither.spec.chart;
-    expect(helmReleaseChartRule(neither)).toEqual(["HelmRelease/metallb-system/metallb: spec: either chart or chartRef must be set (neither is)"]);
+    expect(helmReleaseChartRule(neither)).toEqual([
+      "HelmRelease/metallb-system/metallb: spec: either chart or chartRef must be set (neither is)",
+    ]);
   });
 
   it("the chart rule mirrors the CEL rule of the vendored CRD", () => {
     expect(celRules("helm.toolkit.fluxcd.io/v2", "HelmRelease").filter((r) => r.path === "spec")).toEqual([
-      { path: "spec", rule: "(has(self.chart) && !has(self.chartRef)) || (!has(self.chart) && has(self.chartRef))", message: "either chart or chartRef must be set" },
+      {
+        path: "spec",
+        rule: "(has(self.chart) && !has(self.chartRef)) || (!has(self.chart) && has(self.chartRef))",
+        message: "either chart or chartRef must be set",
+      },
     ]);
   });
 
@@ -437,7 +582,12 @@ describe.skipIf(!crds)("custom resources (upstream CRDs)", () => {
     expect(validateManifest(d)).toEqual([
       "HelmRelease/metallb-system/metallb: apiVersion: unknown or not served: no schema for helm.toolkit.fluxcd.io/v2beta1 HelmRelease; HelmRelease is served as helm.toolkit.fluxcd.io/v2",
     ]);
-    expectError(validateManifest({ ...clone(helmRelease), apiVersion: "helm.toolkit.fluxcd.io/v2beta2" }), "HelmRelease/metallb-system/metallb", "apiVersion", /not served/);
+    expectError(
+      validateManifest({ ...clone(helmRelease), apiVersion: "helm.toolkit.fluxcd.io/v2beta2" }),
+      "HelmRelease/metallb-system/metallb",
+      "apiVersion",
+      /not served/,
+    );
   });
 
   it("rejects invalid MetalLB IPAddressPools", () => {
@@ -464,7 +614,9 @@ describe.skipIf(!crds)("custom resources (upstream CRDs)", () => {
     ]);
     const q = clone(cnpgCluster);
     q.spec.resources.limits.cpu = true;
-    expect(validateManifest(q)).toEqual(["Cluster/databases/pg: spec.resources.limits.cpu: must be integer or string (got boolean true)"]);
+    expect(validateManifest(q)).toEqual([
+      "Cluster/databases/pg: spec.resources.limits.cpu: must be integer or string (got boolean true)",
+    ]);
     const dup = clone(cnpgCluster);
     dup.spec.podSelectorRefs = [
       { name: "a", selector: { matchLabels: { x: "y" } } },
@@ -500,10 +652,22 @@ describe.skipIf(!crds)("custom resources (upstream CRDs)", () => {
   });
 
   it("reports kinds it has no schema for", () => {
-    expect(validateManifest({ apiVersion: "example.com/v1", kind: "Foo", metadata: { name: "x", namespace: "y" }, spec: {} })).toEqual([
+    expect(
+      validateManifest({
+        apiVersion: "example.com/v1",
+        kind: "Foo",
+        metadata: { name: "x", namespace: "y" },
+        spec: {},
+      }),
+    ).toEqual([
       "Foo/y/x: apiVersion: unknown or not served: no schema for example.com/v1 Foo; no core API or CRD under ../shared/crds defines Foo",
     ]);
-    expectError(validateManifest({ apiVersion: "v1", kind: "Foo", metadata: { name: "x" } }), "Foo/x", "apiVersion", /no schema for v1 Foo/);
+    expectError(
+      validateManifest({ apiVersion: "v1", kind: "Foo", metadata: { name: "x" } }),
+      "Foo/x",
+      "apiVersion",
+      /no schema for v1 Foo/,
+    );
     expect(validateManifest({ kind: "Foo" })).toEqual(["Foo/<no name>: apiVersion: required string is missing"]);
     expect(validateManifest("text")).toEqual(["<string document>: (root): a manifest must be a mapping"]);
   });
@@ -529,13 +693,29 @@ describe("kustomize's kustomization.yaml", () => {
 describe("rules JSON schema cannot express", () => {
   it("noPlaintextSecrets: only SOPS-encrypted data", () => {
     expect(noPlaintextSecrets(sopsSecret)).toEqual([]);
-    expect(noPlaintextSecrets({ apiVersion: "v1", kind: "Secret", metadata: { name: "empty", namespace: "web" }, type: "kubernetes.io/service-account-token" })).toEqual([]);
-    const plain = { apiVersion: "v1", kind: "Secret", metadata: { name: "db", namespace: "web" }, stringData: { password: "hunter2" } };
+    expect(
+      noPlaintextSecrets({
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "empty", namespace: "web" },
+        type: "kubernetes.io/service-account-token",
+      }),
+    ).toEqual([]);
+    const plain = {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "db", namespace: "web" },
+      stringData: { password: "hunter2" },
+    };
     expect(validateManifest(plain)).toEqual([]);
-    expect(noPlaintextSecrets(plain)).toEqual(["Secret/web/db: stringData.password: plaintext secret value: encrypt the Secret with SOPS or reference it from elsewhere"]);
+    expect(noPlaintextSecrets(plain)).toEqual([
+      "Secret/web/db: stringData.password: plaintext secret value: encrypt the Secret with SOPS or reference it from elsewhere",
+    ]);
     const half = clone(sopsSecret);
     half.data.extra = "aGVsbG8=";
-    expect(noPlaintextSecrets(half)).toEqual(["Secret/web/web: data.extra: plaintext value in a SOPS-encrypted Secret (check encrypted_regex)"]);
+    expect(noPlaintextSecrets(half)).toEqual([
+      "Secret/web/web: data.extra: plaintext value in a SOPS-encrypted Secret (check encrypted_regex)",
+    ]);
     const noMac = clone(sopsSecret);
     delete noMac.sops;
     expect(noPlaintextSecrets(noMac)).toHaveLength(2);
@@ -546,7 +726,9 @@ describe("rules JSON schema cannot express", () => {
     expect(podSecurityLabels(namespace)).toEqual([]);
     const bare = { apiVersion: "v1", kind: "Namespace", metadata: { name: "media" } };
     expect(validateManifest(bare)).toEqual([]);
-    expect(podSecurityLabels(bare)).toEqual(['Namespace/media: metadata.labels["pod-security.kubernetes.io/enforce"]: missing; must be one of privileged|baseline|restricted']);
+    expect(podSecurityLabels(bare)).toEqual([
+      'Namespace/media: metadata.labels["pod-security.kubernetes.io/enforce"]: missing; must be one of privileged|baseline|restricted',
+    ]);
     const wrong = clone(namespace);
     wrong.metadata.labels["pod-security.kubernetes.io/enforce"] = "strict";
     wrong.metadata.labels["pod-security.kubernetes.io/warn-version"] = "1.30";
@@ -575,12 +757,22 @@ describe("YAML files and the kustomization tree", () => {
 
   it("collectDistDocuments walks folders and kustomizationTreeProblems accepts a tidy tree", () => {
     write("ok/kustomization.yaml", kustomization("a.yaml", "b.yaml", "sub"));
-    write("ok/a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n");
+    write(
+      "ok/a.yaml",
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n",
+    );
     write("ok/b.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n");
     write("ok/sub/kustomization.yaml", kustomization("./c.yaml"));
     write("ok/sub/c.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: d}\n");
     const docs = collectDistDocuments(path.join(tmp, "ok"));
-    expect(docs.map((d) => d.file)).toEqual(["a.yaml", "a.yaml", "b.yaml", "kustomization.yaml", "sub/c.yaml", "sub/kustomization.yaml"]);
+    expect(docs.map((d) => d.file)).toEqual([
+      "a.yaml",
+      "a.yaml",
+      "b.yaml",
+      "kustomization.yaml",
+      "sub/c.yaml",
+      "sub/kustomization.yaml",
+    ]);
     expect(kustomizationTreeProblems(path.join(tmp, "ok"))).toEqual([]);
   });
 
@@ -588,18 +780,25 @@ describe("YAML files and the kustomization tree", () => {
     fs.mkdirSync(path.join(tmp, "empty", "dist"), { recursive: true });
     expect(checkDistTree(path.join(tmp, "empty", "dist"))).toEqual({ files: 0, documents: 0, problems: [] });
 
-    const ns = (name: string, extra = ""): string => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n${extra}`;
+    const ns = (name: string, extra = ""): string =>
+      `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n${extra}`;
     write("tree/dist/kustomization.yaml", kustomization("apps", "namespaces.yaml"));
-    write("tree/dist/namespaces.yaml", `${ns("web")}---\n${ns("web")}---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: bare\n`);
+    write(
+      "tree/dist/namespaces.yaml",
+      `${ns("web")}---\n${ns("web")}---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: bare\n`,
+    );
     write("tree/dist/apps/kustomization.yaml", kustomization("broken.yaml", "empty.yaml", "secret.yaml"));
-    write("tree/dist/apps/secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: web\nstringData:\n  password: hunter2\n");
+    write(
+      "tree/dist/apps/secret.yaml",
+      "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: web\nstringData:\n  password: hunter2\n",
+    );
     write("tree/dist/apps/empty.yaml", "# nothing\n");
     write("tree/dist/apps/broken.yaml", "apiVersion: v1\nkind: [\n");
     write("tree/dist/apps/extra.yaml", "apiVersion: example.com/v1\nkind: Foo\nmetadata:\n  name: foo\n");
     const result = checkDistTree(path.join(tmp, "tree", "dist"));
     expect(result.files).toBe(7);
     expect(result.documents).toBe(7);
-    expect(result.problems.map((p) => p.replace(/not valid YAML: [^]*/, "not valid YAML: ..."))).toEqual([
+    expect(result.problems.map((p) => p.replace(/not valid YAML: [\s\S]*/, "not valid YAML: ..."))).toEqual([
       "dist/apps/broken.yaml: not valid YAML: ...",
       "dist/apps/empty.yaml: holds no documents",
       "dist/apps/extra.yaml: Foo/foo: apiVersion: unknown or not served: no schema for example.com/v1 Foo; no core API or CRD under ../shared/crds defines Foo",

@@ -52,10 +52,14 @@ describe("one source of truth", () => {
 
   it("the reservations, the pool and the domain in dist/ are the model's", () => {
     const h = Homelab.create(example);
-    const all = distFiles().map(([, t]) => t).join("\n");
-    for (const name of ["wireguard", "ingress", "pihole"]) expect(all).toContain(`metallb.io/loadBalancerIPs: "${h.loadBalancerIp(name).toString()}"`);
+    const all = distFiles()
+      .map(([, t]) => t)
+      .join("\n");
+    for (const name of ["wireguard", "ingress", "pihole"])
+      expect(all).toContain(`metallb.io/loadBalancerIPs: "${h.loadBalancerIp(name).toString()}"`);
     expect(all).toContain(`- ${h.metallbPool[0]!.toString()}`);
     expect(all.match(/host: \S+/g)?.length).toBeGreaterThan(0);
-    for (const host of all.match(/host: \S+/g) ?? []) expect(host.endsWith(`.${h.domain}`) || host === `host: ${h.domain}`, host).toBe(true);
+    for (const host of all.match(/host: \S+/g) ?? [])
+      expect(host.endsWith(`.${h.domain}`) || host === `host: ${h.domain}`, host).toBe(true);
   });
 });

@@ -44,14 +44,19 @@ describe("SOPS-encrypted Secrets kept beside the definitions", () => {
     expect(files.get("dist/apps/wireguard-wireguard-server-key.sops.yaml")).toBe(file.text);
     expect(files.get("dist/apps/kustomization.yaml")).toContain("- wireguard-wireguard-server-key.sops.yaml");
     expect(warnings.join("\n")).not.toContain("wireguard/wireguard-server-key");
-    const apps = loadYamlDocuments(files.get("dist/bootstrap/layers.yaml")!).find((d: any) => d.metadata.name === "apps") as any;
+    const apps = loadYamlDocuments(files.get("dist/bootstrap/layers.yaml")!).find(
+      (d: any) => d.metadata.name === "apps",
+    ) as any;
     expect(apps.spec.decryption).toEqual({ provider: "sops", secretRef: { name: "sops-age" } });
     // The carried document is a valid Secret once decrypted, and passes the no-plaintext rule.
     for (const doc of loadYamlDocuments(file.text)) expect(checkManifest(doc)).toEqual([]);
   });
 
   it("a plaintext Secret is refused, nothing is rendered, and the message says how to encrypt it", () => {
-    const plain: SopsFile = { path: "apps/secrets/oops.sops.yaml", text: "apiVersion: v1\nkind: Secret\nmetadata:\n  name: oops\n  namespace: wireguard\nstringData:\n  privateKey: hunter2\n" };
+    const plain: SopsFile = {
+      path: "apps/secrets/oops.sops.yaml",
+      text: "apiVersion: v1\nkind: Secret\nmetadata:\n  name: oops\n  namespace: wireguard\nstringData:\n  privateKey: hunter2\n",
+    };
     let error: unknown;
     try {
       render([plain]);
@@ -65,7 +70,9 @@ describe("SOPS-encrypted Secrets kept beside the definitions", () => {
   });
 
   it("a file without namespace and name is refused", () => {
-    expect(() => render([{ path: "apps/secrets/x.sops.yaml", text: "kind: Secret\nmetadata: {}\n" }])).toThrow(/needs metadata.name and metadata.namespace/);
+    expect(() => render([{ path: "apps/secrets/x.sops.yaml", text: "kind: Secret\nmetadata: {}\n" }])).toThrow(
+      /needs metadata.name and metadata.namespace/,
+    );
   });
 
   it("a file with sops metadata but no encrypted data is refused, without echoing it", () => {
@@ -76,7 +83,10 @@ describe("SOPS-encrypted Secrets kept beside the definitions", () => {
   });
 
   it("carries a 20,000-key file byte for byte (parsed without yaml's quadratic unique-key pass)", () => {
-    const keys = Array.from({ length: 20_000 }, (_, i) => `    k${i}: ENC[AES256_GCM,data:eA==,iv:aQ==,tag:dA==,type:str]`);
+    const keys = Array.from(
+      { length: 20_000 },
+      (_, i) => `    k${i}: ENC[AES256_GCM,data:eA==,iv:aQ==,tag:dA==,type:str]`,
+    );
     const big = encrypted("wireguard", "wireguard-server-key");
     const text = big.text.replace(/stringData:\n.*\n/, `stringData:\n${keys.join("\n")}\n`);
     // yaml's unique-key check is quadratic: 4.3 s instead of 1.5 s for this parse, minutes for 2 MB.

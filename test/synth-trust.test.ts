@@ -78,7 +78,9 @@ function plantTxn(journal: unknown, extra: (txn: string) => void = () => {}): vo
   const txn = path.join(root, TXN_DIR);
   fs.mkdirSync(txn);
   // A pid that has exited: a child we ran and reaped.
-  const pid = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+  const pid = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
+    encoding: "utf8",
+  }).stdout;
   const owner = { ...selfOwner(), id: "0".repeat(32), pid: Number(pid), start: "1" };
   fs.writeFileSync(path.join(txn, "owner.json"), JSON.stringify(owner));
   fs.writeFileSync(path.join(txn, "journal.json"), JSON.stringify(journal));
@@ -155,7 +157,10 @@ describe("the journal of an interrupted run is validated before it is obeyed", (
     writeFiles(root, v1);
     plantTxn([]);
     const ownerFile = path.join(root, TXN_DIR, "owner.json");
-    fs.writeFileSync(ownerFile, JSON.stringify({ ...selfOwner(), id: "1".repeat(32), pid: process.ppid, start: procStart(process.ppid) }));
+    fs.writeFileSync(
+      ownerFile,
+      JSON.stringify({ ...selfOwner(), id: "1".repeat(32), pid: process.ppid, start: procStart(process.ppid) }),
+    );
     const before = tree(root);
     expect(refused(() => writeFiles(root, v2), SynthBusyError)).toMatch(/^synth is busy: another synth \(pid \d+ on /);
     expect(tree(root)).toEqual(before);
@@ -220,8 +225,8 @@ describe("folder links are never followed", () => {
 describe("the manifest alone does not decide what is deleted", () => {
   it("keeps hand-written files the manifest lists, even with the right hash", () => {
     writeFiles(root, v1);
-    const role = "{ ... }: { services.k3s.role = \"agent\"; }\n";
-    const hw = "{ ... }: { fileSystems.\"/\".device = \"/dev/sda1\"; }\n";
+    const role = '{ ... }: { services.k3s.role = "agent"; }\n';
+    const hw = '{ ... }: { fileSystems."/".device = "/dev/sda1"; }\n';
     fs.mkdirSync(path.join(root, "nix/roles"));
     fs.writeFileSync(path.join(root, "nix/roles/k3s-agent.nix"), role);
     fs.writeFileSync(path.join(root, "nix/hosts/node1/hardware-configuration.nix"), hw);
@@ -231,7 +236,10 @@ describe("the manifest alone does not decide what is deleted", () => {
     fs.writeFileSync(path.join(root, MANIFEST_PATH), JSON.stringify(manifest));
     const plan = writeFiles(root, v2);
     expect(plan.remove).toEqual(["nix/hosts/node1/roles.nix"]);
-    expect(plan.kept.map((k) => k.path)).toEqual(["nix/hosts/node1/hardware-configuration.nix", "nix/roles/k3s-agent.nix"]);
+    expect(plan.kept.map((k) => k.path)).toEqual([
+      "nix/hosts/node1/hardware-configuration.nix",
+      "nix/roles/k3s-agent.nix",
+    ]);
     expect(fs.readFileSync(path.join(root, "nix/roles/k3s-agent.nix"), "utf8")).toBe(role);
     expect(fs.readFileSync(path.join(root, "nix/hosts/node1/hardware-configuration.nix"), "utf8")).toBe(hw);
   });
@@ -241,7 +249,9 @@ describe("the manifest alone does not decide what is deleted", () => {
     fs.appendFileSync(path.join(root, "nix/hosts/node1/roles.nix"), "# my note\n");
     const plan = writeFiles(root, v2);
     expect(plan.remove).toEqual([]);
-    expect(plan.kept).toEqual([{ path: "nix/hosts/node1/roles.nix", reason: expect.stringContaining("changed since synth wrote it") }]);
+    expect(plan.kept).toEqual([
+      { path: "nix/hosts/node1/roles.nix", reason: expect.stringContaining("changed since synth wrote it") },
+    ]);
   });
 
   it("ignores manifest entries outside the output folders", () => {
@@ -257,7 +267,9 @@ describe("the manifest alone does not decide what is deleted", () => {
   });
 
   it("prunes 2,000 generated files and their folders in one pass (bench/prune.ts times 10,000)", () => {
-    const many = files(Object.fromEntries(Array.from({ length: 2_000 }, (_, i) => [`dist/apps/f${i}.yaml`, `i: ${i}\n`])));
+    const many = files(
+      Object.fromEntries(Array.from({ length: 2_000 }, (_, i) => [`dist/apps/f${i}.yaml`, `i: ${i}\n`])),
+    );
     writeFiles(root, many);
     const plan = writeFiles(root, v2);
     expect(plan.remove).toHaveLength(2_000);
@@ -293,7 +305,10 @@ describe("SOPS files are read only from real files in the secrets folder", () =>
     fs.mkdirSync(path.join(root, "apps/secrets"));
     fs.writeFileSync(path.join(root, "apps/secrets/b.sops.yaml"), sops);
     fs.writeFileSync(path.join(root, "apps/secrets/a.sops.yaml"), sops);
-    expect(readSopsFiles(root, "apps/secrets").map((f) => f.path)).toEqual(["apps/secrets/a.sops.yaml", "apps/secrets/b.sops.yaml"]);
+    expect(readSopsFiles(root, "apps/secrets").map((f) => f.path)).toEqual([
+      "apps/secrets/a.sops.yaml",
+      "apps/secrets/b.sops.yaml",
+    ]);
   });
 });
 

@@ -25,16 +25,42 @@ function goYamlResolve(s: string): string {
   for (const w of ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]) GO_MAP[w] = "bool";
   for (const w of ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]) GO_MAP[w] = "bool";
   for (const w of ["", "~", "null", "Null", "NULL"]) GO_MAP[w] = "null";
-  for (const w of [".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF"]) GO_MAP[w] = "float";
+  for (const w of [
+    ".nan",
+    ".NaN",
+    ".NAN",
+    ".inf",
+    ".Inf",
+    ".INF",
+    "+.inf",
+    "+.Inf",
+    "+.INF",
+    "-.inf",
+    "-.Inf",
+    "-.INF",
+  ])
+    GO_MAP[w] = "float";
   GO_MAP["<<"] = "merge";
   const c = s[0] ?? "";
-  const hint = s === "" ? "N" : /[+-]/.test(c) ? "S" : /[0-9]/.test(c) ? "D" : c === "." ? "." : /[yYnNtTfFoO~<]/.test(c) ? "M" : "";
+  const hint =
+    s === ""
+      ? "N"
+      : /[+-]/.test(c)
+        ? "S"
+        : /[0-9]/.test(c)
+          ? "D"
+          : c === "."
+            ? "."
+            : /[yYnNtTfFoO~<]/.test(c)
+              ? "M"
+              : "";
   if (hint === "") return "str";
   if (Object.hasOwn(GO_MAP, s)) return GO_MAP[s]!;
   // strconv.ParseFloat (decimal, hex, inf/nan words; underscores taken as allowed).
   const goFloat = (t: string) =>
-    /^[+-]?(?:(?:[0-9_]+\.?[0-9_]*|\.[0-9_]+)(?:[eE][+-]?[0-9_]+)?|0[xX](?:[0-9a-fA-F_]+\.?[0-9a-fA-F_]*|\.[0-9a-fA-F_]+)(?:[pP][+-]?[0-9_]+)?|inf|infinity|nan)$/i.test(t) &&
-    /[0-9]|inf|nan/i.test(t);
+    /^[+-]?(?:(?:[0-9_]+\.?[0-9_]*|\.[0-9_]+)(?:[eE][+-]?[0-9_]+)?|0[xX](?:[0-9a-fA-F_]+\.?[0-9a-fA-F_]*|\.[0-9a-fA-F_]+)(?:[pP][+-]?[0-9_]+)?|inf|infinity|nan)$/i.test(
+      t,
+    ) && /[0-9]|inf|nan/i.test(t);
   if (hint === ".") return goFloat(s) ? "float" : "str";
   if (hint === "D" || hint === "S") {
     if (/^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/.test(s)) return "timestamp";
@@ -90,7 +116,8 @@ function parseBoth(text: string): { v11: unknown[]; v12: unknown[]; docs: Docume
     if (!Array.isArray(docs)) throw new Error(`empty stream: ${JSON.stringify(text)}`);
     for (const doc of docs) {
       const problems = [...doc.errors, ...doc.warnings];
-      if (problems.length > 0) throw new Error(`YAML ${version}: ${problems.map((p) => p.message).join("; ")}\n${text}`);
+      if (problems.length > 0)
+        throw new Error(`YAML ${version}: ${problems.map((p) => p.message).join("; ")}\n${text}`);
       (version === "1.1" ? out.v11 : out.v12).push(doc.toJS({ maxAliasCount: -1 }));
       if (version === "1.2") out.docs.push(doc);
     }
@@ -266,7 +293,7 @@ const configMap = {
   data: {
     "nginx.conf": "server {\n  listen 80;\n  # comment: yes\n\n  location / {\n    return 200 'ok';\n  }\n}\n",
     motd: "welcome\n\n",
-    "script.sh": "#!/bin/sh\nset -eu\necho \"tab:\there\"\nexit 0",
+    "script.sh": '#!/bin/sh\nset -eu\necho "tab:\there"\nexit 0',
     "empty.txt": "",
     "one-line": "no newline",
     indented: "  starts with spaces\nsecond line\n",
@@ -314,17 +341,25 @@ const helmRelease = {
   spec: {
     interval: "1h",
     chart: {
-      spec: { chart: "traefik", version: "41.3.0", sourceRef: { kind: "HelmRepository", name: "traefik", namespace: "flux-system" } },
+      spec: {
+        chart: "traefik",
+        version: "41.3.0",
+        sourceRef: { kind: "HelmRepository", name: "traefik", namespace: "flux-system" },
+      },
     },
     values: {
       deployment: { replicas: 2, podAnnotations: {} },
       ports: { web: { port: 8000, exposedPort: 80, redirectTo: { port: "websecure" } }, "80": "http", on: "yes" },
       service: {
-        annotations: { "metallb.io/loadBalancerIPs": "192.168.1.202", "metallb.io/address-pool": "192.168.1.200-192.168.1.220" },
+        annotations: {
+          "metallb.io/loadBalancerIPs": "192.168.1.202",
+          "metallb.io/address-pool": "192.168.1.200-192.168.1.220",
+        },
         spec: { externalTrafficPolicy: "Local" },
       },
       additionalArguments: ["--log.level=INFO", "--providers.kubernetesingress.ingressclass=traefik"],
       matrix: [[1, 2], [], [{ a: null, b: [true, false] }], [[]]],
+      // biome-ignore lint/correctness/noPrecisionLoss: a number past 2^53 is part of what the emitter must round-trip
       ratios: [0.5, 1e21, 5e-7, -1.5e-300, 12345678901234567890],
       resources: null,
       tolerations: [],
@@ -414,8 +449,17 @@ describe("emitYaml: exact output", () => {
     const opts = { lineWidth: 0, indent: 2, aliasDuplicateObjects: false } as const;
     const { tolerations: _t, ...rest } = helmRelease.spec.values;
     const same = [
-      { ...deployment, spec: { ...deployment.spec, template: { ...deployment.spec.template, spec: { volumes: [], tolerations: [{ key: "a" }] } } } },
-      { ...configMap, data: { "nginx.conf": configMap.data["nginx.conf"], motd: configMap.data.motd, one: "two", "": "" } },
+      {
+        ...deployment,
+        spec: {
+          ...deployment.spec,
+          template: { ...deployment.spec.template, spec: { volumes: [], tolerations: [{ key: "a" }] } },
+        },
+      },
+      {
+        ...configMap,
+        data: { "nginx.conf": configMap.data["nginx.conf"], motd: configMap.data.motd, one: "two", "": "" },
+      },
       { values: { ...rest, ports: {}, service: {}, additionalArguments: [], version: undefined, ratios: [0.5, -2] } },
       [{ a: [[{ b: 1 }]] }, "x\ny", ["c\nd\n"], {}],
     ];
@@ -437,8 +481,20 @@ describe("emitYaml: exact output", () => {
   });
 
   it("quotes keys that are not plain-safe and keeps the usual ones plain", () => {
-    const text = emitYaml({ "app.kubernetes.io/name": 1, "80": 2, on: 3, "a b": 4, "": 5, "a\nb": 6, "-x": 7, "k:": 8, "x: y": 9 });
-    expect(text).toBe('"80": 2\napp.kubernetes.io/name: 1\n"on": 3\na b: 4\n"": 5\n"a\\nb": 6\n"-x": 7\n"k:": 8\n"x: y": 9\n');
+    const text = emitYaml({
+      "app.kubernetes.io/name": 1,
+      "80": 2,
+      on: 3,
+      "a b": 4,
+      "": 5,
+      "a\nb": 6,
+      "-x": 7,
+      "k:": 8,
+      "x: y": 9,
+    });
+    expect(text).toBe(
+      '"80": 2\napp.kubernetes.io/name: 1\n"on": 3\na b: 4\n"": 5\n"a\\nb": 6\n"-x": 7\n"k:": 8\n"x: y": 9\n',
+    );
   });
 
   it("writes keys longer than an implicit key may be as explicit `? key`", () => {
@@ -456,7 +512,25 @@ describe("emitYaml: exact output", () => {
   });
 
   it("writes numbers so YAML 1.1 and 1.2 read the same double", () => {
-    const nums = [0, -0, 1, -1, 0.1, -0.5, 1e21, 1e-7, -1e-7, 5e-324, Number.MAX_VALUE, -Number.MAX_VALUE, 2 ** 53 + 2, 1e20, 123.456e10, 2 ** 64, 2 ** 63 + 4096];
+    const nums = [
+      0,
+      -0,
+      1,
+      -1,
+      0.1,
+      -0.5,
+      1e21,
+      1e-7,
+      -1e-7,
+      5e-324,
+      Number.MAX_VALUE,
+      -Number.MAX_VALUE,
+      2 ** 53 + 2,
+      1e20,
+      123.456e10,
+      2 ** 64,
+      2 ** 63 + 4096,
+    ];
     const text = roundTrip(nums);
     expect(text).toContain("- -0.0\n");
     expect(text).toContain("- 1.0e+21\n");
@@ -470,14 +544,232 @@ describe("emitYaml: exact output", () => {
 // Dangerous strings
 // ---------------------------------------------------------------------------
 
-const BOOLS_11 = ["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF"];
+const BOOLS_11 = [
+  "y",
+  "Y",
+  "yes",
+  "Yes",
+  "YES",
+  "n",
+  "N",
+  "no",
+  "No",
+  "NO",
+  "true",
+  "True",
+  "TRUE",
+  "false",
+  "False",
+  "FALSE",
+  "on",
+  "On",
+  "ON",
+  "off",
+  "Off",
+  "OFF",
+];
 const NULLS = ["null", "Null", "NULL", "~", ""];
-const INTS = ["0", "1", "-1", "+1", "017", "-017", "0o17", "0O17", "0x1F", "0X1F", "-0x1F", "0b101", "0B101", "-0b101", "1_000", "+1_000", "0_x1F", "1,000", "1:20", "-1:20", "190:20:30", "9223372036854775808", "18446744073709551616", "00"];
-const FLOATS = ["1.5", "-1.5", "+1.5", "1.", ".5", "-.5", "1e3", "1E3", "1e+3", "1.0e+3", "1.5E-3", "1_000.5", "190:20:30.15", "1.2.3", "10.0.0.1", ".", "..", "...", "._", "e3", "E+3", "e_3", ".e3", "6.8523015e+5", "685.230_15e+03", "685_230.15"];
-const SPECIAL_FLOATS = [".inf", ".Inf", ".INF", "+.inf", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN", ".iNf", "inf", "nan", "NaN", "Infinity", "-Infinity"];
-const TIMESTAMPS = ["2001-12-14", "2001-12-14t21:59:43.10-05:00", "2001-12-14T21:59:43.10Z", "2001-12-14 21:59:43.10 -5", "2001-12-15 2:59:43.10", "2002-1-1", "2001-12-14x"];
-const INDICATORS = ["-", "- a", "-a", "--x", "---", "--- a", "?", "? a", "?a", ":", ": a", ":a", ",", "[", "]", "[a]", "{", "}", "{a: 1}", "#", "# a", "&a", "*a", "!a", "!!str", "|", "|-", ">", ">-", "'a'", '"a"', "%YAML", "@a", "`a`"];
-const MISC = ["=", "<<", "a: b", "a:", "a #b", "a# b", "a:b", " a", "a ", "  ", "\t", "a\tb", "a\\b", "é", "日本語", "😀", "\u00A0", "a\u00A0", "\uFEFFa", "a\uFEFF", "\u2028", "a\u2029b", "\u0085", "a\u0085b", "\u007F", "\u0000", "\u001B[0m", "\uFFFE", "\ud800", "a\udc00b", "\ud83d\ude00", "\r", "\n", "\n\n", "a\n", "a\r\nb", "\na", " \na", "\n a", "a\n\tb", "a\n \n", "a\n\n", "a\n\n\n", "--- \n...\n", "...\n---", "a\n---\nb\n", "a\n...\nb", "#!/bin/sh\necho hi\n", "'\"\\", "\\n", "$(POD_IP)", "${HOME}", "key=value", "a,b", "a[0]", "a{b}", "(x)", "/", "//", "C:\\x", "http://example.com/?a=b&c=d#frag", "1Gi", "500m", "3d4bba2543", "1e", "e", "e3a", "ee3", "1h30m", "v1.2.3", "1.2.3-rc1", "192.168.1.200-192.168.1.220", "10.0.0.0/8", "\u3000a\u3000", "a\u3000#b", "\u2003", "\u200B", "a\u200B", "\u{1D518}", "\u{10FFFF}", "e\u0301", "\u0300x"];
+const INTS = [
+  "0",
+  "1",
+  "-1",
+  "+1",
+  "017",
+  "-017",
+  "0o17",
+  "0O17",
+  "0x1F",
+  "0X1F",
+  "-0x1F",
+  "0b101",
+  "0B101",
+  "-0b101",
+  "1_000",
+  "+1_000",
+  "0_x1F",
+  "1,000",
+  "1:20",
+  "-1:20",
+  "190:20:30",
+  "9223372036854775808",
+  "18446744073709551616",
+  "00",
+];
+const FLOATS = [
+  "1.5",
+  "-1.5",
+  "+1.5",
+  "1.",
+  ".5",
+  "-.5",
+  "1e3",
+  "1E3",
+  "1e+3",
+  "1.0e+3",
+  "1.5E-3",
+  "1_000.5",
+  "190:20:30.15",
+  "1.2.3",
+  "10.0.0.1",
+  ".",
+  "..",
+  "...",
+  "._",
+  "e3",
+  "E+3",
+  "e_3",
+  ".e3",
+  "6.8523015e+5",
+  "685.230_15e+03",
+  "685_230.15",
+];
+const SPECIAL_FLOATS = [
+  ".inf",
+  ".Inf",
+  ".INF",
+  "+.inf",
+  "-.inf",
+  "-.Inf",
+  "-.INF",
+  ".nan",
+  ".NaN",
+  ".NAN",
+  ".iNf",
+  "inf",
+  "nan",
+  "NaN",
+  "Infinity",
+  "-Infinity",
+];
+const TIMESTAMPS = [
+  "2001-12-14",
+  "2001-12-14t21:59:43.10-05:00",
+  "2001-12-14T21:59:43.10Z",
+  "2001-12-14 21:59:43.10 -5",
+  "2001-12-15 2:59:43.10",
+  "2002-1-1",
+  "2001-12-14x",
+];
+const INDICATORS = [
+  "-",
+  "- a",
+  "-a",
+  "--x",
+  "---",
+  "--- a",
+  "?",
+  "? a",
+  "?a",
+  ":",
+  ": a",
+  ":a",
+  ",",
+  "[",
+  "]",
+  "[a]",
+  "{",
+  "}",
+  "{a: 1}",
+  "#",
+  "# a",
+  "&a",
+  "*a",
+  "!a",
+  "!!str",
+  "|",
+  "|-",
+  ">",
+  ">-",
+  "'a'",
+  '"a"',
+  "%YAML",
+  "@a",
+  "`a`",
+];
+const MISC = [
+  "=",
+  "<<",
+  "a: b",
+  "a:",
+  "a #b",
+  "a# b",
+  "a:b",
+  " a",
+  "a ",
+  "  ",
+  "\t",
+  "a\tb",
+  "a\\b",
+  "é",
+  "日本語",
+  "😀",
+  "\u00A0",
+  "a\u00A0",
+  "\uFEFFa",
+  "a\uFEFF",
+  "\u2028",
+  "a\u2029b",
+  "\u0085",
+  "a\u0085b",
+  "\u007F",
+  "\u0000",
+  "\u001B[0m",
+  "\uFFFE",
+  "\ud800",
+  "a\udc00b",
+  "\ud83d\ude00",
+  "\r",
+  "\n",
+  "\n\n",
+  "a\n",
+  "a\r\nb",
+  "\na",
+  " \na",
+  "\n a",
+  "a\n\tb",
+  "a\n \n",
+  "a\n\n",
+  "a\n\n\n",
+  "--- \n...\n",
+  "...\n---",
+  "a\n---\nb\n",
+  "a\n...\nb",
+  "#!/bin/sh\necho hi\n",
+  "'\"\\",
+  "\\n",
+  "$(POD_IP)",
+  "${HOME}",
+  "key=value",
+  "a,b",
+  "a[0]",
+  "a{b}",
+  "(x)",
+  "/",
+  "//",
+  "C:\\x",
+  "http://example.com/?a=b&c=d#frag",
+  "1Gi",
+  "500m",
+  "3d4bba2543",
+  "1e",
+  "e",
+  "e3a",
+  "ee3",
+  "1h30m",
+  "v1.2.3",
+  "1.2.3-rc1",
+  "192.168.1.200-192.168.1.220",
+  "10.0.0.0/8",
+  "\u3000a\u3000",
+  "a\u3000#b",
+  "\u2003",
+  "\u200B",
+  "a\u200B",
+  "\u{1D518}",
+  "\u{10FFFF}",
+  "e\u0301",
+  "\u0300x",
+];
 
 const DANGEROUS = [...BOOLS_11, ...NULLS, ...INTS, ...FLOATS, ...SPECIAL_FLOATS, ...TIMESTAMPS, ...INDICATORS, ...MISC];
 
@@ -491,25 +783,60 @@ describe("emitYaml: dangerous strings stay strings", () => {
   });
 
   it("quotes every YAML 1.1 boolean, null, number and timestamp form, and the indicators", () => {
-    for (const s of [...BOOLS_11, ...NULLS, ...INTS, ...FLOATS, ...SPECIAL_FLOATS.slice(0, 11), ...TIMESTAMPS.slice(0, 6), ...INDICATORS, "=", "<<"]) {
+    for (const s of [
+      ...BOOLS_11,
+      ...NULLS,
+      ...INTS,
+      ...FLOATS,
+      ...SPECIAL_FLOATS.slice(0, 11),
+      ...TIMESTAMPS.slice(0, 6),
+      ...INDICATORS,
+      "=",
+      "<<",
+    ]) {
       expect(emitYaml({ k: s }), JSON.stringify(s)).toMatch(/^k: "/);
     }
   });
 
   it("keeps common Kubernetes strings plain", () => {
-    for (const s of ["app.kubernetes.io/name", "ghcr.io/a/b:1.2.3", "1Gi", "500m", "10.0.0.0/8", "Europe/Berlin", "$(POD_IP)", "0 3 * * *", "inf", "NaN", "v1.2.3", "a:b", "a#b", "C:\\x", "é", "😀", "日本語", "1h30m", "1e", "e3a"]) {
+    for (const s of [
+      "app.kubernetes.io/name",
+      "ghcr.io/a/b:1.2.3",
+      "1Gi",
+      "500m",
+      "10.0.0.0/8",
+      "Europe/Berlin",
+      "$(POD_IP)",
+      "0 3 * * *",
+      "inf",
+      "NaN",
+      "v1.2.3",
+      "a:b",
+      "a#b",
+      "C:\\x",
+      "é",
+      "😀",
+      "日本語",
+      "1h30m",
+      "1e",
+      "e3a",
+    ]) {
       expect(emitYaml({ k: s }), JSON.stringify(s)).toBe(`k: ${s}\n`);
     }
   });
 
   it("escapes what YAML 1.1 must not see raw inside double quotes", () => {
-    expect(emitYaml("\u0085\u2028\u2029\uFEFF\u007F\u009F\uFFFE\uFFFF")).toBe('"\\u0085\\u2028\\u2029\\uFEFF\\u007F\\u009F\\uFFFE\\uFFFF"\n');
+    expect(emitYaml("\u0085\u2028\u2029\uFEFF\u007F\u009F\uFFFE\uFFFF")).toBe(
+      '"\\u0085\\u2028\\u2029\\uFEFF\\u007F\\u009F\\uFFFE\\uFFFF"\n',
+    );
     expect(emitYaml("a\ud800")).toBe('"a\\ud800"\n');
     expect(emitYaml("\u0000\u0007\u001b")).toBe('"\\u0000\\u0007\\u001b"\n');
     // Nothing outside printable ASCII, \n and the allowed non-ASCII is ever written raw.
     for (const s of MISC) {
       // eslint-disable-next-line no-control-regex
-      expect(emitYaml({ [s]: [s] })).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029\uFEFF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+      expect(emitYaml({ [s]: [s] })).not.toMatch(
+        /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029\uFEFF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/,
+      );
     }
   });
 });
@@ -519,10 +846,82 @@ describe("emitYaml: dangerous strings stay strings", () => {
 // ---------------------------------------------------------------------------
 
 const UNITS = [
-  ...BOOLS_11, "null", "Null", "~", "0", "1", "7", "07", "0x1F", "0o17", "0b1", "_", "1_0", ":", "1:20", ".", "..", "e", "E", "e3", "+", "-",
-  ".inf", ".NaN", "2001-12-14", "t", "T", "Z", " ", ": ", " #", "#", "\n", "\r", "\t", "'", '"', "\\", "|", ">", "&", "*", "!", "%", "@", "`",
-  "?", ",", "[", "]", "{", "}", "<<", "=", "---", "...", "a", "b", "x", "/", "$", "(", "é", "日", "😀", "\u2028", "\u2029", "\u0085", "\uFEFF",
-  "\u00A0", "\u007F", "\u0000", "\u001B", "\uFFFE", "\ud800", "\udc00",
+  ...BOOLS_11,
+  "null",
+  "Null",
+  "~",
+  "0",
+  "1",
+  "7",
+  "07",
+  "0x1F",
+  "0o17",
+  "0b1",
+  "_",
+  "1_0",
+  ":",
+  "1:20",
+  ".",
+  "..",
+  "e",
+  "E",
+  "e3",
+  "+",
+  "-",
+  ".inf",
+  ".NaN",
+  "2001-12-14",
+  "t",
+  "T",
+  "Z",
+  " ",
+  ": ",
+  " #",
+  "#",
+  "\n",
+  "\r",
+  "\t",
+  "'",
+  '"',
+  "\\",
+  "|",
+  ">",
+  "&",
+  "*",
+  "!",
+  "%",
+  "@",
+  "`",
+  "?",
+  ",",
+  "[",
+  "]",
+  "{",
+  "}",
+  "<<",
+  "=",
+  "---",
+  "...",
+  "a",
+  "b",
+  "x",
+  "/",
+  "$",
+  "(",
+  "é",
+  "日",
+  "😀",
+  "\u2028",
+  "\u2029",
+  "\u0085",
+  "\uFEFF",
+  "\u00A0",
+  "\u007F",
+  "\u0000",
+  "\u001B",
+  "\uFFFE",
+  "\ud800",
+  "\udc00",
 ];
 
 const hostileString = fc.oneof(
@@ -534,7 +933,10 @@ const hostileString = fc.oneof(
   {
     weight: 2,
     arbitrary: fc
-      .array(fc.string({ unit: fc.constantFrom(...UNITS, "word", "  ", "key: value", "- item"), maxLength: 4 }), { minLength: 2, maxLength: 5 })
+      .array(fc.string({ unit: fc.constantFrom(...UNITS, "word", "  ", "key: value", "- item"), maxLength: 4 }), {
+        minLength: 2,
+        maxLength: 5,
+      })
       .map((lines) => lines.join("\n")),
   },
 );
@@ -601,8 +1003,16 @@ describe("emitYaml: unsupported values", () => {
     x = 1;
   }
   const cases: [string, unknown, RegExp][] = [
-    ["a function", { spec: { containers: [{ env: [{}, { value: function getValue() {} }] }] } }, /^cannot write YAML at \$\.spec\.containers\[0\]\.env\[1\]\.value: unsupported value \(function getValue\)/],
-    ["a symbol", { metadata: { labels: { "app.kubernetes.io/name": Symbol("x") } } }, /at \$\.metadata\.labels\["app\.kubernetes\.io\/name"\]: unsupported value \(Symbol\(x\)\)/],
+    [
+      "a function",
+      { spec: { containers: [{ env: [{}, { value: function getValue() {} }] }] } },
+      /^cannot write YAML at \$\.spec\.containers\[0\]\.env\[1\]\.value: unsupported value \(function getValue\)/,
+    ],
+    [
+      "a symbol",
+      { metadata: { labels: { "app.kubernetes.io/name": Symbol("x") } } },
+      /at \$\.metadata\.labels\["app\.kubernetes\.io\/name"\]: unsupported value \(Symbol\(x\)\)/,
+    ],
     ["a bigint", { a: [1n] }, /at \$\.a\[0\]: unsupported value \(bigint 1n\)/],
     ["NaN", { spec: { replicas: NaN } }, /at \$\.spec\.replicas: non-finite number NaN/],
     ["Infinity", [[-Infinity]], /at \$\[0\]\[0\]: non-finite number -Infinity/],
@@ -619,10 +1029,14 @@ describe("emitYaml: unsupported values", () => {
   it("throws for cycles, naming both ends", () => {
     const a: Record<string, unknown> = { name: "a" };
     a.spec = { items: [{ self: a }] };
-    expect(() => emitYaml(a)).toThrow("cannot write YAML at $.spec.items[0].self: circular reference (refers back to $)");
+    expect(() => emitYaml(a)).toThrow(
+      "cannot write YAML at $.spec.items[0].self: circular reference (refers back to $)",
+    );
     const list: unknown[] = [1];
     list.push({ back: list });
-    expect(() => emitYaml({ x: list })).toThrow("cannot write YAML at $.x[1].back: circular reference (refers back to $.x)");
+    expect(() => emitYaml({ x: list })).toThrow(
+      "cannot write YAML at $.x[1].back: circular reference (refers back to $.x)",
+    );
   });
 
   it("allows the same object twice when it is not a cycle", () => {
@@ -631,7 +1045,12 @@ describe("emitYaml: unsupported values", () => {
   });
 
   it("names the document in emitYamlDocuments", () => {
-    const docs = [{ kind: "A" }, { kind: "Deployment", metadata: { name: "web", namespace: "apps" }, spec: { replicas: () => 1 } }];
-    expect(() => emitYamlDocuments(docs)).toThrow(/^cannot write YAML at documents\[1\] \(Deployment apps\/web\): \$\.spec\.replicas: unsupported value \(function replicas\)/);
+    const docs = [
+      { kind: "A" },
+      { kind: "Deployment", metadata: { name: "web", namespace: "apps" }, spec: { replicas: () => 1 } },
+    ];
+    expect(() => emitYamlDocuments(docs)).toThrow(
+      /^cannot write YAML at documents\[1\] \(Deployment apps\/web\): \$\.spec\.replicas: unsupported value \(function replicas\)/,
+    );
   });
 });

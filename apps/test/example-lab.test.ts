@@ -37,7 +37,9 @@ function manifests(file: string): Manifest[] {
   if (text === undefined) {
     throw new Error(`${file} was not rendered; rendered: ${[...rendered.files.keys()].join(", ")}`);
   }
-  return parseAllDocuments(text).map((d) => d.toJS() as Manifest).filter((d) => d !== null);
+  return parseAllDocuments(text)
+    .map((d) => d.toJS() as Manifest)
+    .filter((d) => d !== null);
 }
 
 /** The one manifest of `kind` named `name` in `file`. */

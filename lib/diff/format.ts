@@ -44,9 +44,9 @@ function resourceLines(c: ResourceChange, paint: Paint, max: number): string[] {
   const label = resourceLabel(c);
   switch (c.change) {
     case "added":
-      return [paint(32, `  + ${label}`) + `  (${c.file})`];
+      return [`${paint(32, `  + ${label}`)}  (${c.file})`];
     case "removed":
-      return [paint(31, `  - ${label}`) + `  (${c.file})`];
+      return [`${paint(31, `  - ${label}`)}  (${c.file})`];
     case "moved":
     case "changed": {
       const head = c.change === "moved" ? `  > ${label}: moved ${c.fromFile} -> ${c.file}` : `  ~ ${label}:`;
@@ -66,9 +66,9 @@ function diffLists(before: readonly string[], after: readonly string[]): string 
 function hostLines(h: HostChange, paint: Paint, max: number): string[] {
   const out: string[] = [];
   if (h.change === "added") {
-    out.push(paint(32, `  + host ${h.hostname}`) + `  ${h.address} roles: ${h.roles.join(", ") || "(none)"}`);
+    out.push(`${paint(32, `  + host ${h.hostname}`)}  ${h.address} roles: ${h.roles.join(", ") || "(none)"}`);
   } else if (h.change === "removed") {
-    out.push(paint(31, `  - host ${h.hostname}`) + `  ${h.address} roles: ${h.roles.join(", ") || "(none)"}`);
+    out.push(`${paint(31, `  - host ${h.hostname}`)}  ${h.address} roles: ${h.roles.join(", ") || "(none)"}`);
   } else out.push(paint(33, `  ~ host ${h.hostname}:`));
   if (h.k3s !== undefined) out.push(`      k3s ${h.k3s.before} -> ${h.k3s.after}`);
   if (h.imports !== undefined && h.change === "changed")

@@ -163,7 +163,8 @@ function dependencyOrder(layers: readonly FluxLayer[]): FluxLayer[] {
 function helmIngressUrls(d: KubeDocument): string[] {
   const spec = (d.body.spec ?? {}) as { values?: { ingress?: unknown } };
   const ingress = spec.values?.ingress as
-    { enabled?: unknown; hosts?: unknown; tls?: unknown; path?: unknown } | undefined;
+    | { enabled?: unknown; hosts?: unknown; tls?: unknown; path?: unknown }
+    | undefined;
   if (ingress === null || typeof ingress !== "object" || ingress.enabled !== true || !Array.isArray(ingress.hosts))
     return [];
   const tlsHosts = new Set<string>();

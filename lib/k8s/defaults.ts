@@ -54,10 +54,14 @@ export function resourcesProblems(prop: string, r: Resources | undefined): strin
   if (r?.cpu === undefined) return [];
   const amount: unknown = (r.cpu as { amount?: unknown }).amount;
   if (typeof amount !== "string") {
-    return [`${prop}.cpu must be a Cpu, e.g. Cpu.millis(100) (import { Cpu } from "cdk8s-plus-30"), got ${JSON.stringify(r.cpu)}`];
+    return [
+      `${prop}.cpu must be a Cpu, e.g. Cpu.millis(100) (import { Cpu } from "cdk8s-plus-30"), got ${JSON.stringify(r.cpu)}`,
+    ];
   }
   if (!CPU_AMOUNT.test(amount) || Number.parseFloat(amount) <= 0) {
-    return [`${prop}.cpu ${JSON.stringify(amount)} must be a positive whole number of millicores, e.g. Cpu.millis(100)`];
+    return [
+      `${prop}.cpu ${JSON.stringify(amount)} must be a positive whole number of millicores, e.g. Cpu.millis(100)`,
+    ];
   }
   return [];
 }

@@ -10,7 +10,7 @@
  */
 import { App, Chart, type AppProps } from "cdk8s";
 import type { IConstruct } from "constructs";
-import { HOMELAB_CONTEXT_KEY, Homelab } from "../model/homelab.js";
+import { HOMELAB_CONTEXT_KEY, type Homelab } from "../model/homelab.js";
 import { compareStrings } from "../model/order.js";
 import type { PodSecurityLevel } from "./namespace.js";
 

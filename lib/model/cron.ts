@@ -44,7 +44,10 @@ export function cronScheduleProblem(schedule: string): string | undefined {
     if (DESCRIPTORS.test(schedule) || EVERY.test(schedule)) return undefined;
     return "is not a known descriptor (@yearly, @monthly, @weekly, @daily, @hourly, @every 12h, ...)";
   }
-  const fields = schedule.trim().split(/\s+/).filter((f) => f !== "");
+  const fields = schedule
+    .trim()
+    .split(/\s+/)
+    .filter((f) => f !== "");
   if (fields.length !== FIELDS.length) {
     const hint = fields.length === 5 ? `; for this schedule write "0 ${fields.join(" ")}"` : "";
     return (

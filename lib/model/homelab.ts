@@ -3,7 +3,7 @@
  * emitted Nix file reads. Build one with {@link Homelab.create}; look it up from
  * a construct with {@link Homelab.of}.
  */
-import { type Cidr, type Ip, type IpRange } from "./ip.js";
+import type { Cidr, Ip, IpRange } from "./ip.js";
 import { HomelabValidationError, type Problem } from "./problems.js";
 import { hasClusterFunction } from "./roles.js";
 import type { Architecture, ClusterFunction, HomelabSpec, IngressController, PortSpec } from "./spec.js";
@@ -132,7 +132,9 @@ const HomelabFields = class {
     const { kubernetes: _kubernetes, ...fields } = data;
     Object.assign(this, fields);
   }
-} as new (data: HomelabData) => Omit<HomelabData, "kubernetes">;
+} as new (
+  data: HomelabData,
+) => Omit<HomelabData, "kubernetes">;
 
 /** The validated homelab model. */
 export class Homelab extends HomelabFields implements HomelabData {

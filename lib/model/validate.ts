@@ -42,9 +42,19 @@ class Validator {
   // ---- generic helpers -------------------------------------------------
 
   /** Checks that `value` is a plain object with only `known` keys (typos are errors). */
-  object(path: SpecPath, value: unknown, what: string, known: readonly string[], required: readonly string[]): Obj | undefined {
+  object(
+    path: SpecPath,
+    value: unknown,
+    what: string,
+    known: readonly string[],
+    required: readonly string[],
+  ): Obj | undefined {
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      this.c.error(path, `must be ${what} (an object), got ${describeValue(value)}`, `Write it as { ${required.map((k) => `${k}: ...`).join(", ")} }.`);
+      this.c.error(
+        path,
+        `must be ${what} (an object), got ${describeValue(value)}`,
+        `Write it as { ${required.map((k) => `${k}: ...`).join(", ")} }.`,
+      );
       return undefined;
     }
     const obj = value as Obj;
@@ -114,7 +124,11 @@ class Validator {
     const s = this.string(path, value, `Give ${what} as a string.`);
     if (s === undefined) return undefined;
     if (!isRfc1123Label(s)) {
-      const suggestion = s.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63);
+      const suggestion = s
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, "-")
+        .replace(/^-+|-+$/g, "")
+        .slice(0, 63);
       this.c.error(
         path,
         `"${s}" is not a valid ${what}: use lowercase letters, digits and "-", at most 63 characters, not starting or ending with "-"`,
@@ -136,7 +150,13 @@ class Validator {
   // ---- the spec --------------------------------------------------------
 
   homelab(spec: unknown): HomelabData | undefined {
-    const root = this.object([], spec, "a homelab", ["name", "network", "hosts", "roles", "vpn", "nix", "kubernetes"], ["name", "network", "hosts"]);
+    const root = this.object(
+      [],
+      spec,
+      "a homelab",
+      ["name", "network", "hosts", "roles", "vpn", "nix", "kubernetes"],
+      ["name", "network", "hosts"],
+    );
     if (root === undefined) return undefined;
     const name = this.label(["name"], root.name, "lab name") ?? "homelab";
     const roles = this.roles(root.roles);
@@ -167,18 +187,27 @@ class Validator {
 
   roles(value: unknown): Map<string, Role> {
     const roles = new Map<string, Role>();
-    const list = value === undefined ? rolePresets : this.list(["roles"], value, "Give roles as a list, e.g. [...rolePresets, myRole].");
+    const list =
+      value === undefined
+        ? rolePresets
+        : this.list(["roles"], value, "Give roles as a list, e.g. [...rolePresets, myRole].");
     if (list === undefined) return roles;
     const paths = new Map<string, SpecPath>();
     list.forEach((raw, i) => {
       const path = ["roles", i];
-      const r = this.object(path, raw, "a role", ["name", "module", "requires", "ports", "cluster", "description"], ["name"]);
+      const r = this.object(
+        path,
+        raw,
+        "a role",
+        ["name", "module", "requires", "ports", "cluster", "description"],
+        ["name"],
+      );
       if (r === undefined) return;
       const name = this.string([...path, "name"], r.name, "Give the role a name.");
       if (name === undefined) return;
       // A role name names a file (`<name>.nix`): the shape of a label, without its length limit.
       if (!isRfc1123Label(name, Infinity)) {
-        this.c.error([...path, "name"], `"${name}" is not a valid role name`, "Use lowercase letters, digits and \"-\".");
+        this.c.error([...path, "name"], `"${name}" is not a valid role name`, 'Use lowercase letters, digits and "-".');
       }
       if (paths.has(name)) {
         this.c.error(
@@ -189,22 +218,37 @@ class Validator {
         return;
       }
       paths.set(name, path);
-      const module = this.string([...path, "module"], r.module, "Give the module file name, e.g. \"k3s-server.nix\".") ?? `${name}.nix`;
+      const module =
+        this.string([...path, "module"], r.module, 'Give the module file name, e.g. "k3s-server.nix".') ??
+        `${name}.nix`;
       if (!/^[^/].*\.nix$/.test(module) || module.split("/").includes("..")) {
-        this.c.error([...path, "module"], `"${module}" is not a .nix file inside the roles folder`, "Give a relative path ending in .nix, without \"..\".");
+        this.c.error(
+          [...path, "module"],
+          `"${module}" is not a .nix file inside the roles folder`,
+          'Give a relative path ending in .nix, without "..".',
+        );
       }
-      const requires = (this.list([...path, "requires"], r.requires, "Give requirements as a list of role names.") ?? []).flatMap((q, j) => {
+      const requires = (
+        this.list([...path, "requires"], r.requires, "Give requirements as a list of role names.") ?? []
+      ).flatMap((q, j) => {
         const s = this.string([...path, "requires", j], q, "Name a role.");
         return s === undefined ? [] : [s];
       });
-      const ports = (this.list([...path, "ports"], r.ports, "Give ports as a list, e.g. [Port.tcp(6443)].") ?? []).flatMap((p, j) => {
+      const ports = (
+        this.list([...path, "ports"], r.ports, "Give ports as a list, e.g. [Port.tcp(6443)].") ?? []
+      ).flatMap((p, j) => {
         const port = this.portSpec([...path, "ports", j], p);
         return port === undefined ? [] : [port];
       });
       let cluster: ClusterFunction = "none";
       if (r.cluster !== undefined) {
         if (CLUSTER_FUNCTIONS.includes(r.cluster as ClusterFunction)) cluster = r.cluster as ClusterFunction;
-        else this.c.error([...path, "cluster"], `${describeValue(r.cluster)} is not a cluster function`, `Use one of ${CLUSTER_FUNCTIONS.map((f) => `"${f}"`).join(", ")}.`);
+        else
+          this.c.error(
+            [...path, "cluster"],
+            `${describeValue(r.cluster)} is not a cluster function`,
+            `Use one of ${CLUSTER_FUNCTIONS.map((f) => `"${f}"`).join(", ")}.`,
+          );
       }
       const description = this.string([...path, "description"], r.description, "Describe the role in a string.") ?? "";
       roles.set(name, { name, module, requires, ports, cluster, description });
@@ -213,7 +257,11 @@ class Validator {
     for (const [name, role] of roles) {
       role.requires.forEach((req, j) => {
         if (!roles.has(req)) {
-          this.c.error([...paths.get(name)!, "requires", j], `role "${name}" requires "${req}", which is not a role`, `Define role "${req}" or remove the requirement.`);
+          this.c.error(
+            [...paths.get(name)!, "requires", j],
+            `role "${name}" requires "${req}", which is not a role`,
+            `Define role "${req}" or remove the requirement.`,
+          );
         }
       });
     }
@@ -222,7 +270,11 @@ class Validator {
       if (state.get(name) === "done") return;
       if (state.get(name) === "visiting") {
         const cycle = [...trail.slice(trail.indexOf(name)), name];
-        this.c.error([...paths.get(name)!, "requires"], `roles require each other in a cycle: ${cycle.join(" -> ")}`, "Remove one of these requirements.");
+        this.c.error(
+          [...paths.get(name)!, "requires"],
+          `roles require each other in a cycle: ${cycle.join(" -> ")}`,
+          "Remove one of these requirements.",
+        );
         return;
       }
       state.set(name, "visiting");
@@ -250,17 +302,35 @@ class Validator {
   }
 
   network(value: unknown):
-    | { domain: string; lan: Cidr | undefined; gateway: Ip | undefined; upstreamDns: Ip[]; pool: IpRange[]; poolPaths: SpecPath[]; reservations: Map<string, Ip> }
+    | {
+        domain: string;
+        lan: Cidr | undefined;
+        gateway: Ip | undefined;
+        upstreamDns: Ip[];
+        pool: IpRange[];
+        poolPaths: SpecPath[];
+        reservations: Map<string, Ip>;
+      }
     | undefined {
     const path = ["network"];
-    const n = this.object(path, value, "the network", ["domain", "lan", "gateway", "upstreamDns", "metallbPool", "loadBalancerIps"], ["domain", "lan", "gateway", "metallbPool"]);
+    const n = this.object(
+      path,
+      value,
+      "the network",
+      ["domain", "lan", "gateway", "upstreamDns", "metallbPool", "loadBalancerIps"],
+      ["domain", "lan", "gateway", "metallbPool"],
+    );
     if (n === undefined) return undefined;
     const domain = this.domain(n.domain);
     const lan = this.cidr([...path, "lan"], n.lan);
     const gateway = this.ip([...path, "gateway"], n.gateway);
     if (lan !== undefined && gateway !== undefined) this.inLan([...path, "gateway"], gateway, lan, "the gateway");
     const upstreamDns = (
-      this.list([...path, "upstreamDns"], n.upstreamDns ?? ["1.1.1.1", "9.9.9.9"], 'Give resolvers as a list, e.g. ["1.1.1.1"].') ?? []
+      this.list(
+        [...path, "upstreamDns"],
+        n.upstreamDns ?? ["1.1.1.1", "9.9.9.9"],
+        'Give resolvers as a list, e.g. ["1.1.1.1"].',
+      ) ?? []
     ).flatMap((d, i) => {
       const ip = this.ip([...path, "upstreamDns", i], d);
       return ip === undefined ? [] : [ip];
@@ -277,28 +347,52 @@ class Validator {
           ? rawPool.map((r, i) => [[...path, "metallbPool", i], r])
           : [];
     if (rawPool !== undefined && typeof rawPool !== "string" && !Array.isArray(rawPool)) {
-      this.c.error([...path, "metallbPool"], `must be a CIDR block or a list of ranges, got ${describeValue(rawPool)}`, 'Write e.g. "192.168.1.200-192.168.1.220".');
+      this.c.error(
+        [...path, "metallbPool"],
+        `must be a CIDR block or a list of ranges, got ${describeValue(rawPool)}`,
+        'Write e.g. "192.168.1.200-192.168.1.220".',
+      );
     }
     if (Array.isArray(rawPool) && rawPool.length === 0) {
-      this.c.error([...path, "metallbPool"], "is empty", 'Give at least one range, e.g. "192.168.1.200-192.168.1.220".');
+      this.c.error(
+        [...path, "metallbPool"],
+        "is empty",
+        'Give at least one range, e.g. "192.168.1.200-192.168.1.220".',
+      );
     }
     for (const [p, raw] of entries) {
       const problem = rangeProblem(raw);
       if (problem !== undefined) {
-        this.c.error(p, problem, 'Write a range like "192.168.1.200-192.168.1.220" or a CIDR block like "192.168.1.192/27".');
+        this.c.error(
+          p,
+          problem,
+          'Write a range like "192.168.1.200-192.168.1.220" or a CIDR block like "192.168.1.192/27".',
+        );
         continue;
       }
       const range = IpRange.of(raw as string);
       if (lan !== undefined && !range.within(lan)) {
-        this.c.error(p, `MetalLB pool ${range.toString()} is not inside the LAN ${lan.toString()} (network.lan)`, "Pick addresses inside the LAN that your DHCP server does not hand out.");
+        this.c.error(
+          p,
+          `MetalLB pool ${range.toString()} is not inside the LAN ${lan.toString()} (network.lan)`,
+          "Pick addresses inside the LAN that your DHCP server does not hand out.",
+        );
       }
       pool.forEach((other, i) => {
         if (other.overlaps(range)) {
-          this.c.error(p, `MetalLB pool range ${range.toString()} overlaps ${other.toString()} (${formatPath(poolPaths[i]!)})`, "Make the ranges disjoint.");
+          this.c.error(
+            p,
+            `MetalLB pool range ${range.toString()} overlaps ${other.toString()} (${formatPath(poolPaths[i]!)})`,
+            "Make the ranges disjoint.",
+          );
         }
       });
       if (gateway !== undefined && range.contains(gateway)) {
-        this.c.error(p, `MetalLB pool ${range.toString()} contains the gateway ${gateway.toString()} (network.gateway)`, "Move the pool away from the gateway.");
+        this.c.error(
+          p,
+          `MetalLB pool ${range.toString()} contains the gateway ${gateway.toString()} (network.gateway)`,
+          "Move the pool away from the gateway.",
+        );
       }
       pool.push(range);
       poolPaths.push(p);
@@ -308,22 +402,38 @@ class Validator {
     const reservations = new Map<string, Ip>();
     const rawRes = n.loadBalancerIps ?? {};
     if (rawRes === null || typeof rawRes !== "object" || Array.isArray(rawRes)) {
-      this.c.error([...path, "loadBalancerIps"], `must be an object of name: address, got ${describeValue(rawRes)}`, 'Write e.g. { pihole: "192.168.1.200" }.');
+      this.c.error(
+        [...path, "loadBalancerIps"],
+        `must be an object of name: address, got ${describeValue(rawRes)}`,
+        'Write e.g. { pihole: "192.168.1.200" }.',
+      );
     } else {
       const seen = new Map<number, string>();
       for (const [name, raw] of Object.entries(rawRes as Obj)) {
         const p = [...path, "loadBalancerIps", name];
         if (!RESERVATION_NAME.test(name)) {
-          this.c.error(p, `reservation name "${name}" cannot become a Nix attribute "${name}Ip"`, 'Use a camelCase name of letters and digits, e.g. "pihole" or "homeAssistant".');
+          this.c.error(
+            p,
+            `reservation name "${name}" cannot become a Nix attribute "${name}Ip"`,
+            'Use a camelCase name of letters and digits, e.g. "pihole" or "homeAssistant".',
+          );
         }
         const ip = this.ip(p, raw);
         if (ip === undefined) continue;
         if (pool.length > 0 && !pool.some((r) => r.contains(ip))) {
-          this.c.error(p, `${ip.toString()} is outside the MetalLB pool (${pool.map((r) => r.toString()).join(", ")})`, "Pick an address inside network.metallbPool, or widen the pool.");
+          this.c.error(
+            p,
+            `${ip.toString()} is outside the MetalLB pool (${pool.map((r) => r.toString()).join(", ")})`,
+            "Pick an address inside network.metallbPool, or widen the pool.",
+          );
         }
         const other = seen.get(ip.value);
         if (other !== undefined) {
-          this.c.error(p, `${ip.toString()} is already the load-balancer IP "${other}" (network.loadBalancerIps.${other})`, "Give each reservation its own address.");
+          this.c.error(
+            p,
+            `${ip.toString()} is already the load-balancer IP "${other}" (network.loadBalancerIps.${other})`,
+            "Give each reservation its own address.",
+          );
         } else {
           seen.set(ip.value, name);
         }
@@ -339,7 +449,11 @@ class Validator {
     if (d === undefined) return undefined;
     const labels = d.split(".");
     if (labels.length < 2 || !isRfc1123Subdomain(d)) {
-      this.c.error(path, `"${d}" is not a DNS domain`, 'Use lowercase labels separated by dots, e.g. "home.example.com".');
+      this.c.error(
+        path,
+        `"${d}" is not a DNS domain`,
+        'Use lowercase labels separated by dots, e.g. "home.example.com".',
+      );
       return undefined;
     }
     return d;
@@ -347,9 +461,17 @@ class Validator {
 
   inLan(path: SpecPath, ip: Ip, lan: Cidr, what: string): void {
     if (!lan.contains(ip)) {
-      this.c.error(path, `${what} ${ip.toString()} is outside the LAN ${lan.toString()} (network.lan)`, "Use an address inside the LAN, or fix network.lan.");
+      this.c.error(
+        path,
+        `${what} ${ip.toString()} is outside the LAN ${lan.toString()} (network.lan)`,
+        "Use an address inside the LAN, or fix network.lan.",
+      );
     } else if (lan.isNetworkOrBroadcast(ip)) {
-      this.c.error(path, `${what} ${ip.toString()} is the ${ip.equals(lan.network) ? "network" : "broadcast"} address of ${lan.toString()}`, "Use a host address.");
+      this.c.error(
+        path,
+        `${what} ${ip.toString()} is the ${ip.equals(lan.network) ? "network" : "broadcast"} address of ${lan.toString()}`,
+        "Use a host address.",
+      );
     }
   }
 
@@ -366,56 +488,97 @@ class Validator {
     const macs = new Map<string, SpecPath>();
     list.forEach((raw, i) => {
       const path = ["hosts", i];
-      const h = this.object(path, raw, "a host", ["hostname", "address", "mac", "architecture", "disk", "tags", "roles", "clusterInit"], ["hostname", "address", "roles"]);
+      const h = this.object(
+        path,
+        raw,
+        "a host",
+        ["hostname", "address", "mac", "architecture", "disk", "tags", "roles", "clusterInit"],
+        ["hostname", "address", "roles"],
+      );
       if (h === undefined) return;
       const hostname = this.label([...path, "hostname"], h.hostname, "hostname");
       if (hostname !== undefined) {
         const prev = names.get(hostname);
         if (prev !== undefined) {
-          this.c.error([...path, "hostname"], `hostname "${hostname}" is already used by ${formatPath(prev)}`, "Give every host its own name.");
+          this.c.error(
+            [...path, "hostname"],
+            `hostname "${hostname}" is already used by ${formatPath(prev)}`,
+            "Give every host its own name.",
+          );
         } else names.set(hostname, path);
       }
       const address = this.ip([...path, "address"], h.address);
-      if (address !== undefined && network?.lan !== undefined) this.inLan([...path, "address"], address, network.lan, "host address");
+      if (address !== undefined && network?.lan !== undefined)
+        this.inLan([...path, "address"], address, network.lan, "host address");
       let mac: string | undefined;
       if (h.mac !== undefined) {
         const m = this.string([...path, "mac"], h.mac, 'Write the MAC as "aa:bb:cc:dd:ee:ff".');
         if (m !== undefined && !MAC.test(m)) {
-          this.c.error([...path, "mac"], `"${m}" is not a MAC address`, 'Write six hex pairs separated by ":", e.g. "aa:bb:cc:dd:ee:ff".');
+          this.c.error(
+            [...path, "mac"],
+            `"${m}" is not a MAC address`,
+            'Write six hex pairs separated by ":", e.g. "aa:bb:cc:dd:ee:ff".',
+          );
         } else if (m !== undefined) {
           mac = m.toLowerCase();
           const prev = macs.get(mac);
-          if (prev !== undefined) this.c.error([...path, "mac"], `MAC ${mac} is already used by ${formatPath(prev)}`, "Check the MAC; two interfaces cannot share one.");
+          if (prev !== undefined)
+            this.c.error(
+              [...path, "mac"],
+              `MAC ${mac} is already used by ${formatPath(prev)}`,
+              "Check the MAC; two interfaces cannot share one.",
+            );
           else macs.set(mac, path);
         }
       }
       let architecture: Architecture = "x86_64-linux";
       if (h.architecture !== undefined) {
         if (ARCHITECTURES.includes(h.architecture as Architecture)) architecture = h.architecture as Architecture;
-        else this.c.error([...path, "architecture"], `${describeValue(h.architecture)} is not a supported architecture`, 'Use "x86_64-linux" or "aarch64-linux".');
+        else
+          this.c.error(
+            [...path, "architecture"],
+            `${describeValue(h.architecture)} is not a supported architecture`,
+            'Use "x86_64-linux" or "aarch64-linux".',
+          );
       }
       const disk = h.disk === undefined ? undefined : this.disk([...path, "disk"], h.disk);
-      const tags = (this.list([...path, "tags"], h.tags, 'Give tags as a list of strings, e.g. ["rack-1"].') ?? []).flatMap((t, j) => {
+      const tags = (
+        this.list([...path, "tags"], h.tags, 'Give tags as a list of strings, e.g. ["rack-1"].') ?? []
+      ).flatMap((t, j) => {
         const s = this.string([...path, "tags", j], t, "Tags are strings.");
         return s === undefined ? [] : [s];
       });
-      const roleNames = (this.list([...path, "roles"], h.roles, 'Give roles as a list of names, e.g. ["k3s-server"].') ?? []).flatMap((r, j) => {
+      const roleNames = (
+        this.list([...path, "roles"], h.roles, 'Give roles as a list of names, e.g. ["k3s-server"].') ?? []
+      ).flatMap((r, j) => {
         const s = this.string([...path, "roles", j], r, "Name a role.");
         if (s === undefined) return [];
         if (!roles.has(s)) {
           const guess = closest(s, [...roles.keys()]);
-          this.c.error([...path, "roles", j], `"${s}" is not a role`, guess === undefined ? "Define it in roles, or use a preset." : `Did you mean "${guess}"?`);
+          this.c.error(
+            [...path, "roles", j],
+            `"${s}" is not a role`,
+            guess === undefined ? "Define it in roles, or use a preset." : `Did you mean "${guess}"?`,
+          );
           return [];
         }
         return [s];
       });
       new Set(roleNames).size !== roleNames.length &&
-        this.c.error([...path, "roles"], `lists a role twice (${roleNames.filter((r, k) => roleNames.indexOf(r) !== k).join(", ")})`, "List each role once.");
+        this.c.error(
+          [...path, "roles"],
+          `lists a role twice (${roleNames.filter((r, k) => roleNames.indexOf(r) !== k).join(", ")})`,
+          "List each role once.",
+        );
       // Every requirement must be on the host.
       roleNames.forEach((r, j) => {
         for (const req of roles.get(r)!.requires) {
           if (roles.has(req) && !roleNames.includes(req)) {
-            this.c.error([...path, "roles", j], `role "${r}" requires "${req}", which host "${hostname ?? i}" does not have`, `Add "${req}" to the host's roles.`);
+            this.c.error(
+              [...path, "roles", j],
+              `role "${r}" requires "${req}", which host "${hostname ?? i}" does not have`,
+              `Add "${req}" to the host's roles.`,
+            );
           }
         }
       });
@@ -424,7 +587,17 @@ class Validator {
       if (hostname === undefined || address === undefined) return;
       out.push({
         path,
-        host: { hostname, address, mac, architecture, disk, tags, roles: ordered, clusterInit, firewall: firewallOf(ordered) },
+        host: {
+          hostname,
+          address,
+          mac,
+          architecture,
+          disk,
+          tags,
+          roles: ordered,
+          clusterInit,
+          firewall: firewallOf(ordered),
+        },
       });
     });
     return out;
@@ -435,16 +608,35 @@ class Validator {
     if (d === undefined) return undefined;
     const device = this.devicePath([...path, "device"], d.device);
     const espSize = this.string([...path, "espSize"], d.espSize, 'Write the size like "512M".') ?? "512M";
-    if (!DISKO_SIZE.test(espSize)) this.c.error([...path, "espSize"], `"${espSize}" is not a size in disko's notation`, 'Write a whole number with K, M, G or T, e.g. "512M" or "1G".');
+    if (!DISKO_SIZE.test(espSize))
+      this.c.error(
+        [...path, "espSize"],
+        `"${espSize}" is not a size in disko's notation`,
+        'Write a whole number with K, M, G or T, e.g. "512M" or "1G".',
+      );
     let longhorn: Disk["longhorn"];
     if (d.longhorn !== undefined) {
       const l = this.object([...path, "longhorn"], d.longhorn, "a Longhorn disk", ["device", "mountPoint"], ["device"]);
       if (l !== undefined) {
         const ldev = this.devicePath([...path, "longhorn", "device"], l.device);
-        const mountPoint = this.string([...path, "longhorn", "mountPoint"], l.mountPoint, 'Write an absolute path like "/var/lib/longhorn".') ?? "/var/lib/longhorn";
-        if (!mountPoint.startsWith("/")) this.c.error([...path, "longhorn", "mountPoint"], `"${mountPoint}" is not an absolute path`, 'Write e.g. "/var/lib/longhorn".');
+        const mountPoint =
+          this.string(
+            [...path, "longhorn", "mountPoint"],
+            l.mountPoint,
+            'Write an absolute path like "/var/lib/longhorn".',
+          ) ?? "/var/lib/longhorn";
+        if (!mountPoint.startsWith("/"))
+          this.c.error(
+            [...path, "longhorn", "mountPoint"],
+            `"${mountPoint}" is not an absolute path`,
+            'Write e.g. "/var/lib/longhorn".',
+          );
         if (ldev !== undefined && device !== undefined && ldev === device) {
-          this.c.error([...path, "longhorn", "device"], `the Longhorn disk ${ldev} is the system disk`, "Give a separate data disk, or leave longhorn out to use the system disk.");
+          this.c.error(
+            [...path, "longhorn", "device"],
+            `the Longhorn disk ${ldev} is the system disk`,
+            "Give a separate data disk, or leave longhorn out to use the system disk.",
+          );
         }
         if (ldev !== undefined) longhorn = { device: ldev, mountPoint };
       }
@@ -468,22 +660,38 @@ class Validator {
       const p = [...path, "address"];
       const prev = byAddress.get(host.address.value);
       if (prev !== undefined) {
-        this.c.error(p, `${host.address.toString()} is already the address of ${formatPath(prev)}`, "Give every host its own address.");
+        this.c.error(
+          p,
+          `${host.address.toString()} is already the address of ${formatPath(prev)}`,
+          "Give every host its own address.",
+        );
       } else byAddress.set(host.address.value, path);
       if (network === undefined) continue;
       if (network.gateway?.equals(host.address)) {
-        this.c.error(p, `${host.address.toString()} is the gateway's address (network.gateway)`, "Pick another address for the host.");
+        this.c.error(
+          p,
+          `${host.address.toString()} is the gateway's address (network.gateway)`,
+          "Pick another address for the host.",
+        );
       }
       let reserved = false;
       for (const [name, ip] of network.reservations) {
         if (ip.equals(host.address)) {
           reserved = true;
-          this.c.error(p, `${ip.toString()} is already the load-balancer IP "${name}" (network.loadBalancerIps.${name})`, "Pick another address or move the reservation.");
+          this.c.error(
+            p,
+            `${ip.toString()} is already the load-balancer IP "${name}" (network.loadBalancerIps.${name})`,
+            "Pick another address or move the reservation.",
+          );
         }
       }
       network.pool.forEach((range, i) => {
         if (range.contains(host.address) && !reserved) {
-          this.c.error(p, `${host.address.toString()} lies in the MetalLB pool ${range.toString()} (${formatPath(network.poolPaths[i]!)}), so MetalLB could hand it to a Service`, "Move the host out of the pool, or shrink the pool.");
+          this.c.error(
+            p,
+            `${host.address.toString()} lies in the MetalLB pool ${range.toString()} (${formatPath(network.poolPaths[i]!)}), so MetalLB could hand it to a Service`,
+            "Move the host out of the pool, or shrink the pool.",
+          );
         }
       });
     }
@@ -497,14 +705,26 @@ class Validator {
     const agents = hosts.filter(({ host }) => isAgent(host));
     for (const { host, path } of hosts) {
       if (host.clusterInit && !isServer(host)) {
-        this.c.error([...path, "clusterInit"], `host "${host.hostname}" is marked clusterInit but is not a k3s server`, 'Give it the "k3s-server" role, or remove clusterInit.');
+        this.c.error(
+          [...path, "clusterInit"],
+          `host "${host.hostname}" is marked clusterInit but is not a k3s server`,
+          'Give it the "k3s-server" role, or remove clusterInit.',
+        );
       }
       if (isServer(host) && isAgent(host)) {
-        this.c.error([...path, "roles"], `host "${host.hostname}" is both a k3s server and a k3s agent`, "k3s servers run workloads already; keep only the server role.");
+        this.c.error(
+          [...path, "roles"],
+          `host "${host.hostname}" is both a k3s server and a k3s agent`,
+          "k3s servers run workloads already; keep only the server role.",
+        );
       }
     }
     if (servers.length === 0 && agents.length > 0) {
-      this.c.error(agents[0]!.path.slice(0, 1), `the k3s cluster has agents (${agents.map((a) => a.host.hostname).join(", ")}) but no server`, 'Give one host the "k3s-server" role.');
+      this.c.error(
+        agents[0]!.path.slice(0, 1),
+        `the k3s cluster has agents (${agents.map((a) => a.host.hostname).join(", ")}) but no server`,
+        'Give one host the "k3s-server" role.',
+      );
       return undefined;
     }
     if (servers.length === 0) return undefined;
@@ -512,13 +732,21 @@ class Validator {
     const inits = servers.filter(({ host }) => host.clusterInit);
     if (inits.length > 1) {
       for (const { host, path } of inits.slice(1)) {
-        this.c.error([...path, "clusterInit"], `host "${host.hostname}" is a second cluster-init server (${inits[0]!.host.hostname} is the first)`, "Mark exactly one k3s server with clusterInit: true; the others join it.");
+        this.c.error(
+          [...path, "clusterInit"],
+          `host "${host.hostname}" is a second cluster-init server (${inits[0]!.host.hostname} is the first)`,
+          "Mark exactly one k3s server with clusterInit: true; the others join it.",
+        );
       }
     } else if (inits.length === 0) {
       if (servers.length === 1) {
         derived = servers[0]!.host.hostname; // the only server initialises the cluster
       } else {
-        this.c.error(servers[0]!.path.slice(0, 1), `the k3s cluster has ${servers.length} servers (${servers.map((s) => s.host.hostname).join(", ")}) and none is marked clusterInit`, "Mark exactly one of them with clusterInit: true.");
+        this.c.error(
+          servers[0]!.path.slice(0, 1),
+          `the k3s cluster has ${servers.length} servers (${servers.map((s) => s.host.hostname).join(", ")}) and none is marked clusterInit`,
+          "Mark exactly one of them with clusterInit: true.",
+        );
       }
     }
     if (servers.length % 2 === 0) {
@@ -537,12 +765,20 @@ class Validator {
     if (v === undefined) return undefined;
     const subnet = this.cidr([...path, "subnet"], v.subnet);
     if (subnet !== undefined && lan !== undefined && subnet.toRange().overlaps(lan.toRange())) {
-      this.c.error([...path, "subnet"], `VPN subnet ${subnet.toString()} overlaps the LAN ${lan.toString()}`, 'Use a separate private block, e.g. "10.8.0.0/24".');
+      this.c.error(
+        [...path, "subnet"],
+        `VPN subnet ${subnet.toString()} overlaps the LAN ${lan.toString()}`,
+        'Use a separate private block, e.g. "10.8.0.0/24".',
+      );
     }
     if (subnet !== undefined && subnet.prefix > 30) {
-      this.c.error([...path, "subnet"], `VPN subnet ${subnet.toString()} has no room for users`, "Use a /30 or larger block, e.g. /24.");
+      this.c.error(
+        [...path, "subnet"],
+        `VPN subnet ${subnet.toString()} has no room for users`,
+        "Use a /30 or larger block, e.g. /24.",
+      );
     }
-    const listenPort = v.listenPort === undefined ? 51820 : this.port([...path, "listenPort"], v.listenPort) ?? 51820;
+    const listenPort = v.listenPort === undefined ? 51820 : (this.port([...path, "listenPort"], v.listenPort) ?? 51820);
     const serverAddress = subnet?.firstHost;
     const users: VpnUser[] = [];
     const names = new Map<string, SpecPath>();
@@ -550,27 +786,55 @@ class Validator {
     const keys = new Map<string, SpecPath>();
     (this.list([...path, "users"], v.users, "Give users as a list.") ?? []).forEach((raw, i) => {
       const p = [...path, "users", i];
-      const u = this.object(p, raw, "a VPN user", ["name", "address", "publicKey", "publicKeySecret", "allowedIps", "group", "enabled"], ["name", "address"]);
+      const u = this.object(
+        p,
+        raw,
+        "a VPN user",
+        ["name", "address", "publicKey", "publicKeySecret", "allowedIps", "group", "enabled"],
+        ["name", "address"],
+      );
       if (u === undefined) return;
       const name = this.label([...p, "name"], u.name, "VPN user name");
       if (name !== undefined) {
         const prev = names.get(name);
-        if (prev !== undefined) this.c.error([...p, "name"], `VPN user "${name}" is already defined at ${formatPath(prev)}`, "Give every user their own name.");
+        if (prev !== undefined)
+          this.c.error(
+            [...p, "name"],
+            `VPN user "${name}" is already defined at ${formatPath(prev)}`,
+            "Give every user their own name.",
+          );
         else names.set(name, p);
       }
       const address = this.ip([...p, "address"], u.address);
       if (address !== undefined && subnet !== undefined) {
         if (!subnet.contains(address)) {
-          this.c.error([...p, "address"], `tunnel address ${address.toString()} is outside the VPN subnet ${subnet.toString()} (vpn.subnet)`, "Pick an address inside vpn.subnet.");
+          this.c.error(
+            [...p, "address"],
+            `tunnel address ${address.toString()} is outside the VPN subnet ${subnet.toString()} (vpn.subnet)`,
+            "Pick an address inside vpn.subnet.",
+          );
         } else if (subnet.isNetworkOrBroadcast(address)) {
-          this.c.error([...p, "address"], `tunnel address ${address.toString()} is the ${address.equals(subnet.network) ? "network" : "broadcast"} address of ${subnet.toString()}`, "Pick a host address.");
+          this.c.error(
+            [...p, "address"],
+            `tunnel address ${address.toString()} is the ${address.equals(subnet.network) ? "network" : "broadcast"} address of ${subnet.toString()}`,
+            "Pick a host address.",
+          );
         } else if (serverAddress !== undefined && address.equals(serverAddress)) {
-          this.c.error([...p, "address"], `tunnel address ${address.toString()} is the gateway's own address (the first host of vpn.subnet)`, `Start users at ${serverAddress.plus(1).toString()}.`);
+          this.c.error(
+            [...p, "address"],
+            `tunnel address ${address.toString()} is the gateway's own address (the first host of vpn.subnet)`,
+            `Start users at ${serverAddress.plus(1).toString()}.`,
+          );
         }
       }
       if (address !== undefined) {
         const prev = addrs.get(address.value);
-        if (prev !== undefined) this.c.error([...p, "address"], `tunnel address ${address.toString()} is already used by ${formatPath(prev)}`, "Give every user their own tunnel address.");
+        if (prev !== undefined)
+          this.c.error(
+            [...p, "address"],
+            `tunnel address ${address.toString()} is already used by ${formatPath(prev)}`,
+            "Give every user their own tunnel address.",
+          );
         else addrs.set(address.value, p);
       }
       let publicKey: string | undefined;
@@ -578,15 +842,28 @@ class Validator {
       if (u.publicKey !== undefined && u.publicKeySecret !== undefined) {
         this.c.error(p, "has both publicKey and publicKeySecret", "Keep one of them.");
       } else if (u.publicKey === undefined && u.publicKeySecret === undefined) {
-        this.c.error(p, `VPN user "${name ?? i}" has no public key`, "Add publicKey (from `wg pubkey`) or publicKeySecret (the name of a Secret holding it).");
+        this.c.error(
+          p,
+          `VPN user "${name ?? i}" has no public key`,
+          "Add publicKey (from `wg pubkey`) or publicKeySecret (the name of a Secret holding it).",
+        );
       }
       if (u.publicKey !== undefined) {
         const k = this.string([...p, "publicKey"], u.publicKey, "Give the key as a string.");
         if (k !== undefined && !WG_KEY.test(k)) {
-          this.c.error([...p, "publicKey"], `"${k}" is not a WireGuard public key (32 bytes in base64: 44 characters ending in "=")`, "Paste the output of `wg pubkey` for the user's private key.");
+          this.c.error(
+            [...p, "publicKey"],
+            `"${k}" is not a WireGuard public key (32 bytes in base64: 44 characters ending in "=")`,
+            "Paste the output of `wg pubkey` for the user's private key.",
+          );
         } else if (k !== undefined) {
           const prev = keys.get(k);
-          if (prev !== undefined) this.c.error([...p, "publicKey"], `public key is already used by ${formatPath(prev)}`, "Every peer needs its own key pair.");
+          if (prev !== undefined)
+            this.c.error(
+              [...p, "publicKey"],
+              `public key is already used by ${formatPath(prev)}`,
+              "Every peer needs its own key pair.",
+            );
           else keys.set(k, p);
           publicKey = k;
         }
@@ -594,15 +871,24 @@ class Validator {
       if (u.publicKeySecret !== undefined) {
         const s = this.string([...p, "publicKeySecret"], u.publicKeySecret, "Give the Secret's name as a string.");
         if (s !== undefined && !isRfc1123Subdomain(s)) {
-          this.c.error([...p, "publicKeySecret"], `"${s}" is not a Kubernetes Secret name`, "Use lowercase letters, digits, \"-\" and \".\".");
+          this.c.error(
+            [...p, "publicKeySecret"],
+            `"${s}" is not a Kubernetes Secret name`,
+            'Use lowercase letters, digits, "-" and ".".',
+          );
         } else publicKeySecret = s;
       }
-      const allowedRaw = this.list([...p, "allowedIps"], u.allowedIps, 'Give addresses as a list of CIDR blocks, e.g. ["10.8.0.2/32"].') ?? [];
+      const allowedRaw =
+        this.list(
+          [...p, "allowedIps"],
+          u.allowedIps,
+          'Give addresses as a list of CIDR blocks, e.g. ["10.8.0.2/32"].',
+        ) ?? [];
       const allowedIps = allowedRaw.flatMap((a, j) => {
         const c = this.cidr([...p, "allowedIps", j], a);
         return c === undefined ? [] : [c];
       });
-      const group = u.group === undefined ? "users" : this.label([...p, "group"], u.group, "group name") ?? "users";
+      const group = u.group === undefined ? "users" : (this.label([...p, "group"], u.group, "group name") ?? "users");
       const enabled = this.boolean([...p, "enabled"], u.enabled, true);
       if (name === undefined || address === undefined) return;
       users.push({
@@ -621,42 +907,91 @@ class Validator {
 
   kubernetes(value: unknown): Kubernetes | undefined {
     const path = ["kubernetes"];
-    const k = this.object(path, value, "the Kubernetes options", ["ingressController", "storageClass", "flux", "certificates"], ["flux", "certificates"]);
+    const k = this.object(
+      path,
+      value,
+      "the Kubernetes options",
+      ["ingressController", "storageClass", "flux", "certificates"],
+      ["flux", "certificates"],
+    );
     if (k === undefined) return undefined;
     let ingressController: IngressController = "traefik";
     if (k.ingressController !== undefined) {
-      if (k.ingressController === "traefik" || k.ingressController === "ingress-nginx") ingressController = k.ingressController;
-      else this.c.error([...path, "ingressController"], `${describeValue(k.ingressController)} is not a supported ingress controller`, 'Use "traefik" or "ingress-nginx".');
+      if (k.ingressController === "traefik" || k.ingressController === "ingress-nginx")
+        ingressController = k.ingressController;
+      else
+        this.c.error(
+          [...path, "ingressController"],
+          `${describeValue(k.ingressController)} is not a supported ingress controller`,
+          'Use "traefik" or "ingress-nginx".',
+        );
     }
-    const storageClass = this.k8sName([...path, "storageClass"], k.storageClass ?? "longhorn", "StorageClass") ?? "longhorn";
+    const storageClass =
+      this.k8sName([...path, "storageClass"], k.storageClass ?? "longhorn", "StorageClass") ?? "longhorn";
 
     const fp = [...path, "flux"];
-    const f = this.object(fp, k.flux, "the Flux options", ["url", "branch", "interval", "path", "sopsAgeSecret"], ["url"]);
+    const f = this.object(
+      fp,
+      k.flux,
+      "the Flux options",
+      ["url", "branch", "interval", "path", "sopsAgeSecret"],
+      ["url"],
+    );
     const url = this.string([...fp, "url"], f?.url, "Give the repository URL as a string.") ?? "";
     if (f?.url !== undefined && !/^(ssh|https?):\/\/[^\s]+$/.test(url)) {
-      this.c.error([...fp, "url"], `"${url}" is not a Git URL Flux can clone`, 'Use "ssh://git@github.com/you/homelab" or "https://github.com/you/homelab".');
+      this.c.error(
+        [...fp, "url"],
+        `"${url}" is not a Git URL Flux can clone`,
+        'Use "ssh://git@github.com/you/homelab" or "https://github.com/you/homelab".',
+      );
     }
     const branch = this.string([...fp, "branch"], f?.branch, 'Give the branch as a string, e.g. "main".') ?? "main";
-    if (!/^[A-Za-z0-9._/-]+$/.test(branch)) this.c.error([...fp, "branch"], `"${branch}" is not a branch name`, 'Use e.g. "main".');
+    if (!/^[A-Za-z0-9._/-]+$/.test(branch))
+      this.c.error([...fp, "branch"], `"${branch}" is not a branch name`, 'Use e.g. "main".');
     const interval = this.duration([...fp, "interval"], f?.interval ?? "10m");
     const fluxPath = this.string([...fp, "path"], f?.path, 'Give the path as a string, e.g. "./dist".') ?? "./dist";
     if (!/^\.\/[A-Za-z0-9._/-]*[A-Za-z0-9_-]$/.test(fluxPath) || fluxPath.split("/").includes("..")) {
-      this.c.error([...fp, "path"], `"${fluxPath}" is not a path inside the repository`, 'Write it like "./dist" or "./clusters/home/dist".');
+      this.c.error(
+        [...fp, "path"],
+        `"${fluxPath}" is not a path inside the repository`,
+        'Write it like "./dist" or "./clusters/home/dist".',
+      );
     }
-    const sopsAgeSecret = this.k8sName([...fp, "sopsAgeSecret"], f?.sopsAgeSecret ?? "sops-age", "Secret") ?? "sops-age";
+    const sopsAgeSecret =
+      this.k8sName([...fp, "sopsAgeSecret"], f?.sopsAgeSecret ?? "sops-age", "Secret") ?? "sops-age";
 
     const cp = [...path, "certificates"];
-    const c = this.object(cp, k.certificates, "the certificate options", ["acmeEmail", "acmeServer", "cloudflareApiTokenSecret"], ["acmeEmail"]);
+    const c = this.object(
+      cp,
+      k.certificates,
+      "the certificate options",
+      ["acmeEmail", "acmeServer", "cloudflareApiTokenSecret"],
+      ["acmeEmail"],
+    );
     const acmeEmail = this.string([...cp, "acmeEmail"], c?.acmeEmail, "Give an e-mail address.") ?? "";
     if (c?.acmeEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(acmeEmail)) {
-      this.c.error([...cp, "acmeEmail"], `"${acmeEmail}" is not an e-mail address`, "Let's Encrypt writes to it about expiring certificates.");
+      this.c.error(
+        [...cp, "acmeEmail"],
+        `"${acmeEmail}" is not an e-mail address`,
+        "Let's Encrypt writes to it about expiring certificates.",
+      );
     }
     let acmeServer: "production" | "staging" = "production";
     if (c?.acmeServer !== undefined) {
       if (c.acmeServer === "production" || c.acmeServer === "staging") acmeServer = c.acmeServer;
-      else this.c.error([...cp, "acmeServer"], `${describeValue(c.acmeServer)} is not an ACME server`, 'Use "production" or "staging".');
+      else
+        this.c.error(
+          [...cp, "acmeServer"],
+          `${describeValue(c.acmeServer)} is not an ACME server`,
+          'Use "production" or "staging".',
+        );
     }
-    const cloudflareApiTokenSecret = this.k8sName([...cp, "cloudflareApiTokenSecret"], c?.cloudflareApiTokenSecret ?? "cloudflare-api-token", "Secret") ?? "cloudflare-api-token";
+    const cloudflareApiTokenSecret =
+      this.k8sName(
+        [...cp, "cloudflareApiTokenSecret"],
+        c?.cloudflareApiTokenSecret ?? "cloudflare-api-token",
+        "Secret",
+      ) ?? "cloudflare-api-token";
     return {
       ingressController,
       storageClass,
@@ -688,9 +1023,14 @@ class Validator {
   nixOptions(value: unknown): { rolesDir: string } {
     if (value === undefined) return { rolesDir: "roles" };
     const n = this.object(["nix"], value, "the Nix options", ["rolesDir"], []);
-    const rolesDir = this.string(["nix", "rolesDir"], n?.rolesDir, 'Give a folder relative to nix/, e.g. "roles".') ?? "roles";
+    const rolesDir =
+      this.string(["nix", "rolesDir"], n?.rolesDir, 'Give a folder relative to nix/, e.g. "roles".') ?? "roles";
     if (rolesDir.startsWith("/") || rolesDir === "" || rolesDir.includes("\0")) {
-      this.c.error(["nix", "rolesDir"], `"${rolesDir}" is not a relative folder`, 'Give a folder relative to nix/, e.g. "roles" or "../modules/roles".');
+      this.c.error(
+        ["nix", "rolesDir"],
+        `"${rolesDir}" is not a relative folder`,
+        'Give a folder relative to nix/, e.g. "roles" or "../modules/roles".',
+      );
     }
     return { rolesDir: rolesDir.replace(/\/+$/, "") };
   }
@@ -726,7 +1066,12 @@ export function firewallOf(roles: readonly Role[]): Firewall {
   };
   const tcp = pick("tcp");
   const udp = pick("udp");
-  return { allowedTCPPorts: tcp.singles, allowedTCPPortRanges: tcp.ranges, allowedUDPPorts: udp.singles, allowedUDPPortRanges: udp.ranges };
+  return {
+    allowedTCPPorts: tcp.singles,
+    allowedTCPPortRanges: tcp.ranges,
+    allowedUDPPorts: udp.singles,
+    allowedUDPPortRanges: udp.ranges,
+  };
 }
 
 function mergeRanges(ranges: { from: number; to: number }[]): { from: number; to: number }[] {

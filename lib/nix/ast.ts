@@ -232,9 +232,7 @@ export function assertNixInt(n: unknown): asserts n is bigint {
     throw new NixPrintError(`integer value must be a bigint, got ${describeValue(n)}`);
   }
   if (n < NIX_INT_MIN || n > NIX_INT_MAX) {
-    throw new NixPrintError(
-      `integer ${n} is outside Nix's signed 64-bit range [${NIX_INT_MIN}, ${NIX_INT_MAX}]`,
-    );
+    throw new NixPrintError(`integer ${n} is outside Nix's signed 64-bit range [${NIX_INT_MIN}, ${NIX_INT_MAX}]`);
   }
 }
 
@@ -321,9 +319,7 @@ function assertExpr(v: unknown, what: string): asserts v is NixExpr {
  * array order) or a record (printed in JS property order, which is insertion
  * order except that integer-like keys such as `"10"` come first, ascending).
  */
-export type NixEntriesInput =
-  | Readonly<Record<string, NixExpr>>
-  | readonly (readonly [string, NixExpr])[];
+export type NixEntriesInput = Readonly<Record<string, NixExpr>> | readonly (readonly [string, NixExpr])[];
 
 function toEntries(input: NixEntriesInput, what: string, scoped = false): readonly NixBinding[] {
   const raw: (readonly [string, unknown])[] = Array.isArray(input)

@@ -34,7 +34,10 @@ export function emitNix(homelab: Homelab, options: EmitNixOptions = {}): Map<str
   files.set(`${outDir}/vars.nix`, printNixFile({ header: header(source, homelab), body: varsExpr(homelab) }));
   for (const host of sortedHosts(homelab)) {
     const file = `hosts/${host.hostname}/roles.nix`;
-    files.set(`${outDir}/${file}`, printNixFile({ header: header(source, homelab), body: hostRolesExpr(homelab, host, file) }));
+    files.set(
+      `${outDir}/${file}`,
+      printNixFile({ header: header(source, homelab), body: hostRolesExpr(homelab, host, file) }),
+    );
   }
   return files;
 }
@@ -109,7 +112,10 @@ function nodeValue(h: Host): Record<string, unknown> {
         : {
             device: h.disk.device,
             espSize: h.disk.espSize,
-            longhorn: h.disk.longhorn === undefined ? null : { device: h.disk.longhorn.device, mountPoint: h.disk.longhorn.mountPoint },
+            longhorn:
+              h.disk.longhorn === undefined
+                ? null
+                : { device: h.disk.longhorn.device, mountPoint: h.disk.longhorn.mountPoint },
           },
     firewall: {
       allowedTCPPorts: [...h.firewall.allowedTCPPorts],
@@ -146,9 +152,7 @@ export function hostImports(homelab: Homelab, host: Host, file: string): string[
 }
 
 function hostRolesExpr(homelab: Homelab, host: Host, file: string): NixExpr {
-  return nix.lambda(
-    [],
-    nix.attrs([["imports", nix.list(hostImports(homelab, host, file).map((p) => nix.path(p)))]]),
-    { ellipsis: true },
-  );
+  return nix.lambda([], nix.attrs([["imports", nix.list(hostImports(homelab, host, file).map((p) => nix.path(p)))]]), {
+    ellipsis: true,
+  });
 }

@@ -78,7 +78,10 @@ export function readSopsFiles(root: string, dir: string): { path: string; text: 
   }
   const problems: string[] = [];
   const out: { path: string; text: string }[] = [];
-  for (const f of fs.readdirSync(abs).filter((n) => n.endsWith(".sops.yaml")).sort()) {
+  for (const f of fs
+    .readdirSync(abs)
+    .filter((n) => n.endsWith(".sops.yaml"))
+    .sort()) {
     try {
       out.push({ path: `${dir}/${f}`, text: readRegularFile(path.join(abs, f), `${dir}/${f}`, MAX_SOPS_BYTES) });
     } catch (e) {
@@ -104,7 +107,9 @@ export function runCli(def: LabDefinition, options: CliOptions): number {
   if (options.cdk8sOutDir !== undefined) {
     const rel = path.relative(options.root, path.resolve(options.root, options.cdk8sOutDir)).split(path.sep)[0];
     if (rel === "dist" || rel === "nix" || rel === "") {
-      err(`cdk8s.yaml's output is "${options.cdk8sOutDir}": the cdk8s CLI deletes that folder before synth, so it must not hold dist/ or nix/. Set output: .cdk8s.out\n`);
+      err(
+        `cdk8s.yaml's output is "${options.cdk8sOutDir}": the cdk8s CLI deletes that folder before synth, so it must not hold dist/ or nix/. Set output: .cdk8s.out\n`,
+      );
       return 2;
     }
   }
@@ -135,7 +140,9 @@ export function runCli(def: LabDefinition, options: CliOptions): number {
     ];
     if (interrupted) drift.push(`  interrupted synth: ${TXN_DIR}/ exists; run synth to roll it back`);
     if (drift.length > 0) {
-      err(`check: the generated files are not what the definition produces (${drift.length}):\n${drift.join("\n")}\nRun \`npm run synth\` and commit the result.\n`);
+      err(
+        `check: the generated files are not what the definition produces (${drift.length}):\n${drift.join("\n")}\nRun \`npm run synth\` and commit the result.\n`,
+      );
       return 1;
     }
     out(`check: ${rendered.files.size} generated files are up to date\n`);

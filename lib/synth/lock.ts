@@ -220,7 +220,9 @@ export function acquire(guard: PathGuard, rollBack: (txnDir: string) => void): L
         }
         continue;
       }
-      throw refuse(held === "missing" ? "has no owner.json, so no synth made it" : "has an owner.json synth did not write");
+      throw refuse(
+        held === "missing" ? "has no owner.json, so no synth made it" : "has an owner.json synth did not write",
+      );
     }
     ownerless = 0;
     const state = ownerState(held);

@@ -173,7 +173,7 @@ function isPlain(s: string): boolean {
 const NEEDS_ESCAPE = /[\u007F-\u009F\u2028\u2029\uFEFF\uFFFE\uFFFF]/g;
 
 function escapeChar(c: string): string {
-  return "\\u" + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+  return `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
 /**
@@ -239,7 +239,7 @@ function formatNumber(n: number): string {
   const s = String(n);
   // YAML 1.1's float needs a dot: 1e+21 -> 1.0e+21, 5e-7 -> 5.0e-7.
   const e = s.indexOf("e");
-  if (e >= 0 && s.indexOf(".") < 0) return s.slice(0, e) + ".0" + s.slice(e);
+  if (e >= 0 && s.indexOf(".") < 0) return `${s.slice(0, e)}.0${s.slice(e)}`;
   return s;
 }
 
@@ -248,7 +248,12 @@ function formatNumber(n: number): string {
 
 const INDENTS: string[] = [];
 function indentOf(n: number): string {
-  return (INDENTS[n] ??= " ".repeat(n));
+  let indent = INDENTS[n];
+  if (indent === undefined) {
+    indent = " ".repeat(n);
+    INDENTS[n] = indent;
+  }
+  return indent;
 }
 
 /** An implicit key may be at most 1024 characters long (YAML, libyaml); longer ones are written as `? key`. */
@@ -334,7 +339,7 @@ class Emitter {
   document(v: unknown): string {
     switch (this.classify(v)) {
       case Kind.Scalar:
-        this.out = this.text + "\n";
+        this.out = `${this.text}\n`;
         break;
       case Kind.Literal:
         this.literal(this.text, "", 2); // indented, so no line can read as `---` or `...`
@@ -361,17 +366,17 @@ class Emitter {
   private afterKey(v: unknown, indent: number): void {
     switch (this.classify(v)) {
       case Kind.Scalar:
-        this.out += " " + this.text + "\n";
+        this.out += ` ${this.text}\n`;
         return;
       case Kind.Literal:
         this.literal(this.text, " ", indent + 2);
         return;
       case Kind.Map:
-        this.out += "\n" + indentOf(indent + 2);
+        this.out += `\n${indentOf(indent + 2)}`;
         this.map(v as Record<string, unknown>, indent + 2);
         return;
       case Kind.Seq:
-        this.out += "\n" + indentOf(indent + 2);
+        this.out += `\n${indentOf(indent + 2)}`;
         this.seq(v as unknown[], indent + 2);
         return;
     }
@@ -381,7 +386,7 @@ class Emitter {
   private afterDash(v: unknown, indent: number): void {
     switch (this.classify(v)) {
       case Kind.Scalar:
-        this.out += this.text + "\n";
+        this.out += `${this.text}\n`;
         return;
       case Kind.Literal:
         this.literal(this.text, "", indent + 2);
@@ -402,12 +407,12 @@ class Emitter {
     const trailing = s.length - end;
     const start = this.out.length;
     const pad = indentOf(indent);
-    let text = lead + (trailing === 0 ? "|-" : trailing === 1 ? "|" : "|+") + "\n";
+    let text = `${lead + (trailing === 0 ? "|-" : trailing === 1 ? "|" : "|+")}\n`;
     let from = 0;
     while (from <= end) {
       let nl = s.indexOf("\n", from);
       if (nl < 0 || nl > end) nl = end;
-      text += nl === from ? "\n" : pad + s.slice(from, nl) + "\n";
+      text += nl === from ? "\n" : `${pad + s.slice(from, nl)}\n`;
       from = nl + 1;
     }
     for (let i = 1; i < trailing; i++) text += "\n";
@@ -415,7 +420,7 @@ class Emitter {
     if (trailing > 1) {
       this.keepStart = start;
       this.keepEnd = this.out.length;
-      this.keepQuoted = lead + quote(s) + "\n";
+      this.keepQuoted = `${lead + quote(s)}\n`;
     }
   }
 
@@ -440,7 +445,7 @@ class Emitter {
         const v = obj[key];
         if (v === undefined) continue;
         const k = scalarString(key);
-        const head = k.length > MAX_IMPLICIT_KEY ? "? " + k + "\n" + pad + ":" : k + ":";
+        const head = k.length > MAX_IMPLICIT_KEY ? `? ${k}\n${pad}:` : `${k}:`;
         if (first) {
           this.out += head;
           first = false;
@@ -463,7 +468,7 @@ class Emitter {
     let i = 0;
     try {
       for (; i < arr.length; i++) {
-        this.out += i === 0 ? "- " : pad + "- ";
+        this.out += i === 0 ? "- " : `${pad}- `;
         const v = arr[i];
         // Like JSON, a hole or undefined in an array is null.
         this.afterDash(v === undefined ? null : v, indent);
@@ -482,6 +487,9 @@ function flatten(s: string): void {
 }
 
 function emitDocument(value: unknown): string {
-  if (value === undefined) throw new Failure("undefined document; only null, booleans, finite numbers, strings, arrays and plain objects can be written");
+  if (value === undefined)
+    throw new Failure(
+      "undefined document; only null, booleans, finite numbers, strings, arrays and plain objects can be written",
+    );
   return new Emitter().document(value);
 }

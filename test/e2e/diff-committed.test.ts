@@ -82,7 +82,10 @@ describe("readCommittedTree", () => {
     git(repo, "add", "-A");
     git(repo, "commit", "-q", "-m", "lab");
     // The manifest on disk no longer lists b.yaml: HEAD's manifest decides what is read.
-    writeFileSync(path.join(root, "synth-manifest.json"), renderManifest(new Map([...committed].filter(([p]) => p === "dist/apps/a.yaml" || p === "nix/vars.nix"))));
+    writeFileSync(
+      path.join(root, "synth-manifest.json"),
+      renderManifest(new Map([...committed].filter(([p]) => p === "dist/apps/a.yaml" || p === "nix/vars.nix"))),
+    );
 
     const result = readCommittedTree(root);
     expect(result.source).toBe("git HEAD");

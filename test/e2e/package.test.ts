@@ -24,11 +24,16 @@ beforeAll(() => {
   const modules = path.join(consumer, "node_modules");
   fs.mkdirSync(modules);
   for (const name of fs.readdirSync(path.join(repo, "node_modules"))) {
-    if (name !== ".bin" && name !== "cdk8s-homelab" && !name.startsWith(".")) fs.symlinkSync(path.join(repo, "node_modules", name), path.join(modules, name));
+    if (name !== ".bin" && name !== "cdk8s-homelab" && !name.startsWith("."))
+      fs.symlinkSync(path.join(repo, "node_modules", name), path.join(modules, name));
   }
   const out = path.join(modules, "cdk8s-homelab");
   const tsc = path.join(repo, "node_modules/typescript/bin/tsc");
-  const build = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--outDir", path.join(out, "build/pkg")], { cwd: repo, encoding: "utf8" });
+  const build = spawnSync(
+    process.execPath,
+    [tsc, "-p", "tsconfig.build.json", "--outDir", path.join(out, "build/pkg")],
+    { cwd: repo, encoding: "utf8" },
+  );
   expect(build.status, build.stdout + build.stderr).toBe(0);
   fs.copyFileSync(path.join(repo, "package.json"), path.join(out, "package.json"));
   expect(fs.existsSync(path.join(out, "build/pkg/lib/index.d.ts"))).toBe(true);
@@ -69,18 +74,39 @@ console.log(JSON.stringify({ lab: lab.name, k8s, nix: paths.filter((p) => p.star
 
   it("a lab folder that imports the package by name typechecks and synthesizes unchanged in a new repository", () => {
     fs.cpSync(fixtureLab, path.join(consumer, "apps"), { recursive: true });
-    const pkg = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")) as { version: string; dependencies: Record<string, string> };
-    const dependencies = { "cdk8s-homelab": pkg.version, cdk8s: pkg.dependencies.cdk8s, constructs: pkg.dependencies.constructs };
-    fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "my-lab", private: true, type: "module", dependencies }));
+    const pkg = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")) as {
+      version: string;
+      dependencies: Record<string, string>;
+    };
+    const dependencies = {
+      "cdk8s-homelab": pkg.version,
+      cdk8s: pkg.dependencies.cdk8s,
+      constructs: pkg.dependencies.constructs,
+    };
+    fs.writeFileSync(
+      path.join(consumer, "package.json"),
+      JSON.stringify({ name: "my-lab", private: true, type: "module", dependencies }),
+    );
     // A lab repository's tsconfig: the consumer's view of the package (types, default), no source condition.
     fs.writeFileSync(
       path.join(consumer, "tsconfig.json"),
       JSON.stringify({
-        compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, types: ["node"], skipLibCheck: true, noEmit: true },
+        compilerOptions: {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          types: ["node"],
+          skipLibCheck: true,
+          noEmit: true,
+        },
         include: ["apps/**/*.ts"],
       }),
     );
-    const tsc = spawnSync(process.execPath, [path.join(repo, "node_modules/typescript/bin/tsc"), "-p", "."], { cwd: consumer, encoding: "utf8" });
+    const tsc = spawnSync(process.execPath, [path.join(repo, "node_modules/typescript/bin/tsc"), "-p", "."], {
+      cwd: consumer,
+      encoding: "utf8",
+    });
     expect(tsc.status, tsc.stdout + tsc.stderr).toBe(0);
     const synth = spawnSync(process.execPath, ["--import", "tsx", "apps/main.ts"], { cwd: consumer, encoding: "utf8" });
     expect(synth.status, synth.stderr).toBe(0);

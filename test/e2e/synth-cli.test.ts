@@ -70,7 +70,9 @@ describe("npm run synth, end to end", () => {
     expect(r.stderr).toContain(
       `error: apps/homelab.ts: hosts[1].address: ${homelab.hosts[0]!.address} is already the address of hosts[0]. Give every host its own address.`,
     );
-    expect(r.stderr).toContain("error: apps/homelab.ts: network.loadBalancerIps.pihole: 192.168.1.20 is outside the MetalLB pool");
+    expect(r.stderr).toContain(
+      "error: apps/homelab.ts: network.loadBalancerIps.pihole: 192.168.1.20 is outside the MetalLB pool",
+    );
     const after = snapshot(project);
     delete after["apps/homelab.ts"];
     delete before["apps/homelab.ts"];

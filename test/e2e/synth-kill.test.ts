@@ -48,23 +48,24 @@ describe("npm run synth killed at named steps of its write", () => {
   // Each case goes from the tree the previous one left to the other definition (old -> new, then new -> old, ...),
   // so the killed run builds the bundle and the next run reuses it.
   let current: "old" | "fresh" = "fresh";
-  it.each(points)("killed at %s: the next run rolls back to exactly the tree before, then writes the new one", (
-    step,
-  ) => {
-    const [from, to] = current === "old" ? [old, fresh] : [fresh, old];
-    expect(p.snapshot()).toEqual(from);
-    p.writeSpec(current === "old" ? changed : homelab);
-    const killed = synthKilledAt(step);
-    expect(killed.signal, `${step} did not kill synth: ${killed.stderr}`).toBe("SIGKILL");
-    expect(fs.existsSync(path.join(p.dir, TXN_DIR))).toBe(true);
-    recover(p.dir); // what the next synth does first
-    expect(fs.existsSync(path.join(p.dir, TXN_DIR))).toBe(false);
-    expect(p.snapshot()).toEqual(from);
-    const next = p.synth();
-    expect(next.status, next.stderr).toBe(0);
-    expect(p.snapshot()).toEqual(to);
-    current = current === "old" ? "fresh" : "old";
-  });
+  it.each(points)(
+    "killed at %s: the next run rolls back to exactly the tree before, then writes the new one",
+    (step) => {
+      const [from, to] = current === "old" ? [old, fresh] : [fresh, old];
+      expect(p.snapshot()).toEqual(from);
+      p.writeSpec(current === "old" ? changed : homelab);
+      const killed = synthKilledAt(step);
+      expect(killed.signal, `${step} did not kill synth: ${killed.stderr}`).toBe("SIGKILL");
+      expect(fs.existsSync(path.join(p.dir, TXN_DIR))).toBe(true);
+      recover(p.dir); // what the next synth does first
+      expect(fs.existsSync(path.join(p.dir, TXN_DIR))).toBe(false);
+      expect(p.snapshot()).toEqual(from);
+      const next = p.synth();
+      expect(next.status, next.stderr).toBe(0);
+      expect(p.snapshot()).toEqual(to);
+      current = current === "old" ? "fresh" : "old";
+    },
+  );
 
   it("an unknown step is refused before anything is written", () => {
     const before = p.snapshot();

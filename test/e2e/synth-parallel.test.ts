@@ -41,7 +41,11 @@ function run(root: string, json: string, rounds: number): Promise<{ code: number
 function tree(root: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of fs.readdirSync(root, { withFileTypes: true, recursive: true })) {
-    if (e.isFile()) out[path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join("/")] = fs.readFileSync(path.join(e.parentPath, e.name), "utf8");
+    if (e.isFile())
+      out[path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join("/")] = fs.readFileSync(
+        path.join(e.parentPath, e.name),
+        "utf8",
+      );
   }
   return out;
 }

@@ -42,7 +42,12 @@ function treeOf(root: string): Record<string, string> {
   return out;
 }
 
-const v1 = files({ "dist/apps/a.yaml": "a: 1\n", "dist/apps/b.yaml": "b: 1\n", "nix/vars.nix": "{ }\n", "nix/hosts/n1/roles.nix": "{ ... }: { }\n" });
+const v1 = files({
+  "dist/apps/a.yaml": "a: 1\n",
+  "dist/apps/b.yaml": "b: 1\n",
+  "nix/vars.nix": "{ }\n",
+  "nix/hosts/n1/roles.nix": "{ ... }: { }\n",
+});
 const v2 = files({ "dist/apps/a.yaml": "a: 2\n", "dist/apps/c.yaml": "c: 2\n", "nix/vars.nix": "{ x = 1; }\n" });
 
 describe("writeFiles", () => {
@@ -118,7 +123,10 @@ describe("a full disk (a real 256 KiB tmpfs)", () => {
     const disk = mnt;
     writeFiles(disk, v1);
     const before = JSON.stringify(treeOf(disk));
-    const big = files({ ...Object.fromEntries([...v2].filter(([p]) => p !== MANIFEST_PATH).map(([p, t]) => [p, t.slice(H.length)])), "dist/apps/huge.yaml": "x: y\n".repeat(100_000) });
+    const big = files({
+      ...Object.fromEntries([...v2].filter(([p]) => p !== MANIFEST_PATH).map(([p, t]) => [p, t.slice(H.length)])),
+      "dist/apps/huge.yaml": "x: y\n".repeat(100_000),
+    });
     expect(() => writeFiles(disk, big)).toThrow(/ENOSPC/);
     expect(JSON.stringify(treeOf(disk))).toBe(before);
     expect(fs.existsSync(path.join(disk, TXN_DIR))).toBe(false);
@@ -131,7 +139,9 @@ describe("a synth killed mid-write (a real SIGKILL)", () => {
   function killedWrite(phase: "stage" | "commit", index: number): void {
     const json = path.join(os.tmpdir(), `files-${process.pid}-${phase}-${index}.json`);
     fs.writeFileSync(json, JSON.stringify(Object.fromEntries(v2)));
-    const r = spawnSync(process.execPath, ["--import", "tsx", fixture, root, json, phase, String(index)], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["--import", "tsx", fixture, root, json, phase, String(index)], {
+      encoding: "utf8",
+    });
     fs.rmSync(json);
     expect(r.signal, r.stderr).toBe("SIGKILL");
   }

@@ -188,7 +188,7 @@ export const want = {
  * Unlike `==` it distinguishes int from float (`1 == 1.0` is true in Nix)
  * and the sign of float zero (via `toString`, which prints `-0.000000`).
  */
-export const NIX_CHECK_FUNCTION = String.raw`
+export const NIX_CHECK_FUNCTION = `
   e: v:
   let
     inherit (builtins) elemAt length all genList typeOf fromJSON attrNames getAttr sort lessThan map;
@@ -247,11 +247,18 @@ export interface NixBatchResult {
  * ~2·log2(n) extra calls; bisection stops once `maxErrors` erroring cases
  * are found (later ranges are then left unchecked).
  */
-export function nixCheckBatch(cases: readonly NixCase[], options: { readonly maxErrors?: number } = {}): NixBatchResult {
+export function nixCheckBatch(
+  cases: readonly NixCase[],
+  options: { readonly maxErrors?: number } = {},
+): NixBatchResult {
   const maxErrors = options.maxErrors ?? Number.POSITIVE_INFINITY;
   return withTempDir((dir) => {
     cases.forEach((c, i) => writeFileSync(join(dir, `v${i}.nix`), c.source, "utf8"));
-    writeFileSync(join(dir, "expected.json"), JSON.stringify(cases.map((c) => (typeof c.expected === "function" ? c.expected(dir) : c.expected))), "utf8");
+    writeFileSync(
+      join(dir, "expected.json"),
+      JSON.stringify(cases.map((c) => (typeof c.expected === "function" ? c.expected(dir) : c.expected))),
+      "utf8",
+    );
     writeFileSync(
       join(dir, "main.nix"),
       `{ from, to }:

@@ -50,7 +50,10 @@ export class TempProject {
 
   /** Runs the entry point through tsx, the way cdk8s.yaml's `app` does. */
   synthWithTsx(args: readonly string[] = [], node = process.execPath): SpawnSyncReturns<string> {
-    return spawnSync(node, [SOURCE_CONDITION, "--import", "tsx", "apps/main.ts", ...args], { cwd: this.dir, encoding: "utf8" });
+    return spawnSync(node, [SOURCE_CONDITION, "--import", "tsx", "apps/main.ts", ...args], {
+      cwd: this.dir,
+      encoding: "utf8",
+    });
   }
 
   /**
@@ -61,7 +64,8 @@ export class TempProject {
     const abs = path.join(this.dir, file);
     const before = fs.readFileSync(abs, "utf8");
     const after = change(before);
-    if (after === before) throw new Error(`TempProject.edit: ${file} is unchanged; the edit no longer matches its text`);
+    if (after === before)
+      throw new Error(`TempProject.edit: ${file} is unchanged; the edit no longer matches its text`);
     fs.writeFileSync(abs, after);
   }
 
@@ -75,8 +79,12 @@ export class TempProject {
 
   /** Makes apps/kubernetes.ts the fixture lab's variant `name` (test/fixtures/lab/variants/<name>.ts). */
   useKubernetes(variant: string): void {
-    if (!fs.existsSync(path.join(this.dir, "apps/variants", `${variant}.ts`))) throw new Error(`no fixture variant ${variant}`);
-    fs.writeFileSync(path.join(this.dir, "apps/kubernetes.ts"), `export { defineKubernetes } from "./variants/${variant}.js";\n`);
+    if (!fs.existsSync(path.join(this.dir, "apps/variants", `${variant}.ts`)))
+      throw new Error(`no fixture variant ${variant}`);
+    fs.writeFileSync(
+      path.join(this.dir, "apps/kubernetes.ts"),
+      `export { defineKubernetes } from "./variants/${variant}.js";\n`,
+    );
   }
 
   /** Every file under `sub` (default: dist/, nix/ and the manifest), path -> content. */

@@ -148,7 +148,9 @@ function pointerToSegments(data: unknown, pointer: string): (string | number)[] 
 function ajvProblems(data: unknown, errors: readonly ErrorObject[]): Problem[] {
   // Union branches (int-or-string, quantity) report one `type` error per branch plus
   // the anyOf/oneOf failure: merge them into one "must be X or Y".
-  const unionAt = new Set(errors.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf").map((e) => e.instancePath));
+  const unionAt = new Set(
+    errors.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf").map((e) => e.instancePath),
+  );
   const merged = new Map<string, string[]>();
   const out: Problem[] = [];
   const seen = new Set<string>();
@@ -170,16 +172,28 @@ function ajvProblems(data: unknown, errors: readonly ErrorObject[]): Problem[] {
     if (unionAt.has(e.instancePath) && (e.keyword === "anyOf" || e.keyword === "oneOf")) continue;
     switch (e.keyword) {
       case "additionalProperties":
-        push({ path: [...at, String((e.params as { additionalProperty: string }).additionalProperty)], message: "unknown field (not in the schema)" });
+        push({
+          path: [...at, String((e.params as { additionalProperty: string }).additionalProperty)],
+          message: "unknown field (not in the schema)",
+        });
         break;
       case "required":
-        push({ path: [...at, String((e.params as { missingProperty: string }).missingProperty)], message: "required field is missing" });
+        push({
+          path: [...at, String((e.params as { missingProperty: string }).missingProperty)],
+          message: "required field is missing",
+        });
         break;
       case "enum":
-        push({ path: at, message: `must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(", ")} (got ${JSON.stringify(valueAt(data, at))})` });
+        push({
+          path: at,
+          message: `must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(", ")} (got ${JSON.stringify(valueAt(data, at))})`,
+        });
         break;
       case "type":
-        push({ path: at, message: `must be ${String((e.params as { type: unknown }).type)} (got ${describeValue(valueAt(data, at))})` });
+        push({
+          path: at,
+          message: `must be ${String((e.params as { type: unknown }).type)} (got ${describeValue(valueAt(data, at))})`,
+        });
         break;
       default:
         push({ path: at, message: e.message ?? `fails ${e.keyword}` });
@@ -190,14 +204,18 @@ function ajvProblems(data: unknown, errors: readonly ErrorObject[]): Problem[] {
     // fails format "quantity"): that error says it all.
     if (errors.some((e) => e.instancePath === pointer && !["type", "anyOf", "oneOf"].includes(e.keyword))) continue;
     const at = pointerToSegments(data, pointer);
-    push({ path: at, message: `must be ${[...new Set(types)].join(" or ")} (got ${describeValue(valueAt(data, at))})` });
+    push({
+      path: at,
+      message: `must be ${[...new Set(types)].join(" or ")} (got ${describeValue(valueAt(data, at))})`,
+    });
   }
   return out;
 }
 
 function valueAt(data: unknown, segments: readonly (string | number)[]): unknown {
   let cur = data;
-  for (const s of segments) cur = isObject(cur) || Array.isArray(cur) ? (cur as Record<string | number, unknown>)[s] : undefined;
+  for (const s of segments)
+    cur = isObject(cur) || Array.isArray(cur) ? (cur as Record<string | number, unknown>)[s] : undefined;
   return cur;
 }
 
@@ -240,7 +258,8 @@ function qualifiedNameProblem(key: string): string | undefined {
     const prefix = parts[0]!;
     if (!isRfc1123Subdomain(prefix)) return `prefix ${JSON.stringify(prefix)} must be a DNS-1123 subdomain`;
   }
-  if (name.length > 63 || !QUALIFIED_NAME.test(name)) return `name part ${JSON.stringify(name)} must be at most 63 characters of [-A-Za-z0-9_.], starting and ending alphanumeric`;
+  if (name.length > 63 || !QUALIFIED_NAME.test(name))
+    return `name part ${JSON.stringify(name)} must be at most 63 characters of [-A-Za-z0-9_.], starting and ending alphanumeric`;
   return undefined;
 }
 
@@ -250,32 +269,52 @@ function metadataProblems(apiVersion: string, kind: string, meta: unknown): Prob
   const name = meta.name;
   const group = apiVersion.includes("/") ? apiVersion.split("/")[0]! : "";
   if (typeof name !== "string" || name === "") {
-    if (typeof meta.generateName !== "string") out.push({ path: ["metadata", "name"], message: "required field is missing" });
+    if (typeof meta.generateName !== "string")
+      out.push({ path: ["metadata", "name"], message: "required field is missing" });
   } else if (group === "rbac.authorization.k8s.io") {
-    if (name === "." || name === ".." || /[/%]/.test(name)) out.push({ path: ["metadata", "name"], message: `${JSON.stringify(name)} is not a valid path segment name` });
+    if (name === "." || name === ".." || /[/%]/.test(name))
+      out.push({ path: ["metadata", "name"], message: `${JSON.stringify(name)} is not a valid path segment name` });
   } else if (group === "" && kind === "Service") {
-    if (!isRfc1035Label(name)) out.push({ path: ["metadata", "name"], message: `${JSON.stringify(name)} must be a DNS-1035 label (lower-case alphanumerics and '-', starting with a letter, at most 63 characters)` });
+    if (!isRfc1035Label(name))
+      out.push({
+        path: ["metadata", "name"],
+        message: `${JSON.stringify(name)} must be a DNS-1035 label (lower-case alphanumerics and '-', starting with a letter, at most 63 characters)`,
+      });
   } else if (group === "" && kind === "Namespace") {
-    if (!isRfc1123Label(name)) out.push({ path: ["metadata", "name"], message: `${JSON.stringify(name)} must be a DNS-1123 label (lower-case alphanumerics and '-', at most 63 characters)` });
+    if (!isRfc1123Label(name))
+      out.push({
+        path: ["metadata", "name"],
+        message: `${JSON.stringify(name)} must be a DNS-1123 label (lower-case alphanumerics and '-', at most 63 characters)`,
+      });
   } else if (!isRfc1123Subdomain(name)) {
-    out.push({ path: ["metadata", "name"], message: `${JSON.stringify(name)} must be a DNS-1123 subdomain (lower-case alphanumerics, '-' and '.', at most 253 characters)` });
+    out.push({
+      path: ["metadata", "name"],
+      message: `${JSON.stringify(name)} must be a DNS-1123 subdomain (lower-case alphanumerics, '-' and '.', at most 253 characters)`,
+    });
   }
   if (typeof meta.namespace === "string" && !isRfc1123Label(meta.namespace)) {
-    out.push({ path: ["metadata", "namespace"], message: `${JSON.stringify(meta.namespace)} must be a DNS-1123 label` });
+    out.push({
+      path: ["metadata", "namespace"],
+      message: `${JSON.stringify(meta.namespace)} must be a DNS-1123 label`,
+    });
   }
   if (isObject(meta.labels)) {
     for (const [k, v] of Object.entries(meta.labels)) {
       const keyProblem = qualifiedNameProblem(k);
       if (keyProblem) out.push({ path: ["metadata", "labels", k], message: `invalid label key: ${keyProblem}` });
       if (typeof v === "string" && (v.length > 63 || !LABEL_VALUE.test(v))) {
-        out.push({ path: ["metadata", "labels", k], message: `invalid label value ${JSON.stringify(v)}: at most 63 characters of [-A-Za-z0-9_.], starting and ending alphanumeric` });
+        out.push({
+          path: ["metadata", "labels", k],
+          message: `invalid label value ${JSON.stringify(v)}: at most 63 characters of [-A-Za-z0-9_.], starting and ending alphanumeric`,
+        });
       }
     }
   }
   if (isObject(meta.annotations)) {
     for (const k of Object.keys(meta.annotations)) {
       const keyProblem = qualifiedNameProblem(k);
-      if (keyProblem) out.push({ path: ["metadata", "annotations", k], message: `invalid annotation key: ${keyProblem}` });
+      if (keyProblem)
+        out.push({ path: ["metadata", "annotations", k], message: `invalid annotation key: ${keyProblem}` });
     }
   }
   return out;
@@ -309,9 +348,25 @@ const LOOSE_OBJECT_META = {
 
 /** GA API group/versions a current Kubernetes (1.30+) serves; removed betas (policy/v1beta1, ...) are left out on purpose. */
 const CORE_MODULES: readonly Record<string, unknown>[] = [
-  coreV1, appsV1, batchV1, networkingV1, policyV1, rbacV1, autoscalingV1, autoscalingV2, storageV1, schedulingV1,
-  coordinationV1, discoveryV1, nodeV1, admissionregistrationV1, apiextensionsV1, apiregistrationV1, certificatesV1,
-  eventsV1, flowcontrolV1,
+  coreV1,
+  appsV1,
+  batchV1,
+  networkingV1,
+  policyV1,
+  rbacV1,
+  autoscalingV1,
+  autoscalingV2,
+  storageV1,
+  schedulingV1,
+  coordinationV1,
+  discoveryV1,
+  nodeV1,
+  admissionregistrationV1,
+  apiextensionsV1,
+  apiregistrationV1,
+  certificatesV1,
+  eventsV1,
+  flowcontrolV1,
 ];
 
 interface ModelClass {
@@ -328,7 +383,8 @@ function coreKinds(): Map<string, ModelClass> {
     for (const value of Object.values(mod)) {
       if (typeof value !== "function") continue;
       const cls = value as unknown as Partial<ModelClass>;
-      if (typeof cls.apiVersion === "string" && typeof cls.kind === "string") coreIndex.set(`${cls.apiVersion} ${cls.kind}`, cls as ModelClass);
+      if (typeof cls.apiVersion === "string" && typeof cls.kind === "string")
+        coreIndex.set(`${cls.apiVersion} ${cls.kind}`, cls as ModelClass);
     }
   }
   return coreIndex;
@@ -386,7 +442,8 @@ class AccessTracker {
       const e = this.seen.get(value);
       for (const [k, v] of Object.entries(value)) {
         if (v === undefined) continue; // not serialized
-        if (e && !e.all && e.keys.size > 0 && !e.keys.has(k)) out.push({ path: [...at, k], message: "unknown field (not in the schema)" });
+        if (e && !e.all && e.keys.size > 0 && !e.keys.has(k))
+          out.push({ path: [...at, k], message: "unknown field (not in the schema)" });
         else this.unknownFields(v, [...at, k], out);
       }
     }
@@ -433,7 +490,9 @@ let crdIndex: Map<string, CrdEntry> | undefined;
 
 function listFiles(dir: string, accept: (file: string) => boolean): string[] {
   const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+  for (const e of fs
+    .readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const full = path.join(dir, e.name);
     if (e.isDirectory()) out.push(...listFiles(full, accept));
     else if (e.isFile() && accept(full)) out.push(full);
@@ -461,14 +520,23 @@ function crds(): Map<string, CrdEntry> {
   if (crdIndex) return crdIndex;
   if (!fs.existsSync(crdDir)) throw new Error(`upstream CRDs not found at ${crdDir} (see ../shared/crds/README.md)`);
   crdIndex = new Map();
-  const files = listFiles(crdDir, (f) => /\.ya?ml$/.test(f) && !path.relative(crdDir, f).split(path.sep).includes("values-schemas"));
+  const files = listFiles(
+    crdDir,
+    (f) => /\.ya?ml$/.test(f) && !path.relative(crdDir, f).split(path.sep).includes("values-schemas"),
+  );
   for (const file of files) {
     const text = fs.readFileSync(file, "utf8");
     const cut = text.indexOf("\n  versions:\n");
     const single = !/^---\s*$/m.test(text.replace(/^---\s*\n/, ""));
     const add = (crd: JsonObject, load: () => CrdVersion[]): void => {
       if (crd.kind !== "CustomResourceDefinition" || !isObject(crd.spec) || !isObject(crd.spec.names)) return;
-      const entry: CrdEntry = { file, group: String(crd.spec.group), kind: String(crd.spec.names.kind), scope: String(crd.spec.scope), load };
+      const entry: CrdEntry = {
+        file,
+        group: String(crd.spec.group),
+        kind: String(crd.spec.names.kind),
+        scope: String(crd.spec.scope),
+        load,
+      };
       crdIndex!.set(`${entry.group} ${entry.kind}`, entry);
     };
     if (single && cut > 0) {
@@ -507,13 +575,26 @@ const goRegExp = Object.assign(
 let ajvInstance: Ajv | undefined;
 function ajv(): Ajv {
   if (ajvInstance) return ajvInstance;
-  const a = new Ajv({ strict: false, allErrors: true, logger: false, unicodeRegExp: false, code: { regExp: goRegExp } });
-  const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as FormatsPlugin;
+  const a = new Ajv({
+    strict: false,
+    allErrors: true,
+    logger: false,
+    unicodeRegExp: false,
+    code: { regExp: goRegExp },
+  });
+  const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ??
+    addFormatsModule) as FormatsPlugin;
   addFormats(a);
   a.addFormat("duration", GO_DURATION);
   const intOrString: SchemaValidateFunction = (schema: boolean, data: unknown) => {
     if (!schema || typeof data === "string" || Number.isInteger(data)) return true;
-    intOrString.errors = [{ keyword: "x-kubernetes-int-or-string", message: `must be integer or string (got ${describeValue(data)})`, params: {} }];
+    intOrString.errors = [
+      {
+        keyword: "x-kubernetes-int-or-string",
+        message: `must be integer or string (got ${describeValue(data)})`,
+        params: {},
+      },
+    ];
     return false;
   };
   a.addKeyword({ keyword: "x-kubernetes-int-or-string", schemaType: "boolean", errors: true, validate: intOrString });
@@ -526,7 +607,13 @@ function ajv(): Ajv {
       const id = JSON.stringify(keys.map((k) => item[k] ?? null));
       const first = seen.get(id);
       if (first === undefined) seen.set(id, i);
-      else errs.push({ keyword: "x-kubernetes-list-map-keys", message: `duplicate entry: same ${keys.join("+")} as item ${first} (${id})`, params: { keys }, instancePath: `${cxt?.instancePath ?? ""}/${i}` });
+      else
+        errs.push({
+          keyword: "x-kubernetes-list-map-keys",
+          message: `duplicate entry: same ${keys.join("+")} as item ${first} (${id})`,
+          params: { keys },
+          instancePath: `${cxt?.instancePath ?? ""}/${i}`,
+        });
     });
     listMapKeys.errors = errs;
     return errs.length === 0;
@@ -553,10 +640,12 @@ function toAjvSchema(node: unknown, inJunctor = false): unknown {
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(node)) {
     if (k === "description" || k === "x-kubernetes-validations" || k === "example") continue;
-    if (k === "properties" && isObject(v)) out[k] = Object.fromEntries(Object.entries(v).map(([p, s]) => [p, toAjvSchema(s)]));
+    if (k === "properties" && isObject(v))
+      out[k] = Object.fromEntries(Object.entries(v).map(([p, s]) => [p, toAjvSchema(s)]));
     else if (k === "items") out[k] = Array.isArray(v) ? v.map((s) => toAjvSchema(s)) : toAjvSchema(v);
     else if (k === "additionalProperties" && isObject(v)) out[k] = toAjvSchema(v);
-    else if ((k === "anyOf" || k === "allOf" || k === "oneOf") && Array.isArray(v)) out[k] = v.map((s) => toAjvSchema(s, true));
+    else if ((k === "anyOf" || k === "allOf" || k === "oneOf") && Array.isArray(v))
+      out[k] = v.map((s) => toAjvSchema(s, true));
     else if (k === "not") out[k] = toAjvSchema(v, true);
     else out[k] = v;
   }
@@ -579,7 +668,12 @@ function toAjvSchema(node: unknown, inJunctor = false): unknown {
   }
   if (out["x-kubernetes-list-type"] === "set") out.uniqueItems = true;
   if (out["x-kubernetes-list-type"] !== "map") delete out["x-kubernetes-list-map-keys"];
-  if (!inJunctor && isObject(out.properties) && out.additionalProperties === undefined && out["x-kubernetes-preserve-unknown-fields"] !== true) {
+  if (
+    !inJunctor &&
+    isObject(out.properties) &&
+    out.additionalProperties === undefined &&
+    out["x-kubernetes-preserve-unknown-fields"] !== true
+  ) {
     out.additionalProperties = false;
   }
   return out;
@@ -593,7 +687,9 @@ function crdValidator(apiVersion: string, kind: string, schema: JsonObject): Val
   if (!fn) {
     const root = toAjvSchema(schema) as JsonObject;
     root.properties = { ...(isObject(root.properties) ? root.properties : {}), metadata: LOOSE_OBJECT_META };
-    root.required = [...new Set([...(Array.isArray(root.required) ? root.required : []), "apiVersion", "kind", "metadata"])];
+    root.required = [
+      ...new Set([...(Array.isArray(root.required) ? root.required : []), "apiVersion", "kind", "metadata"]),
+    ];
     fn = ajv().compile(root);
     crdValidators.set(key, fn);
   }
@@ -610,7 +706,8 @@ export function celRules(apiVersion: string, kind: string): { path: string; rule
   const walk = (node: unknown, at: string[]): void => {
     if (!isObject(node)) return;
     if (Array.isArray(node["x-kubernetes-validations"])) {
-      for (const r of node["x-kubernetes-validations"].filter(isObject)) out.push({ path: at.join(".") || "(root)", rule: String(r.rule), message: String(r.message ?? "") });
+      for (const r of node["x-kubernetes-validations"].filter(isObject))
+        out.push({ path: at.join(".") || "(root)", rule: String(r.rule), message: String(r.message ?? "") });
     }
     if (isObject(node.properties)) for (const [k, v] of Object.entries(node.properties)) walk(v, [...at, k]);
     if (isObject(node.items)) walk(node.items, [...at, "[]"]);
@@ -623,36 +720,75 @@ export function celRules(apiVersion: string, kind: string): { path: string; rule
 /** apiVersion and kind of every served version of every vendored CRD. */
 export function servedCustomResources(): { apiVersion: string; kind: string }[] {
   const out: { apiVersion: string; kind: string }[] = [];
-  for (const e of crds().values()) for (const v of e.load()) if (v.served) out.push({ apiVersion: `${e.group}/${v.name}`, kind: e.kind });
+  for (const e of crds().values())
+    for (const v of e.load()) if (v.served) out.push({ apiVersion: `${e.group}/${v.name}`, kind: e.kind });
   return out.sort((a, b) => (`${a.apiVersion} ${a.kind}` < `${b.apiVersion} ${b.kind}` ? -1 : 1));
 }
 
 function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const i = apiVersion.lastIndexOf("/");
-  return i < 0 ? { group: "", version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
+  return i < 0
+    ? { group: "", version: apiVersion }
+    : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
 }
 
 // ---------------------------------------------------------------------------
 // kustomize's own kustomization.yaml
 
 const KUSTOMIZE_CONFIG_FIELDS = new Set([
-  "apiVersion", "kind", "metadata", "resources", "components", "crds", "namespace", "namePrefix", "nameSuffix",
-  "commonLabels", "labels", "commonAnnotations", "patches", "patchesStrategicMerge", "patchesJson6902", "images",
-  "replicas", "replacements", "configMapGenerator", "secretGenerator", "generatorOptions", "generators",
-  "transformers", "validators", "openapi", "buildMetadata", "helmCharts", "helmGlobals", "sortOptions", "vars",
-  "configurations", "bases", "nameReference",
+  "apiVersion",
+  "kind",
+  "metadata",
+  "resources",
+  "components",
+  "crds",
+  "namespace",
+  "namePrefix",
+  "nameSuffix",
+  "commonLabels",
+  "labels",
+  "commonAnnotations",
+  "patches",
+  "patchesStrategicMerge",
+  "patchesJson6902",
+  "images",
+  "replicas",
+  "replacements",
+  "configMapGenerator",
+  "secretGenerator",
+  "generatorOptions",
+  "generators",
+  "transformers",
+  "validators",
+  "openapi",
+  "buildMetadata",
+  "helmCharts",
+  "helmGlobals",
+  "sortOptions",
+  "vars",
+  "configurations",
+  "bases",
+  "nameReference",
 ]);
 
 function kustomizeConfigProblems(doc: JsonObject): Problem[] {
   const out: Problem[] = [];
-  for (const k of Object.keys(doc)) if (!KUSTOMIZE_CONFIG_FIELDS.has(k)) out.push({ path: [k], message: "unknown field of a kustomize Kustomization" });
+  for (const k of Object.keys(doc))
+    if (!KUSTOMIZE_CONFIG_FIELDS.has(k)) out.push({ path: [k], message: "unknown field of a kustomize Kustomization" });
   if (!Array.isArray(doc.resources)) {
-    out.push({ path: ["resources"], message: doc.resources === undefined ? "required list of strings is missing" : `must be a list of strings (got ${describeValue(doc.resources)})` });
+    out.push({
+      path: ["resources"],
+      message:
+        doc.resources === undefined
+          ? "required list of strings is missing"
+          : `must be a list of strings (got ${describeValue(doc.resources)})`,
+    });
     return out;
   }
   const seen = new Set<string>();
   doc.resources.forEach((r, i) => {
-    if (typeof r !== "string" || r === "") out.push({ path: ["resources", i], message: `must be a non-empty string (got ${describeValue(r)})` });
+    if (typeof r !== "string" || r === "")
+      out.push({ path: ["resources", i], message: `must be a non-empty string (got ${describeValue(r)})` });
     else if (seen.has(r)) out.push({ path: ["resources", i], message: `duplicate resource ${JSON.stringify(r)}` });
     else seen.add(r);
   });
@@ -670,13 +806,20 @@ export function validateManifest(doc: unknown): string[] {
   if (!isObject(doc)) return [`${describeDocument(doc)}: (root): a manifest must be a mapping`];
   const { apiVersion, kind } = doc;
   if (typeof apiVersion !== "string" || typeof kind !== "string" || apiVersion === "" || kind === "") {
-    return render(doc, [{ path: [typeof apiVersion === "string" && apiVersion !== "" ? "kind" : "apiVersion"], message: "required string is missing" }]);
+    return render(doc, [
+      {
+        path: [typeof apiVersion === "string" && apiVersion !== "" ? "kind" : "apiVersion"],
+        message: "required string is missing",
+      },
+    ]);
   }
-  if (apiVersion === "kustomize.config.k8s.io/v1beta1" && kind === "Kustomization") return render(doc, kustomizeConfigProblems(doc));
+  if (apiVersion === "kustomize.config.k8s.io/v1beta1" && kind === "Kustomization")
+    return render(doc, kustomizeConfigProblems(doc));
 
   const effective = withoutSops(doc);
   const model = coreKinds().get(`${apiVersion} ${kind}`);
-  if (model) return render(doc, [...validateCore(model, effective), ...metadataProblems(apiVersion, kind, effective.metadata)]);
+  if (model)
+    return render(doc, [...validateCore(model, effective), ...metadataProblems(apiVersion, kind, effective.metadata)]);
 
   const { group, version } = splitApiVersion(apiVersion);
   const entry = group === "" ? undefined : crds().get(`${group} ${kind}`);
@@ -685,10 +828,17 @@ export function validateManifest(doc: unknown): string[] {
   if (!entry || !served?.schema) {
     const alternatives = [
       ...versions.filter((v) => v.served).map((v) => `${group}/${v.name}`),
-      ...[...coreKinds().values()].filter((c) => c.kind === kind && splitApiVersion(c.apiVersion).group === group).map((c) => c.apiVersion),
+      ...[...coreKinds().values()]
+        .filter((c) => c.kind === kind && splitApiVersion(c.apiVersion).group === group)
+        .map((c) => c.apiVersion),
     ];
-    const hint = alternatives.length > 0 ? `; ${kind} is served as ${alternatives.join(", ")}` : `; no core API or CRD under ${path.relative(projectRoot, crdDir)} defines ${kind}`;
-    return render(doc, [{ path: ["apiVersion"], message: `unknown or not served: no schema for ${apiVersion} ${kind}${hint}` }]);
+    const hint =
+      alternatives.length > 0
+        ? `; ${kind} is served as ${alternatives.join(", ")}`
+        : `; no core API or CRD under ${path.relative(projectRoot, crdDir)} defines ${kind}`;
+    return render(doc, [
+      { path: ["apiVersion"], message: `unknown or not served: no schema for ${apiVersion} ${kind}${hint}` },
+    ]);
   }
   const validate = crdValidator(apiVersion, kind, served.schema);
   const problems = validate(effective) ? [] : ajvProblems(effective, validate.errors ?? []);
@@ -712,7 +862,14 @@ export function helmReleaseChartRule(doc: unknown): string[] {
   const chart = has(spec, "chart");
   const chartRef = has(spec, "chartRef");
   if (chart !== chartRef) return [];
-  return render(doc, [{ path: ["spec"], message: chart ? "either chart or chartRef must be set, not both" : "either chart or chartRef must be set (neither is)" }]);
+  return render(doc, [
+    {
+      path: ["spec"],
+      message: chart
+        ? "either chart or chartRef must be set, not both"
+        : "either chart or chartRef must be set (neither is)",
+    },
+  ]);
 }
 
 /**
@@ -725,7 +882,8 @@ export function cnpgScheduleRule(doc: unknown): string[] {
   if (!isObject(doc) || doc.apiVersion !== "postgresql.cnpg.io/v1" || doc.kind !== "ScheduledBackup") return [];
   const schedule = isObject(doc.spec) ? doc.spec.schedule : undefined;
   const at = ["spec", "schedule"];
-  if (typeof schedule !== "string") return render(doc, [{ path: at, message: "required cron schedule (six fields, seconds first) is missing" }]);
+  if (typeof schedule !== "string")
+    return render(doc, [{ path: at, message: "required cron schedule (six fields, seconds first) is missing" }]);
   const problem = cronScheduleProblem(schedule);
   return problem === undefined ? [] : render(doc, [{ path: at, message: `${JSON.stringify(schedule)} ${problem}` }]);
 }
@@ -747,12 +905,19 @@ export function podSecurityLabels(doc: unknown): string[] {
   const labels = isObject(doc.metadata) && isObject(doc.metadata.labels) ? doc.metadata.labels : {};
   const problems: Problem[] = [];
   const enforceKey = "pod-security.kubernetes.io/enforce";
-  if (!(enforceKey in labels)) problems.push({ path: ["metadata", "labels", enforceKey], message: `missing; must be one of ${PSS_LEVELS.join("|")}` });
+  if (!(enforceKey in labels))
+    problems.push({
+      path: ["metadata", "labels", enforceKey],
+      message: `missing; must be one of ${PSS_LEVELS.join("|")}`,
+    });
   for (const [k, v] of Object.entries(labels)) {
     const m = /^pod-security\.kubernetes\.io\/(enforce|audit|warn)(-version)?$/.exec(k);
     if (!m) continue;
     if (m[2] ? !(typeof v === "string" && /^(latest|v1\.\d+)$/.test(v)) : !PSS_LEVELS.includes(String(v))) {
-      problems.push({ path: ["metadata", "labels", k], message: `${JSON.stringify(v)} must be ${m[2] ? "latest or v1.<minor>" : `one of ${PSS_LEVELS.join("|")}`}` });
+      problems.push({
+        path: ["metadata", "labels", k],
+        message: `${JSON.stringify(v)} must be ${m[2] ? "latest or v1.<minor>" : `one of ${PSS_LEVELS.join("|")}`}`,
+      });
     }
   }
   return render(doc, problems);
@@ -760,7 +925,13 @@ export function podSecurityLabels(doc: unknown): string[] {
 
 /** validateManifest plus every rule above. */
 export function checkManifest(doc: unknown): string[] {
-  return [...validateManifest(doc), ...helmReleaseChartRule(doc), ...cnpgScheduleRule(doc), ...noPlaintextSecrets(doc), ...podSecurityLabels(doc)];
+  return [
+    ...validateManifest(doc),
+    ...helmReleaseChartRule(doc),
+    ...cnpgScheduleRule(doc),
+    ...noPlaintextSecrets(doc),
+    ...podSecurityLabels(doc),
+  ];
 }
 
 // ---------------------------------------------------------------------------
@@ -810,10 +981,15 @@ export function kustomizationTreeProblems(root: string): string[] {
     const entries = fs.readdirSync(dir, { withFileTypes: true });
     const rel = path.relative(root, dir).split(path.sep).join("/") || ".";
     const yamls = entries.filter((e) => e.isFile() && e.name.endsWith(".yaml")).map((e) => e.name);
-    for (const e of entries) if (e.isFile() && e.name.endsWith(".yml")) problems.push(`${rel}/${e.name}: use the .yaml extension (.yml files are not checked)`);
+    for (const e of entries)
+      if (e.isFile() && e.name.endsWith(".yml"))
+        problems.push(`${rel}/${e.name}: use the .yaml extension (.yml files are not checked)`);
     const subdirs = entries.filter((e) => e.isDirectory()).map((e) => e.name);
     if (yamls.length > 0) {
-      const expected = [...yamls.filter((n) => n !== "kustomization.yaml"), ...subdirs.filter((d) => holdsYaml(path.join(dir, d)))].sort();
+      const expected = [
+        ...yamls.filter((n) => n !== "kustomization.yaml"),
+        ...subdirs.filter((d) => holdsYaml(path.join(dir, d))),
+      ].sort();
       if (!yamls.includes("kustomization.yaml")) {
         problems.push(`${rel}: holds YAML but no kustomization.yaml (expected resources: ${JSON.stringify(expected)})`);
       } else {
@@ -825,7 +1001,12 @@ export function kustomizationTreeProblems(root: string): string[] {
           problems.push(`${where}: ${(e as Error).message}`);
         }
         const k = docs[0];
-        if (docs.length !== 1 || !isObject(k) || k.apiVersion !== "kustomize.config.k8s.io/v1beta1" || k.kind !== "Kustomization") {
+        if (
+          docs.length !== 1 ||
+          !isObject(k) ||
+          k.apiVersion !== "kustomize.config.k8s.io/v1beta1" ||
+          k.kind !== "Kustomization"
+        ) {
           problems.push(`${where}: must be one kustomize.config.k8s.io/v1beta1 Kustomization document`);
         } else if (!Array.isArray(k.resources) || !k.resources.every((r) => typeof r === "string")) {
           problems.push(`${where}: resources must be a list of strings`);
@@ -834,9 +1015,12 @@ export function kustomizationTreeProblems(root: string): string[] {
           const missing = expected.filter((x) => !actual.includes(x));
           const extra = actual.filter((x) => !expected.includes(x));
           if (missing.length > 0) problems.push(`${where}: resources miss ${JSON.stringify(missing)}`);
-          if (extra.length > 0) problems.push(`${where}: resources list what is not in the folder: ${JSON.stringify(extra)}`);
+          if (extra.length > 0)
+            problems.push(`${where}: resources list what is not in the folder: ${JSON.stringify(extra)}`);
           if (missing.length === 0 && extra.length === 0 && JSON.stringify(actual) !== JSON.stringify(expected)) {
-            problems.push(`${where}: resources must be sorted: ${JSON.stringify(expected)} (got ${JSON.stringify(actual)})`);
+            problems.push(
+              `${where}: resources must be sorted: ${JSON.stringify(expected)} (got ${JSON.stringify(actual)})`,
+            );
           }
         }
       }
@@ -861,7 +1045,10 @@ function objectIdentity(doc: unknown): string | undefined {
  * {@link kustomizationTreeProblems}. Lines start with the file, relative to
  * `relativeTo` (default: the parent of distDir, so they read `dist/...`).
  */
-export function checkDistTree(distDir: string, relativeTo = path.dirname(distDir)): { files: number; documents: number; problems: string[] } {
+export function checkDistTree(
+  distDir: string,
+  relativeTo = path.dirname(distDir),
+): { files: number; documents: number; problems: string[] } {
   const rel = (abs: string): string => path.relative(relativeTo, abs).split(path.sep).join("/");
   const files = listYamlFiles(distDir);
   const problems: string[] = [];
@@ -883,11 +1070,13 @@ export function checkDistTree(distDir: string, relativeTo = path.dirname(distDir
       const id = objectIdentity(doc);
       if (id === undefined) continue;
       const first = seen.get(id);
-      if (first !== undefined) problems.push(`${file}: ${describeDocument(doc)}: the same object is also defined in ${first}`);
+      if (first !== undefined)
+        problems.push(`${file}: ${describeDocument(doc)}: the same object is also defined in ${first}`);
       else seen.set(id, file);
     }
   }
   const root = rel(distDir);
-  for (const p of kustomizationTreeProblems(distDir)) problems.push(p.startsWith(".:") || p.startsWith("./") ? `${root}${p.slice(1)}` : `${root}/${p}`);
+  for (const p of kustomizationTreeProblems(distDir))
+    problems.push(p.startsWith(".:") || p.startsWith("./") ? `${root}${p.slice(1)}` : `${root}/${p}`);
   return { files: files.length, documents, problems };
 }

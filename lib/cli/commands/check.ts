@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { HomelabValidationError, formatProblems, type Problem } from "../../model/index.js";
 import { ConstructValidationError } from "../../k8s/render.js";
 import { RenderError, render, type Rendered } from "../../synth/render.js";
-import { TXN_DIR, UnsafePathError, planWrite } from "../../synth/write.js";
+import { type Plan, TXN_DIR, UnsafePathError, planWrite } from "../../synth/write.js";
 import { io, type CliContext, type LoadedLab } from "../context.js";
 import { labDefinition } from "../definition.js";
 import { sopsConfigWarnings } from "../sops-config.js";
@@ -57,11 +57,12 @@ export function tryRender(lab: LoadedLab): { rendered: Rendered; source: string 
 export function checkLab(lab: LoadedLab): CheckReport {
   const warnings = sopsConfigWarnings(lab.root);
   const result = tryRender(lab);
-  if ("errors" in result) return { ok: false, files: 0, errors: result.errors, warnings, drift: [], interrupted: false };
+  if ("errors" in result)
+    return { ok: false, files: 0, errors: result.errors, warnings, drift: [], interrupted: false };
   const { rendered } = result;
   const def = { source: result.source };
   warnings.push(...problemLines(rendered.warnings, def.source), ...rendered.notes.map((n) => `note: ${n}`));
-  let plan;
+  let plan: Plan;
   try {
     plan = planWrite(lab.root, rendered.files);
   } catch (e) {

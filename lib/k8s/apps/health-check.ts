@@ -57,7 +57,12 @@ export class HealthCheck {
   probes(): Probes {
     if (this.action === undefined) return {};
     const startupSeconds = (this.options.startupTimeout ?? Duration.minutes(5)).toSeconds();
-    const readinessProbe: k8s.Probe = { ...this.action, periodSeconds: PERIOD_SECONDS, timeoutSeconds: 3, failureThreshold: 3 };
+    const readinessProbe: k8s.Probe = {
+      ...this.action,
+      periodSeconds: PERIOD_SECONDS,
+      timeoutSeconds: 3,
+      failureThreshold: 3,
+    };
     const startupProbe: k8s.Probe = {
       ...this.action,
       periodSeconds: PERIOD_SECONDS,
@@ -65,7 +70,12 @@ export class HealthCheck {
       failureThreshold: Math.max(1, Math.ceil(startupSeconds / PERIOD_SECONDS)),
     };
     if (this.options.liveness === false) return { readinessProbe, startupProbe };
-    const livenessProbe: k8s.Probe = { ...this.action, periodSeconds: 2 * PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: 3 };
+    const livenessProbe: k8s.Probe = {
+      ...this.action,
+      periodSeconds: 2 * PERIOD_SECONDS,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+    };
     return { readinessProbe, livenessProbe, startupProbe };
   }
 }

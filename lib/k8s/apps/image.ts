@@ -19,7 +19,8 @@ export function imageProblem(image: string, what = "image"): string | undefined 
   const at = image.indexOf("@");
   if (at >= 0) {
     const digest = image.slice(at + 1);
-    if (!DIGEST.test(digest)) return `${what} "${image}" has a malformed digest "${digest}"; write "<name>@sha256:<64 hex digits>"`;
+    if (!DIGEST.test(digest))
+      return `${what} "${image}" has a malformed digest "${digest}"; write "<name>@sha256:<64 hex digits>"`;
     return undefined;
   }
   const lastSlash = image.lastIndexOf("/");
@@ -38,6 +39,7 @@ export function imageProblem(image: string, what = "image"): string | undefined 
       `("${repository}@sha256:..."), so every node runs the same build and imagePullPolicy IfNotPresent stays correct`
     );
   }
-  if (!TAG.test(tag)) return `${what} "${image}" has an invalid tag "${tag}" (letters, digits, "_", "." and "-", at most 128)`;
+  if (!TAG.test(tag))
+    return `${what} "${image}" has an invalid tag "${tag}" (letters, digits, "_", "." and "-", at most 128)`;
   return undefined;
 }

@@ -93,7 +93,9 @@ export class IngressedService extends Construct {
       validate: () => {
         const problems: string[] = [];
         if (subdomain !== "" && !isRfc1123Subdomain(subdomain)) {
-          problems.push(`subdomain "${subdomain}" is not a DNS name: use lowercase letters, digits, "-" and "." (the host is <subdomain>.${lab.domain})`);
+          problems.push(
+            `subdomain "${subdomain}" is not a DNS name: use lowercase letters, digits, "-" and "." (the host is <subdomain>.${lab.domain})`,
+          );
         }
         problems.push(...backendProblems(this.ingress, this.workload.service));
         return problems;
@@ -113,15 +115,22 @@ function backendProblems(ingress: k8s.KubeIngress, service: k8s.KubeService): st
       const backend = path.backend.service;
       if (backend === undefined) continue;
       if (backend.name !== svc.metadata.name) {
-        problems.push(`Ingress ${rule.host ?? ""}${path.path ?? ""} points at Service "${backend.name}", but the app's Service is "${svc.metadata.name}"`);
+        problems.push(
+          `Ingress ${rule.host ?? ""}${path.path ?? ""} points at Service "${backend.name}", but the app's Service is "${svc.metadata.name}"`,
+        );
         continue;
       }
       const port = backend.port;
-      const match = ports.some((p) => (port?.number !== undefined ? p.port === port.number : port?.name !== undefined && p.name === port.name));
+      const match = ports.some((p) =>
+        port?.number !== undefined ? p.port === port.number : port?.name !== undefined && p.name === port.name,
+      );
       if (!match) {
         const want = port?.number ?? port?.name ?? "(none)";
-        const have = ports.map((p) => (p.name !== undefined ? `${p.port} (${p.name})` : `${p.port}`)).join(", ") || "none";
-        problems.push(`Ingress backend port ${want} is not a port of Service "${svc.metadata.name}" (its ports: ${have}): make them the same`);
+        const have =
+          ports.map((p) => (p.name !== undefined ? `${p.port} (${p.name})` : `${p.port}`)).join(", ") || "none";
+        problems.push(
+          `Ingress backend port ${want} is not a port of Service "${svc.metadata.name}" (its ports: ${have}): make them the same`,
+        );
       }
     }
   }

@@ -14,7 +14,14 @@
 import { Size } from "cdk8s";
 import { Cpu } from "cdk8s-plus-30";
 import { Construct } from "constructs";
-import { Cluster, ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ClusterSpecResourcesLimits, ClusterSpecResourcesRequests, type ClusterSpecResources } from "../../../imports/postgresql.cnpg.io.js";
+import {
+  Cluster,
+  ScheduledBackup,
+  ScheduledBackupSpecBackupOwnerReference,
+  ClusterSpecResourcesLimits,
+  ClusterSpecResourcesRequests,
+  type ClusterSpecResources,
+} from "../../../imports/postgresql.cnpg.io.js";
 import { Homelab } from "../../model/index.js";
 import { cronScheduleProblem } from "../../model/cron.js";
 import { isRfc1035Label } from "../../model/names.js";
@@ -204,7 +211,10 @@ export class PostgresApp extends Construct {
         enableSuperuserAccess: false,
         // A PodDisruptionBudget on a single instance would block every node drain (k3s upgrades).
         enablePdb: instances > 1,
-        storage: { size: (db.size ?? Size.gibibytes(5)).asString(), storageClass: db.storageClass ?? lab.kubernetes.storageClass },
+        storage: {
+          size: (db.size ?? Size.gibibytes(5)).asString(),
+          storageClass: db.storageClass ?? lab.kubernetes.storageClass,
+        },
         // No initdb.secret: CNPG then generates the owner's password into <cluster>-app.
         bootstrap: { initdb: { database, owner } },
         resources: clusterResources(db.resources ?? { cpu: Cpu.millis(100), memory: Size.mebibytes(256) }),
@@ -233,16 +243,24 @@ export class PostgresApp extends Construct {
       validate: () => {
         const problems: string[] = [];
         if (!isRfc1035Label(this.clusterName)) {
-          problems.push(`database.clusterName "${this.clusterName}" must be a DNS label (lowercase letters, digits and "-", starting with a letter)`);
+          problems.push(
+            `database.clusterName "${this.clusterName}" must be a DNS label (lowercase letters, digits and "-", starting with a letter)`,
+          );
         }
-        for (const [what, value] of [["database.name", database], ["database.owner", owner]] as const) {
+        for (const [what, value] of [
+          ["database.name", database],
+          ["database.owner", owner],
+        ] as const) {
           if (!SQL_IDENTIFIER.test(value)) {
-            problems.push(`${what} "${value}" must be a plain PostgreSQL identifier (lowercase letters, digits and "_", not starting with a digit)`);
+            problems.push(
+              `${what} "${value}" must be a plain PostgreSQL identifier (lowercase letters, digits and "_", not starting with a digit)`,
+            );
           } else if (value === "postgres" || value.startsWith("template")) {
             problems.push(`${what} "${value}" is reserved by PostgreSQL; pick another name`);
           }
         }
-        if (!Number.isInteger(instances) || instances < 1) problems.push(`database.instances ${instances} must be a whole number, 1 or more`);
+        if (!Number.isInteger(instances) || instances < 1)
+          problems.push(`database.instances ${instances} must be a whole number, 1 or more`);
         problems.push(...resourcesProblems("database.resources", db.resources));
         if (db.imageName !== undefined) {
           const p = imageProblem(db.imageName, "database.imageName");
@@ -251,7 +269,9 @@ export class PostgresApp extends Construct {
         const userEnv = new Set(Object.keys(props.env ?? {}));
         for (const [key, name] of databaseEnv) {
           if (userEnv.has(name)) {
-            problems.push(`env ${name} is also the database's ${key} (from Secret ${this.appSecretName}): rename one, or change databaseEnv`);
+            problems.push(
+              `env ${name} is also the database's ${key} (from Secret ${this.appSecretName}): rename one, or change databaseEnv`,
+            );
           }
         }
         const names = databaseEnv.map(([, name]) => name);

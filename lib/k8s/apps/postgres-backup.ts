@@ -80,7 +80,9 @@ export class PostgresBackupTarget {
     const secret = options.credentialsSecret;
     const problems: string[] = [];
     if (!/^[a-z0-9]+:\/\//.test(options.destinationPath)) {
-      problems.push(`backup.target: destinationPath "${options.destinationPath}" must be a URL like "s3://bucket/path"`);
+      problems.push(
+        `backup.target: destinationPath "${options.destinationPath}" must be a URL like "s3://bucket/path"`,
+      );
     }
     const retention = options.retentionPolicy ?? Retention.days(30);
     const retentionIssue = retentionProblem("backup.target: retentionPolicy", retention);

@@ -28,7 +28,13 @@ import { Size } from "cdk8s";
 import { Cpu, k8s } from "cdk8s-plus-30";
 import { Construct } from "constructs";
 import { Homelab, type Ip, type Vpn, type VpnUser } from "../../model/index.js";
-import { commonLabels, resourceRequirements, resourcesProblems, restrictedContainerSecurity, type Resources } from "../defaults.js";
+import {
+  commonLabels,
+  resourceRequirements,
+  resourcesProblems,
+  restrictedContainerSecurity,
+  type Resources,
+} from "../defaults.js";
 import { Layer } from "../homelab-app.js";
 import { METALLB_IPS_ANNOTATION, missingReservation } from "../infrastructure/conventions.js";
 import { ensureNamespace } from "../namespace.js";
@@ -133,7 +139,13 @@ export class WireGuardGateway extends Construct {
           );
         }
         if (this.loadBalancerIp === undefined) {
-          problems.push(missingReservation(lab, reservation, "the WireGuard gateway needs a fixed address that VPN clients (and your router's port forward) point at"));
+          problems.push(
+            missingReservation(
+              lab,
+              reservation,
+              "the WireGuard gateway needs a fixed address that VPN clients (and your router's port forward) point at",
+            ),
+          );
         }
         const p = imageProblem(image);
         if (p !== undefined) problems.push(p);
@@ -146,10 +158,18 @@ export class WireGuardGateway extends Construct {
     }
 
     const layer = Layer.of(this);
-    layer.expectSecret(this.namespace, keySecret, "WireGuard server private key: key privateKey, the output of `wg genkey`");
+    layer.expectSecret(
+      this.namespace,
+      keySecret,
+      "WireGuard server private key: key privateKey, the output of `wg genkey`",
+    );
     const keyed = this.peers.filter((u) => u.publicKey === undefined && u.publicKeySecret !== undefined);
     for (const u of keyed) {
-      layer.expectSecret(this.namespace, u.publicKeySecret!, `WireGuard public key of VPN user ${u.name}: key publicKey`);
+      layer.expectSecret(
+        this.namespace,
+        u.publicKeySecret!,
+        `WireGuard public key of VPN user ${u.name}: key publicKey`,
+      );
     }
 
     const labels = { "app.kubernetes.io/name": name, ...commonLabels(lab.name) };
@@ -161,10 +181,17 @@ export class WireGuardGateway extends Construct {
 
     const volumes: k8s.Volume[] = [
       { name: "config", configMap: { name, defaultMode: 0o400 } },
-      { name: "server-key", secret: { secretName: keySecret, defaultMode: 0o400, items: [{ key: "privateKey", path: "privateKey" }] } },
+      {
+        name: "server-key",
+        secret: { secretName: keySecret, defaultMode: 0o400, items: [{ key: "privateKey", path: "privateKey" }] },
+      },
       ...keyed.map((u) => ({
         name: peerVolume(u),
-        secret: { secretName: u.publicKeySecret!, defaultMode: 0o400, items: [{ key: "publicKey", path: "publicKey" }] },
+        secret: {
+          secretName: u.publicKeySecret!,
+          defaultMode: 0o400,
+          items: [{ key: "publicKey", path: "publicKey" }],
+        },
       })),
       { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: k8s.Quantity.fromString("16Mi") } },
     ];
@@ -240,7 +267,14 @@ export class WireGuardGateway extends Construct {
         // Only the node running the gateway answers, and clients' source addresses are kept (WireGuard roams by them).
         externalTrafficPolicy: "Local",
         selector,
-        ports: [{ name: "wireguard", port: vpn.listenPort, targetPort: k8s.IntOrString.fromString("wireguard"), protocol: "UDP" }],
+        ports: [
+          {
+            name: "wireguard",
+            port: vpn.listenPort,
+            targetPort: k8s.IntOrString.fromString("wireguard"),
+            protocol: "UDP",
+          },
+        ],
       },
     });
   }
@@ -279,13 +313,22 @@ export function wgConfig(vpn: Vpn, peers: readonly VpnUser[], masquerade: boolea
   }
   for (const u of peers) {
     if (u.publicKey !== undefined || u.publicKeySecret === undefined) continue;
-    lines.push(`PostUp = wg set %i peer "$(cat ${PEER_KEY_DIR}/${u.name}/publicKey)" allowed-ips ${allowedIps(u).join(",")}`);
+    lines.push(
+      `PostUp = wg set %i peer "$(cat ${PEER_KEY_DIR}/${u.name}/publicKey)" allowed-ips ${allowedIps(u).join(",")}`,
+    );
     // wg-quick routes only the allowed IPs of peers in the file; route this peer's networks outside the subnet here.
-    for (const c of u.allowedIps.filter((c) => !vpn.subnet.contains(c.network))) lines.push(`PostUp = ip -4 route replace ${c.toString()} dev %i`);
+    for (const c of u.allowedIps.filter((c) => !vpn.subnet.contains(c.network)))
+      lines.push(`PostUp = ip -4 route replace ${c.toString()} dev %i`);
   }
   for (const u of peers) {
     if (u.publicKey === undefined) continue;
-    lines.push("", `# ${u.name} (${u.group})`, "[Peer]", `PublicKey = ${u.publicKey}`, `AllowedIPs = ${allowedIps(u).join(", ")}`);
+    lines.push(
+      "",
+      `# ${u.name} (${u.group})`,
+      "[Peer]",
+      `PublicKey = ${u.publicKey}`,
+      `AllowedIPs = ${allowedIps(u).join(", ")}`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }

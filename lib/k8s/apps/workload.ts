@@ -9,7 +9,7 @@
  * (uid 1000), read-only root filesystem, all capabilities dropped, no
  * privilege escalation, seccomp `RuntimeDefault`, no service-account token.
  */
-import { Size } from "cdk8s";
+import type { Size } from "cdk8s";
 import { k8s } from "cdk8s-plus-30";
 import { Construct } from "constructs";
 import { Homelab } from "../../model/index.js";
@@ -201,7 +201,9 @@ export class Workload extends Construct {
             enableServiceLinks: false,
             securityContext: {
               ...restrictedPodSecurity(uid),
-              ...(props.allowLowPorts === true ? { sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }] } : {}),
+              ...(props.allowLowPorts === true
+                ? { sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }] }
+                : {}),
             },
             containers: [
               {
@@ -213,7 +215,9 @@ export class Workload extends Construct {
                 ports: [{ name: "http", containerPort: props.port, protocol: "TCP" }],
                 ...(env.length > 0 ? { env: env.map(([name, value]) => value.toEnvVar(name)) } : {}),
                 resources: resourceRequirements(props.resources),
-                securityContext: restrictedContainerSecurity({ readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true }),
+                securityContext: restrictedContainerSecurity({
+                  readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
+                }),
                 ...probes,
                 ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
               },
@@ -240,10 +244,14 @@ export class Workload extends Construct {
         if (image !== undefined) problems.push(image);
         problems.push(...resourcesProblems("resources", props.resources));
         if (!isRfc1035Label(this.name)) {
-          problems.push(`name "${this.name}" must be a DNS label (lowercase letters, digits and "-", starting with a letter, at most 63): it names the Service`);
+          problems.push(
+            `name "${this.name}" must be a DNS label (lowercase letters, digits and "-", starting with a letter, at most 63): it names the Service`,
+          );
         }
         if (!isRfc1123Label(this.namespace)) {
-          problems.push(`namespace "${this.namespace}" must be a DNS label (lowercase letters, digits and "-", at most 63)`);
+          problems.push(
+            `namespace "${this.namespace}" must be a DNS label (lowercase letters, digits and "-", at most 63)`,
+          );
         }
         if (!Number.isInteger(props.port) || props.port < 1 || props.port > 65535) {
           problems.push(`port ${props.port} is not a TCP port; use 1-65535`);
@@ -253,7 +261,8 @@ export class Workload extends Construct {
             `port ${props.port} is below 1024, which a non-root app cannot bind: set allowLowPorts: true (a safe pod sysctl, no capability), or make the app listen on a port above 1023`,
           );
         }
-        if (!Number.isInteger(replicas) || replicas < 0) problems.push(`replicas ${replicas} must be a whole number, 0 or more`);
+        if (!Number.isInteger(replicas) || replicas < 0)
+          problems.push(`replicas ${replicas} must be a whole number, 0 or more`);
         if (props.storage !== undefined && replicas > 1) {
           problems.push(
             `replicas is ${replicas} but storage is a ReadWriteOnce volume that only one pod can mount: use replicas 1, or keep state elsewhere (e.g. PostgresApp)`,
@@ -281,7 +290,14 @@ export class Workload extends Construct {
 
 /** A volume name from a mount path (`/var/cache/nginx` -> `var-cache-nginx`), unique within `taken`. */
 function uniqueVolumeName(path: string, taken: Set<string>): string {
-  const base = (path.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "root").slice(0, 55).replace(/-+$/, "");
+  const base = (
+    path
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "root"
+  )
+    .slice(0, 55)
+    .replace(/-+$/, "");
   let name = base;
   for (let i = 2; taken.has(name); i++) name = `${base}-${i}`;
   taken.add(name);

@@ -14,19 +14,31 @@ import { ChartSource } from "./chart-source.js";
 /** The pinned chart of every infrastructure controller. */
 export const CHARTS = {
   /** MetalLB: chart version = MetalLB version (v0.16.1, the CRDs in imports/metallb.io.ts). */
-  metallb: ChartSource.helmRepository({ url: "https://metallb.github.io/metallb", chart: "metallb", version: V.metallb }),
+  metallb: ChartSource.helmRepository({
+    url: "https://metallb.github.io/metallb",
+    chart: "metallb",
+    version: V.metallb,
+  }),
   /**
    * cert-manager v1.21.1 (the CRDs in imports/cert-manager.io.ts). Upstream's install docs use the
    * OCI chart on quay.io; its tags carry the leading "v".
    */
   certManager: ChartSource.oci({ url: "oci://quay.io/jetstack/charts/cert-manager", version: V.certManager }),
   /** Traefik chart 41.3.0 (Traefik Proxy v3.7.11). */
-  traefik: ChartSource.helmRepository({ url: "https://traefik.github.io/charts", chart: "traefik", version: V.traefik }),
+  traefik: ChartSource.helmRepository({
+    url: "https://traefik.github.io/charts",
+    chart: "traefik",
+    version: V.traefik,
+  }),
   /**
    * ingress-nginx chart 4.15.1 (controller v1.15.1), the last release: ingress-nginx was retired
    * upstream in March 2026 and gets no further fixes, security ones included.
    */
-  ingressNginx: ChartSource.helmRepository({ url: "https://kubernetes.github.io/ingress-nginx", chart: "ingress-nginx", version: V.ingressNginx }),
+  ingressNginx: ChartSource.helmRepository({
+    url: "https://kubernetes.github.io/ingress-nginx",
+    chart: "ingress-nginx",
+    version: V.ingressNginx,
+  }),
   /**
    * external-dns chart 1.21.1 (external-dns v0.21.0): the newest chart released. The repository's
    * v0.22.0 tag (the source of imports/values/external-dns.ts) still carries chart 1.21.1 plus
@@ -40,9 +52,17 @@ export const CHARTS = {
   /** Longhorn 1.12.1 (chart version = Longhorn version). */
   longhorn: ChartSource.helmRepository({ url: "https://charts.longhorn.io", chart: "longhorn", version: V.longhorn }),
   /** CloudNativePG operator chart 0.29.0, which ships operator 1.30.0 (the CRDs in imports/postgresql.cnpg.io.ts). */
-  cloudnativePg: ChartSource.helmRepository({ url: "https://cloudnative-pg.github.io/charts", chart: "cloudnative-pg", version: V.cloudnativePg }),
+  cloudnativePg: ChartSource.helmRepository({
+    url: "https://cloudnative-pg.github.io/charts",
+    chart: "cloudnative-pg",
+    version: V.cloudnativePg,
+  }),
   /** Pi-hole chart 2.38.0 by MoJo2600 (Pi-hole 2026.07.2, the v6 line configured with FTLCONF_* variables). */
-  pihole: ChartSource.helmRepository({ url: "https://mojo2600.github.io/pihole-kubernetes/", chart: "pihole", version: V.pihole }),
+  pihole: ChartSource.helmRepository({
+    url: "https://mojo2600.github.io/pihole-kubernetes/",
+    chart: "pihole",
+    version: V.pihole,
+  }),
 } as const satisfies Record<string, ChartSource>;
 
 /** Names of the pinned charts. */

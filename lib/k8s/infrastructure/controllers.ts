@@ -39,7 +39,13 @@ import {
 
 /** The controllers, by the option of {@link InfrastructureProps} that configures each. */
 export type ControllerName =
-  "metallb" | "certManager" | "ingressController" | "externalDns" | "longhorn" | "cloudnativePg" | "pihole";
+  | "metallb"
+  | "certManager"
+  | "ingressController"
+  | "externalDns"
+  | "longhorn"
+  | "cloudnativePg"
+  | "pihole";
 
 /** One row of the table: a chart to install and how, for one lab. */
 export interface ControllerRow {

@@ -14,12 +14,16 @@ import {
   HelmReleaseSpecWaitStrategyName,
   type HelmReleaseSpec,
 } from "../../../imports/helm.toolkit.fluxcd.io.js";
-import { HelmRepository, OciRepository, OciRepositorySpecLayerSelectorOperation } from "../../../imports/source.toolkit.fluxcd.io.js";
+import {
+  HelmRepository,
+  OciRepository,
+  OciRepositorySpecLayerSelectorOperation,
+} from "../../../imports/source.toolkit.fluxcd.io.js";
 import { Homelab } from "../../model/index.js";
 import { commonLabels } from "../defaults.js";
 import { durationProblem, goDuration } from "../duration.js";
 import { ensureNamespace, type PodSecurityLevel } from "../namespace.js";
-import { ChartSource } from "./chart-source.js";
+import type { ChartSource } from "./chart-source.js";
 
 export { ChartSource, chartVersionProblem, type HelmRepositoryChartProps, type OciChartProps } from "./chart-source.js";
 
@@ -177,7 +181,14 @@ export class HelmApp extends Construct {
         ...(timeout !== undefined ? { timeout } : {}),
         ...(dependsOn.length > 0 ? { dependsOn } : {}),
         ...(props.waitStrategy !== undefined
-          ? { waitStrategy: { name: props.waitStrategy === "poller" ? HelmReleaseSpecWaitStrategyName.POLLER : HelmReleaseSpecWaitStrategyName.LEGACY } }
+          ? {
+              waitStrategy: {
+                name:
+                  props.waitStrategy === "poller"
+                    ? HelmReleaseSpecWaitStrategyName.POLLER
+                    : HelmReleaseSpecWaitStrategyName.LEGACY,
+              },
+            }
           : {}),
         install: {
           ...(props.crds === true ? { crds: HelmReleaseSpecInstallCrds.CREATE_REPLACE } : {}),
@@ -198,7 +209,9 @@ export class HelmApp extends Construct {
       validate: () =>
         Number.isInteger(retries) && retries >= 0
           ? []
-          : [`retries must be a whole number of at least 0 (a negative number means "retry forever" to Flux), got ${retries}`],
+          : [
+              `retries must be a whole number of at least 0 (a negative number means "retry forever" to Flux), got ${retries}`,
+            ],
     });
   }
 }

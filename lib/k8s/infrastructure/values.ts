@@ -73,7 +73,10 @@ export interface TraefikValuesOverrides {
     };
   };
   readonly providers?: {
-    readonly kubernetesIngress?: { readonly enabled?: boolean; readonly publishedService?: { readonly enabled?: boolean } };
+    readonly kubernetesIngress?: {
+      readonly enabled?: boolean;
+      readonly publishedService?: { readonly enabled?: boolean };
+    };
   };
   readonly resources?: HelmResources;
 }
@@ -166,7 +169,11 @@ export interface PiholeValuesOverrides {
     readonly hosts?: readonly string[];
     readonly tls?: readonly { readonly secretName: string; readonly hosts: readonly string[] }[];
   };
-  readonly podDnsConfig?: { readonly enabled?: boolean; readonly policy?: string; readonly nameservers?: readonly string[] };
+  readonly podDnsConfig?: {
+    readonly enabled?: boolean;
+    readonly policy?: string;
+    readonly nameservers?: readonly string[];
+  };
   readonly persistentVolumeClaim?: { readonly enabled?: boolean };
   readonly resources?: HelmResources;
 }
