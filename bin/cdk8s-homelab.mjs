@@ -117,15 +117,16 @@ function writeAtomic(file, data) {
 }
 
 /**
- * The cache folder `<root>/node_modules/.cache/cdk8s-homelab`, created if needed, or null when any part
- * of the way is a link or not a folder (nothing is then read from or written there).
+ * The cache folder `<root>/node_modules/.cache/cdk8s-homelab`, created if needed, or null when a part of
+ * the way is not a folder, or `.cache` or `cdk8s-homelab` is a link (nothing is then read or written
+ * there). node_modules/ itself may be a link to a real folder, as some workspaces lay it out.
  */
 function cacheFolder(root, create) {
   let at = root;
   for (const part of CACHE.split("/")) {
     at = path.join(at, part);
     try {
-      const st = fs.lstatSync(at);
+      const st = part === "node_modules" ? fs.statSync(at) : fs.lstatSync(at);
       if (!st.isDirectory()) return null;
     } catch (e) {
       if (e.code !== "ENOENT" || !create) return null;
