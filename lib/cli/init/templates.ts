@@ -107,12 +107,12 @@ export const homelab: HomelabSpec = {
  * The lab's Kubernetes side: the infrastructure every app stands on, then the apps. Every address and
  * host name comes from homelab.ts.
  */
-import { Infrastructure, IngressedService, type HomelabApp } from "cdk8s-homelab/k8s";
+import { IngressedService, addInfrastructure, type HomelabApp } from "cdk8s-homelab/k8s";
 
 export function defineKubernetes(app: HomelabApp): void {
   // MetalLB, cert-manager, the ingress controller on the "ingress" reservation, external-dns, Longhorn,
   // the CloudNativePG operator and Pi-hole on the "pihole" reservation.
-  new Infrastructure(app);
+  addInfrastructure(app);
 
   // A first app at https://whoami.<domain>.
   new IngressedService(app.apps, "whoami", {
