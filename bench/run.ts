@@ -135,7 +135,7 @@ for (const [apps, hosts] of sizes) {
     ["plain cdk8s synth (cdk8s CLI, App.synth())", [node, cdk8sCli, "synth"]],
     ["floor: bare Node writing the same YAML", [node, "floor.mjs"]],
   ];
-  // Output of the fast path, for the floor's input and the file count.
+  // Output of the CLI, for the floor's input and the file count.
   timed(dir, variants[0]![1], env, clean);
   const fileCount = prepareFloor(dir);
   const results = new Map<string, { median: number; min: number; max: number; rssMb: number }>();
