@@ -6,10 +6,10 @@
  * package.json upwards; its "cdk8s-homelab": { "entry": ... }, default apps/lab.ts), then bundles
  * ONE synthetic module that imports the lab's entry AND the CLI (`cdk8s-homelab/cli`) with esbuild,
  * so the lab and the CLI share one copy of the library, and runs it. The bundle is cached in
- * <lab>/node_modules/.cache/cdk8s-homelab/, keyed by the lab, and reused while the size and mtime of
- * every bundled input outside node_modules/ (and package.json, package-lock.json and
- * node_modules/.package-lock.json, which npm rewrites on every install) are unchanged: an unchanged lab
- * costs one Node start and one import; an edit costs one rebuild (~0.3 s).
+ * <lab>/node_modules/.cache/cdk8s-homelab/ and run from there only when its record is signed with this
+ * user's secret (kept outside every lab), every input (the bundled files outside node_modules/,
+ * package.json, the lockfiles, this launcher) still has the SHA-256 recorded, and the bundle's bytes
+ * do too. An unchanged lab costs one Node start and one import; an edit costs one rebuild (~0.3 s).
  *
  * Commands that need no lab (init, import-vars, --help, --version, usage errors) run the CLI alone.
  *
@@ -52,7 +52,8 @@ function userSecret() {
     try {
       const st = fs.lstatSync(file);
       const mine = typeof process.getuid !== "function" || st.uid === process.getuid();
-      if (!st.isFile() || !mine || (st.mode & 0o077) !== 0 || st.size !== 32) return null;
+      const private_ = process.platform === "win32" || (st.mode & 0o077) === 0;
+      if (!st.isFile() || !mine || !private_ || st.size !== 32) return null;
       return fs.readFileSync(file);
     } catch (e) {
       if (e.code !== "ENOENT") return null;
@@ -214,6 +215,7 @@ async function bundle(root, key, contents) {
     }
   }
   const { build } = await import("esbuild");
+  const started = Date.now();
   let result;
   try {
     result = await build({
@@ -252,8 +254,11 @@ async function bundle(root, key, contents) {
     path.relative(root, fileURLToPath(import.meta.url)), // this launcher: a new one rebuilds
   ].filter((f) => !f.startsWith("<") && fs.existsSync(path.resolve(root, f)));
   const inputs = state(root, [...new Set(listed)].sort());
-  if (cacheDir === null || secret === null || inputs === null) {
-    // Nowhere safe to keep it: run it from a private temporary folder, removed when this process exits.
+  // An input written while esbuild ran may differ from what it read: then run this bundle, but do not keep it.
+  const settled = inputs !== null && Object.values(inputs).every((i) => i.mtimeMs < started);
+  if (cacheDir === null || secret === null || !settled) {
+    // Nowhere safe to keep it, or an input changed while esbuild read it: run it from a private temporary
+    // folder, removed when this process exits, and build again next time.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cdk8s-homelab-"));
     process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
     const file = path.join(dir, "bundle.mjs");

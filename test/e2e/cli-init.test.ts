@@ -2,7 +2,8 @@
  * The CLI for real, as a new user meets it: `npm pack` the library (prepack builds it), `init` a lab in a
  * temporary folder with --package pointing at the tarball (init runs `npm install` from the registry),
  * then in the new lab: `npx cdk8s-homelab synth`, `npm test`, `npx cdk8s-homelab check`, an edit that
- * check reports as drift, an edit that diff shows (in git and outside it), graph, and bad input. Every step waits for the previous one to exit: no timing.
+ * check reports as drift, an edit that diff shows (in git and outside it), graph, and bad input.
+ * Every step waits for the previous one to exit: no timing.
  */
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
@@ -118,7 +119,8 @@ describe("a lab made by init from the packed library", () => {
     expect(diff.status, diff.stderr).toBe(1);
     expect(diff.stderr).not.toContain("not a git work tree");
     // the changed Ingress: its host field, old -> new
-    expect(diff.stdout).toMatch(/Ingress whoami\/whoami[\s\S]*\.host whoami\.lab\.example\.org -> whoami\.home\.example\.io/);
+    const host = /Ingress whoami\/whoami[\s\S]*\.host whoami\.lab\.example\.org -> whoami\.home\.example\.io/;
+    expect(diff.stdout).toMatch(host);
     // the added app's resources
     for (const kind of ["Deployment", "Service", "Ingress"]) {
       expect(diff.stdout).toMatch(new RegExp(`^  \\+ ${kind} \\S*echo\\b`, "m"));
