@@ -106,8 +106,10 @@ for (const f of files) {
 
 /** Precomputes the floor's input from a finished synth: every file's documents as plain objects. */
 function prepareFloor(dir: string): number {
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, "synth-manifest.json"), "utf8")) as { files: string[] };
-  const files = manifest.files.map((p) => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, "synth-manifest.json"), "utf8")) as {
+    files: Record<string, string>;
+  };
+  const files = Object.keys(manifest.files).map((p) => {
     const text = fs.readFileSync(path.join(dir, p), "utf8");
     if (!p.endsWith(".yaml")) return { path: p, header: "", docs: null, text };
     const header = text.startsWith("#") ? text.slice(0, text.indexOf("\n") + 1) : "";
@@ -133,7 +135,7 @@ for (const [apps, hosts] of sizes) {
     ["plain cdk8s synth (cdk8s CLI, App.synth())", [node, cdk8sCli, "synth"]],
     ["floor: bare Node writing the same YAML", [node, "floor.mjs"]],
   ];
-  // Output of the fast path, for the floor's input and the file count.
+  // Output of the CLI, for the floor's input and the file count.
   timed(dir, variants[0]![1], env, clean);
   const fileCount = prepareFloor(dir);
   const results = new Map<string, { median: number; min: number; max: number; rssMb: number }>();
@@ -148,7 +150,7 @@ for (const [apps, hosts] of sizes) {
   // The floor must write exactly the bytes synth wrote.
   timed(dir, variants[0]![1], env, clean);
   timed(dir, variants[3]![1], env, () => fs.rmSync(path.join(dir, "floor-out"), { recursive: true, force: true }));
-  for (const f of (JSON.parse(fs.readFileSync(path.join(dir, "synth-manifest.json"), "utf8")) as { files: string[] }).files) {
+  for (const f of Object.keys((JSON.parse(fs.readFileSync(path.join(dir, "synth-manifest.json"), "utf8")) as { files: Record<string, string> }).files)) {
     if (fs.readFileSync(path.join(dir, f), "utf8") !== fs.readFileSync(path.join(dir, "floor-out", f), "utf8")) {
       throw new Error(`the floor does not write the same bytes as synth for ${f}`);
     }

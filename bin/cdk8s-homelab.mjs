@@ -6,18 +6,19 @@
  * package.json upwards; its "cdk8s-homelab": { "entry": ... }, default apps/lab.ts), then bundles
  * ONE synthetic module that imports the lab's entry AND the CLI (`cdk8s-homelab/cli`) with esbuild,
  * so the lab and the CLI share one copy of the library, and runs it. The bundle is cached in
- * <lab>/node_modules/.cache/cdk8s-homelab/, keyed by the lab, and reused while the size and mtime of
- * every bundled input outside node_modules/ (and package.json, package-lock.json and
- * node_modules/.package-lock.json, which npm rewrites on every install) are unchanged: an unchanged lab
- * costs one Node start and one import; an edit costs one rebuild (~0.3 s).
+ * <lab>/node_modules/.cache/cdk8s-homelab/ and run from there only when its record is signed with this
+ * user's secret (kept outside every lab), every input (the bundled files outside node_modules/,
+ * package.json, the lockfiles, this launcher) still has the SHA-256 recorded, and the bundle's bytes
+ * do too. An unchanged lab costs one Node start and one import; an edit costs one rebuild (~0.3 s).
  *
  * Commands that need no lab (init, import-vars, --help, --version, usage errors) run the CLI alone.
  *
  * In this repository (lib/ holds the TypeScript sources) esbuild resolves the package's export
  * condition "cdk8s-homelab-source", which points at lib/*.ts; an installed package uses build/pkg.
  */
-import { createHash } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -26,7 +27,7 @@ const LAB_COMMANDS = ["synth", "check", "diff", "graph"];
 const DEFAULT_ENTRY = "apps/lab.ts";
 const CACHE = "node_modules/.cache/cdk8s-homelab";
 /** Bumped when the cache's layout or its inputs change meaning, so older entries are never read. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 const pkgRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = JSON.parse(fs.readFileSync(path.join(pkgRoot, "package.json"), "utf8"));
@@ -36,54 +37,137 @@ const conditions = fromSource ? ["cdk8s-homelab-source"] : [];
 /** A problem the user can fix: printed without a stack, exit 1. */
 class LaunchError extends Error {}
 
-/** size:mtime of each file (paths relative to `root`), or null when one is missing. */
-function stamp(root, files) {
-  const out = {};
-  for (const f of files) {
+const sha256 = (data) => createHash("sha256").update(data).digest("hex");
+
+/**
+ * The secret that signs this user's cache records. It lives outside every lab (in the user's cache
+ * folder, mode 0600), so a record that came with a checkout (committed, copied, unpacked) never verifies:
+ * whoever wrote it did not know the secret. Null when no such folder can be used: then nothing is cached.
+ */
+function userSecret() {
+  const base = process.env.XDG_CACHE_HOME || (os.homedir() ? path.join(os.homedir(), ".cache") : "");
+  if (!path.isAbsolute(base)) return null;
+  const file = path.join(base, "cdk8s-homelab", "cache-secret");
+  for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const s = fs.statSync(path.resolve(root, f));
-      out[f] = `${s.size}:${s.mtimeMs}`;
+      const st = fs.lstatSync(file);
+      const mine = typeof process.getuid !== "function" || st.uid === process.getuid();
+      const private_ = process.platform === "win32" || (st.mode & 0o077) === 0;
+      if (!st.isFile() || !mine || !private_ || st.size !== 32) return null;
+      return fs.readFileSync(file);
+    } catch (e) {
+      if (e.code !== "ENOENT") return null;
+    }
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      const tmp = `${file}.${randomBytes(8).toString("hex")}.tmp`;
+      fs.writeFileSync(tmp, randomBytes(32), { flag: "wx", mode: 0o600 });
+      try {
+        fs.linkSync(tmp, file); // atomic and exclusive: a concurrent first run keeps its own, we read it
+      } catch (e) {
+        if (e.code !== "EEXIST") throw e;
+      } finally {
+        fs.rmSync(tmp, { force: true });
+      }
     } catch {
       return null;
     }
   }
+  return null;
+}
+
+/** The record's signature: HMAC-SHA256 over its canonical JSON without the signature. */
+const sign = (secret, record) => createHmac("sha256", secret).update(JSON.stringify(record)).digest("hex");
+
+/**
+ * The current state of `files` (relative to `root`): size, mtime and SHA-256 of each; null when one is
+ * missing or not a regular file. `known` (a previous state) lets a file whose size or mtime changed stop
+ * the walk at once, before anything is hashed.
+ */
+function state(root, files, known) {
+  const out = {};
+  for (const f of files) {
+    const full = path.resolve(root, f);
+    let st;
+    try {
+      st = fs.statSync(full);
+    } catch {
+      return null;
+    }
+    if (!st.isFile()) return null;
+    const was = known?.[f];
+    if (known && (was === undefined || was.size !== st.size || was.mtimeMs !== st.mtimeMs)) return null;
+    out[f] = { size: st.size, mtimeMs: st.mtimeMs, sha256: sha256(fs.readFileSync(full)) };
+  }
   return out;
 }
 
+/** The inputs key: one hash of every input's path and content hash. */
+const inputsKey = (inputs) => sha256(JSON.stringify(Object.entries(inputs).map(([f, s]) => [f, s.sha256])));
+
+/** Writes `data` to a fresh, exclusive temporary file beside `file`, then renames it over `file`. */
 function writeAtomic(file, data) {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  try {
+    fs.writeFileSync(tmp, data, { flag: "wx", mode: 0o600 });
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 /**
- * Removes what no run needs: bundles of this key but `keep` once they are an hour old (a concurrent run
- * may still be importing one), every entry of a lab whose folder is gone (temporary copies), and entries
- * of the same key made by another format, version or Node, built over an hour ago.
+ * The cache folder `<root>/node_modules/.cache/cdk8s-homelab`, created if needed, or null when a part of
+ * the way is not a folder, or `.cache` or `cdk8s-homelab` is a link (nothing is then read or written
+ * there). node_modules/ itself may be a link to a real folder, as some workspaces lay it out.
  */
-function prune(cacheDir, id, keep, ownKey) {
+function cacheFolder(root, create) {
+  let at = root;
+  for (const part of CACHE.split("/")) {
+    at = path.join(at, part);
+    try {
+      const st = part === "node_modules" ? fs.statSync(at) : fs.lstatSync(at);
+      if (!st.isDirectory()) return null;
+    } catch (e) {
+      if (e.code !== "ENOENT" || !create) return null;
+      try {
+        fs.mkdirSync(at, { mode: 0o700 });
+      } catch (e2) {
+        if (e2.code !== "EEXIST") return null;
+        if (!fs.lstatSync(at).isDirectory()) return null;
+      }
+    }
+  }
+  return at;
+}
+
+/**
+ * Removes what no run needs: bundles of this id but `keep` once they are an hour old (a concurrent run
+ * may still be importing one), leftovers of interrupted writes, and the records (with their bundles) of
+ * labs whose folder is gone (temporary copies).
+ */
+function prune(cacheDir, id, keep) {
   const hour = Date.now() - 3_600_000;
   const gone = new Set();
-  for (const f of fs.readdirSync(cacheDir)) {
+  const files = fs.readdirSync(cacheDir);
+  for (const f of files) {
     if (!f.endsWith(".json")) continue;
     try {
-      const file = path.join(cacheDir, f);
-      const saved = JSON.parse(fs.readFileSync(file, "utf8"));
-      const other = f.slice(0, -".json".length);
-      // a lab that is gone, or the same key's entry of another format, version or Node, built an hour ago
-      if (typeof saved.root !== "string" || !fs.existsSync(saved.root)) gone.add(other);
-      else if (other !== id && JSON.stringify(saved.key) === ownKey && fs.statSync(file).mtimeMs < hour)
-        gone.add(other);
+      const saved = JSON.parse(fs.readFileSync(path.join(cacheDir, f), "utf8"));
+      if (typeof saved.root !== "string" || !fs.existsSync(saved.root)) gone.add(f.slice(0, -".json".length));
     } catch {
       // being written by a concurrent run
     }
   }
-  for (const f of fs.readdirSync(cacheDir)) {
-    const key = f.split(/[-.]/)[0];
+  for (const f of files) {
+    const own = f.split(/[-.]/)[0];
+    const file = path.join(cacheDir, f);
     try {
-      if (gone.has(key)) fs.rmSync(path.join(cacheDir, f), { force: true });
-      else if (key === id && f !== keep && f.endsWith(".mjs") && fs.statSync(path.join(cacheDir, f)).mtimeMs < hour) {
-        fs.rmSync(path.join(cacheDir, f), { force: true });
+      const old = fs.lstatSync(file).mtimeMs < hour;
+      if (gone.has(own)) fs.rmSync(file, { force: true });
+      else if (old && (f.endsWith(".tmp") || (own === id && f !== keep && f.endsWith(".mjs")))) {
+        fs.rmSync(file, { force: true });
       }
     } catch {
       // removed by a concurrent run
@@ -92,24 +176,46 @@ function prune(cacheDir, id, keep, ownKey) {
 }
 
 /**
- * The cached bundle of `contents` (a module resolved from `root`), rebuilt when an input changed.
- * `key` names the cache entry; it covers everything that is not an input file.
+ * The bundle of `contents` (a module resolved from `root`), from the cache when it may be trusted,
+ * otherwise built (and cached). `key` names the cache entry; it covers everything that is not an
+ * input file. A cached bundle is run only when
+ *   - its record is signed with this user's secret (see userSecret), so a record that came with the
+ *     checkout is never believed;
+ *   - every input it lists (the bundle's files outside node_modules/, package.json, the lockfiles
+ *     and this launcher) still has the SHA-256 recorded, i.e. the inputs key is the current one;
+ *   - and the bundle's own bytes have the SHA-256 recorded.
+ * Size and mtime only decide early that an input changed. Anything else rebuilds.
  */
-async function bundle(root, cacheDir, key, contents) {
-  const id = createHash("sha256")
-    .update(JSON.stringify([CACHE_FORMAT, key, pkg.version, conditions, process.version]))
-    .digest("hex")
-    .slice(0, 16);
-  const stampFile = path.join(cacheDir, `${id}.json`);
-  try {
-    const saved = JSON.parse(fs.readFileSync(stampFile, "utf8"));
-    const now = stamp(root, Object.keys(saved.inputs));
-    const file = path.join(cacheDir, path.basename(saved.bundle));
-    if (now !== null && JSON.stringify(now) === JSON.stringify(saved.inputs) && fs.existsSync(file)) return file;
-  } catch {
-    // no cache yet, or unreadable: rebuild
+async function bundle(root, key, contents) {
+  const id = sha256(JSON.stringify([CACHE_FORMAT, key, pkg.version, conditions, process.version])).slice(0, 16);
+  const secret = userSecret();
+  const existing = secret ? cacheFolder(root, false) : null;
+  if (existing) {
+    try {
+      const record = JSON.parse(fs.readFileSync(path.join(existing, `${id}.json`), "utf8"));
+      const { mac, ...body } = record;
+      const ok =
+        typeof mac === "string" &&
+        mac === sign(secret, body) &&
+        body.format === CACHE_FORMAT &&
+        body.id === id &&
+        typeof body.bundle === "string" &&
+        body.bundle === path.basename(body.bundle) &&
+        body.bundle.startsWith(`${id}-`);
+      if (ok) {
+        const now = state(root, Object.keys(body.inputs), body.inputs);
+        if (now !== null && inputsKey(now) === body.inputsKey) {
+          const file = path.join(existing, body.bundle);
+          const st = fs.lstatSync(file);
+          if (st.isFile() && sha256(fs.readFileSync(file)) === body.bundleSha256) return file;
+        }
+      }
+    } catch {
+      // no cache yet, or unreadable: rebuild
+    }
   }
   const { build } = await import("esbuild");
+  const started = Date.now();
   let result;
   try {
     result = await build({
@@ -122,7 +228,7 @@ async function bundle(root, cacheDir, key, contents) {
       conditions,
       write: false,
       metafile: true,
-      outfile: path.join(cacheDir, "bundle.mjs"),
+      outfile: path.join(root, CACHE, "bundle.mjs"),
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
       logLevel: "silent",
     });
@@ -134,23 +240,37 @@ async function bundle(root, cacheDir, key, contents) {
     throw new LaunchError(`the lab does not build; nothing was written:\n${lines.join("\n") || e.message}`);
   }
   const code = result.outputFiles[0].contents;
-  const name = `${id}-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.mjs`;
-  fs.mkdirSync(cacheDir, { recursive: true });
-  const file = path.join(cacheDir, name);
-  if (!fs.existsSync(file)) writeAtomic(file, code);
-  prune(cacheDir, id, name, JSON.stringify(key));
+  const codeHash = sha256(code);
+  const name = `${id}-${codeHash.slice(0, 16)}.mjs`;
+  const cacheDir = cacheFolder(root, true);
   // Installed packages change only through npm, which rewrites node_modules/.package-lock.json (and the
-  // lockfile): stamping those stands for the hundreds of files under node_modules/, and saves their stats.
-  const inputs = [
+  // lockfile): hashing those stands for the hundreds of files under node_modules/.
+  const listed = [
     ...Object.keys(result.metafile.inputs).filter((f) => !f.split(/[\\/]/).includes("node_modules")),
     "package.json",
     "package-lock.json",
+    "npm-shrinkwrap.json",
     "node_modules/.package-lock.json",
     path.relative(root, fileURLToPath(import.meta.url)), // this launcher: a new one rebuilds
-  ]
-    .filter((f) => !f.startsWith("<") && fs.existsSync(path.resolve(root, f)))
-    .sort();
-  writeAtomic(stampFile, JSON.stringify({ bundle: name, root, key, inputs: stamp(root, [...new Set(inputs)]) }));
+  ].filter((f) => !f.startsWith("<") && fs.existsSync(path.resolve(root, f)));
+  const inputs = state(root, [...new Set(listed)].sort());
+  // An input written while esbuild ran may differ from what it read: then run this bundle, but do not keep it.
+  const settled = inputs !== null && Object.values(inputs).every((i) => i.mtimeMs < started);
+  if (cacheDir === null || secret === null || !settled) {
+    // Nowhere safe to keep it, or an input changed while esbuild read it: run it from a private temporary
+    // folder, removed when this process exits, and build again next time.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cdk8s-homelab-"));
+    process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, "bundle.mjs");
+    fs.writeFileSync(file, code, { flag: "wx", mode: 0o600 });
+    return file;
+  }
+  const file = path.join(cacheDir, name);
+  writeAtomic(file, code);
+  const body = { format: CACHE_FORMAT, id, root, key, bundle: name, bundleSha256: codeHash, inputs };
+  body.inputsKey = inputsKey(inputs);
+  writeAtomic(path.join(cacheDir, `${id}.json`), JSON.stringify({ ...body, mac: sign(secret, body) }));
+  prune(cacheDir, id, name);
   return file;
 }
 
@@ -193,7 +313,7 @@ async function launch(argv) {
   const needsLab = LAB_COMMANDS.includes(argv[0]) && !argv.includes("-h") && !argv.includes("--help");
   if (!needsLab) {
     const cli = fromSource
-      ? await bundle(pkgRoot, path.join(pkgRoot, CACHE), "cli", 'export * from "cdk8s-homelab/cli";')
+      ? await bundle(pkgRoot, "cli", 'export * from "cdk8s-homelab/cli";')
       : path.join(pkgRoot, "build/pkg/lib/cli/index.js");
     const { main } = await import(pathToFileURL(cli).href);
     return main(argv, ctx);
@@ -203,7 +323,7 @@ async function launch(argv) {
     `import * as entry from ${JSON.stringify(`./${entry}`)};\n` +
     'export { runEntry } from "cdk8s-homelab/cli";\n' +
     "export { entry };\n";
-  const file = await bundle(root, path.join(root, CACHE), ["lab", root, entry], contents);
+  const file = await bundle(root, ["lab", root, entry], contents);
   const loaded = await import(pathToFileURL(file).href);
   return loaded.runEntry(argv, { ...ctx, root, entry, module: loaded.entry });
 }

@@ -2,7 +2,8 @@
  * The CLI for real, as a new user meets it: `npm pack` the library (prepack builds it), `init` a lab in a
  * temporary folder with --package pointing at the tarball (init runs `npm install` from the registry),
  * then in the new lab: `npx cdk8s-homelab synth`, `npm test`, `npx cdk8s-homelab check`, an edit that
- * check reports as drift, and bad input. Every step waits for the previous one to exit: no timing.
+ * check reports as drift, an edit that diff shows (in git and outside it), graph, and bad input.
+ * Every step waits for the previous one to exit: no timing.
  */
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
@@ -83,6 +84,75 @@ describe("a lab made by init from the packed library", () => {
     expect(report.drift).toContainEqual({ path: "dist/apps/whoami.yaml", state: "changed" });
     expect(cli(["synth"]).status).toBe(0);
     expect(cli(["check"]).status).toBe(0);
+  });
+
+  it("the scaffold's .gitignore keeps node_modules/ and synth's transaction folders out of git", () => {
+    const lines = fs.readFileSync(path.join(lab, ".gitignore"), "utf8").split("\n");
+    expect(lines).toContain("node_modules/");
+    expect(lines).toContain(".synth-txn*");
+  });
+
+  it("diff shows an edit (a new domain, a new app) against the last commit, and graph draws the lab", () => {
+    expect(sh("git", ["add", "-A"], lab).status).toBe(0);
+    const commit = sh("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "lab"], lab);
+    expect(commit.status, commit.stderr).toBe(0);
+    expect(cli(["diff"]).status).toBe(0); // nothing changed since the commit
+
+    const homelab = path.join(lab, "apps/homelab.ts");
+    const before = fs.readFileSync(homelab, "utf8");
+    expect(before).toContain('domain: "lab.example.org"'); // set by the drift test above
+    fs.writeFileSync(homelab, before.replace('domain: "lab.example.org"', 'domain: "home.example.io"'));
+    const kubernetes = path.join(lab, "apps/kubernetes.ts");
+    const k8s = fs.readFileSync(kubernetes, "utf8");
+    const added = `
+  new IngressedService(app.apps, "echo", {
+    image: "docker.io/ealen/echo-server:0.9.2",
+    port: 8080,
+    subdomain: "echo",
+  });
+}
+`;
+    expect(k8s.trimEnd().endsWith("}")).toBe(true);
+    fs.writeFileSync(kubernetes, `${k8s.trimEnd().slice(0, -1)}${added}`);
+
+    const diff = cli(["diff"]);
+    expect(diff.status, diff.stderr).toBe(1);
+    expect(diff.stderr).not.toContain("not a git work tree");
+    // the changed Ingress: its host field, old -> new
+    const host = /Ingress whoami\/whoami[\s\S]*\.host whoami\.lab\.example\.org -> whoami\.home\.example\.io/;
+    expect(diff.stdout).toMatch(host);
+    // the added app's resources
+    for (const kind of ["Deployment", "Service", "Ingress"]) {
+      expect(diff.stdout).toMatch(new RegExp(`^  \\+ ${kind} \\S*echo\\b`, "m"));
+    }
+    expect(diff.stdout, diff.stdout).toMatch(/^\s+domain "?lab\.example\.org"? -> "?home\.example\.io"?$/m); // vars.nix
+
+    const json = cli(["diff", "--json"]);
+    expect(json.status).toBe(1);
+    const report = JSON.parse(json.stdout);
+    expect(report).toMatchObject({ ok: true, against: "git HEAD", changed: true });
+
+    const graph = cli(["graph"]);
+    expect(graph.status, graph.stderr).toBe(0);
+    expect(graph.stdout).toMatch(/^(```mermaid\n)?flowchart /m);
+    expect(graph.stdout).toContain("node1");
+    expect(graph.stdout).toContain("node2");
+    expect(graph.stdout).toContain("echo.home.example.io");
+  });
+
+  it("outside git, diff compares with the files on disk and says so", () => {
+    const copy = path.join(tmp, "nogit");
+    fs.cpSync(lab, copy, {
+      recursive: true,
+      verbatimSymlinks: true,
+      filter: (src) => path.relative(lab, src) !== ".git",
+    });
+    expect(fs.existsSync(path.join(copy, ".git"))).toBe(false);
+    const r = cli(["diff"], copy);
+    expect(r.stderr).toContain("is not a git work tree: comparing with the files on disk");
+    expect(r.status).toBe(1); // the edit above is not synthesized yet
+    const json = JSON.parse(cli(["diff", "--json"], copy).stdout);
+    expect(json).toMatchObject({ against: "disk", changed: true });
   });
 
   it("bad input: unknown command or flag prints usage and exits 2", () => {

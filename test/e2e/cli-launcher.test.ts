@@ -3,12 +3,13 @@
  * node_modules/cdk8s-homelab (a link to this repository): the entry from package.json, its mistakes, the
  * cache, a tree held by another synth. Every process is awaited; nothing depends on timing.
  */
-import { selfOwner } from "../../lib/synth/lock.js";
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { selfOwner } from "../../lib/synth/lock.js";
 import { repo } from "../helpers/project.js";
 
 const launcher = path.join(repo, "bin/cdk8s-homelab.mjs");
@@ -36,6 +37,32 @@ function makeLab(name: string, files: Record<string, string>, config?: unknown):
   return dir;
 }
 
+/** Every path under `dir` but node_modules/, with the SHA-256 of each file (and the target of each link). */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = path.join(rel, e.name);
+      if (r === "node_modules") continue;
+      const full = path.join(dir, r);
+      if (e.isSymbolicLink()) out[r] = `link ${fs.readlinkSync(full)}`;
+      else if (e.isDirectory()) {
+        out[r] = "dir";
+        walk(r);
+      } else out[r] = createHash("sha256").update(fs.readFileSync(full)).digest("hex");
+    }
+  };
+  walk("");
+  return out;
+}
+
+/** A module that would announce itself if it were ever run. */
+const MARKER = "PLANTED-BUNDLE-RAN";
+const PLANTED = `console.log(${JSON.stringify(MARKER)}); console.error(${JSON.stringify(MARKER)});
+export const runEntry = () => 0;
+export const entry = {};
+`;
+
 const run = (cwd: string, args: string[]) =>
   spawnSync(process.execPath, [launcher, ...args], { cwd, env, encoding: "utf8" });
 
@@ -53,7 +80,7 @@ describe("the launcher", () => {
     expect(run(dir, ["check"]).status).toBe(0);
   });
 
-  it("rebuilds when an input changes (size and mtime), so an edit is never served stale", () => {
+  it("rebuilds when an input changes, so an edit is never served stale", () => {
     const dir = makeLab("edited", { "apps/lab.ts": goodEntry });
     expect(run(dir, ["synth"]).status).toBe(0);
     const entry = path.join(dir, "apps/lab.ts");
@@ -61,6 +88,61 @@ describe("the launcher", () => {
     const check = run(dir, ["check"]);
     expect(check.status).toBe(1);
     expect(check.stderr).toContain("changed   nix/vars.nix");
+  });
+
+  it("never runs a cached bundle whose bytes differ from its record: it rebuilds instead", () => {
+    const dir = makeLab("tampered", { "apps/lab.ts": goodEntry });
+    expect(run(dir, ["synth"]).status).toBe(0);
+    const cache = path.join(dir, "node_modules/.cache/cdk8s-homelab");
+    const bundles = fs.readdirSync(cache).filter((f) => f.endsWith(".mjs"));
+    expect(bundles).toHaveLength(1);
+    // Same name, same record, same inputs: only the bundle's bytes changed.
+    fs.writeFileSync(path.join(cache, bundles[0]!), PLANTED);
+    const r = run(dir, ["check"]);
+    expect(r.stdout + r.stderr).not.toContain(MARKER);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^check: \d+ generated files are up to date/);
+    expect(fs.readFileSync(path.join(cache, bundles[0]!), "utf8")).not.toContain(MARKER);
+  });
+
+  it("never believes a record it did not sign, even one whose hashes all match (a committed cache)", () => {
+    const dir = makeLab("forged", { "apps/lab.ts": goodEntry });
+    expect(run(dir, ["synth"]).status).toBe(0);
+    const cache = path.join(dir, "node_modules/.cache/cdk8s-homelab");
+    const recordFile = fs.readdirSync(cache).find((f) => f.endsWith(".json"))!;
+    const record = JSON.parse(fs.readFileSync(path.join(cache, recordFile), "utf8"));
+    // What someone who commits node_modules/.cache can write: a consistent record for a bundle of theirs,
+    // with no inputs left to check, but without this user's secret.
+    fs.writeFileSync(path.join(cache, record.bundle), PLANTED);
+    const sha = (s: string) => createHash("sha256").update(s).digest("hex");
+    const forged = { ...record, inputs: {}, inputsKey: sha("[]"), bundleSha256: sha(PLANTED), mac: sha("guess") };
+    fs.writeFileSync(path.join(cache, recordFile), JSON.stringify(forged));
+    const r = run(dir, ["check"]);
+    expect(r.stdout + r.stderr).not.toContain(MARKER);
+    expect(r.status, r.stderr).toBe(0);
+  });
+
+  it("check and diff write nothing in the lab (outside node_modules/), in git and outside it", () => {
+    const dir = makeLab("readonly", { "apps/lab.ts": goodEntry });
+    expect(run(dir, ["synth"]).status).toBe(0);
+    fs.writeFileSync(path.join(dir, ".gitignore"), "node_modules/\n");
+    const git = (args: string[]) => spawnSync("git", args, { cwd: dir, env, encoding: "utf8" });
+    const before0 = snapshot(dir);
+    for (const args of [["check"], ["check", "--json"], ["diff"], ["diff", "--json"], ["synth", "--check"]]) {
+      expect(run(dir, args).status, args.join(" ")).toBe(0);
+    }
+    expect(snapshot(dir)).toEqual(before0);
+    expect(git(["init", "--quiet"]).status).toBe(0);
+    git(["add", "-A"]);
+    const commit = git(["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "--quiet", "-m", "lab"]);
+    expect(commit.status, commit.stderr).toBe(0);
+    // An edit: check and diff report it (exit 1) and still write nothing, .git/ included.
+    fs.writeFileSync(path.join(dir, "apps/lab.ts"), goodEntry.replace("tiny.example.org", "small.example.org"));
+    const before = snapshot(dir);
+    for (const args of [["check"], ["diff"], ["diff", "--json"]]) {
+      expect(run(dir, args).status, args.join(" ")).toBe(1);
+    }
+    expect(snapshot(dir)).toEqual(before);
   });
 
   it("says what to do when the entry exports no lab, or does not build", () => {
@@ -99,10 +181,12 @@ describe("the launcher", () => {
     const dir = makeLab("locked", { "apps/lab.ts": goodEntry });
     // The transaction folder of a live synth: this test's process owns it (lib/synth/lock.ts).
     fs.mkdirSync(path.join(dir, ".synth-txn"));
-    fs.writeFileSync(path.join(dir, ".synth-txn/owner.json"), JSON.stringify({ ...selfOwner(), id: "1".repeat(32) }));
+    // Held by this test's process, which is alive: the owner file a running synth writes.
+    const owner = { ...selfOwner(), id: "0".repeat(32) };
+    fs.writeFileSync(path.join(dir, ".synth-txn/owner.json"), JSON.stringify(owner));
     const r = run(dir, ["synth"]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^synth is busy: another synth \(pid \d+ on .+\) is writing this project; nothing was written/m);
+    expect(r.stderr).toMatch(/synth is busy: another synth \(pid \d+ on [^)]+\) is writing this project/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(fs.existsSync(path.join(dir, "nix"))).toBe(false);
   });

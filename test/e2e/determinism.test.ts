@@ -85,9 +85,15 @@ describe("stable file names", () => {
     const removed = Object.keys(before).filter((f) => !(f in after));
     expect(added).toEqual(["dist/apps/whoami.yaml"]);
     expect(removed).toEqual([]);
-    // Only the new app's file, the folder's kustomization, its namespace and the manifest change.
+    // Only the new app's file, the folder's kustomization, its namespace, the lab's page (it lists every
+    // app) and the manifest change.
     const changed = Object.keys(before).filter((f) => before[f] !== after[f]).sort();
-    expect(changed).toEqual(["dist/README.md", "dist/apps/kustomization.yaml", "dist/apps/namespaces.yaml", "synth-manifest.json"]);
+    expect(changed).toEqual([
+      "dist/README.md",
+      "dist/apps/kustomization.yaml",
+      "dist/apps/namespaces.yaml",
+      "synth-manifest.json",
+    ]);
   });
 
   it("does not depend on the order apps are declared in", () => {

@@ -19,7 +19,7 @@ describe("one source of truth, through npm run synth", () => {
     expect(r.status, r.stderr).toBe(0);
     const after = p.snapshot();
     const changed = Object.keys(after).filter((f) => after[f] !== before[f]).sort();
-    // the manifest records each file's hash, so it changes with them
+    // the lab's page lists every reservation; the manifest records each file's hash, so it changes with them
     expect(changed).toEqual(["dist/README.md", "dist/apps/wireguard.yaml", "nix/vars.nix", "synth-manifest.json"]);
     expect(after["nix/vars.nix"]).toContain('wireguardIp = "192.168.1.215";');
     expect(after["dist/apps/wireguard.yaml"]).toContain('metallb.io/loadBalancerIPs: "192.168.1.215"');

@@ -184,7 +184,8 @@ describe("the lab", () => {
     [
       "node_modules/",
       ".cdk8s.out/",
-      ".synth-txn/",
+      "# synth's transaction folders (.synth-txn/ while it writes, .synth-txn-*/ while it cleans up)",
+      ".synth-txn*",
       "*.tgz",
       "# age private keys never go to git",
       "*.agekey",
