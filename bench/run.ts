@@ -38,7 +38,12 @@ interface Sample {
 /** Runs `cmd` under GNU time in `cwd` after `reset()`; returns wall seconds and peak RSS. */
 function timed(cwd: string, cmd: string[], env: NodeJS.ProcessEnv, reset: () => void): Sample {
   reset();
-  const r = spawnSync("/usr/bin/time", ["-f", "%e %M", ...cmd], { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync("/usr/bin/time", ["-f", "%e %M", ...cmd], {
+    cwd,
+    env,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const last = r.stderr.trim().split("\n").pop() ?? "";
   if (r.status !== 0) throw new Error(`${cmd.join(" ")} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
   const [wall, rss] = last.split(" ").map(Number) as [number, number];
@@ -86,9 +91,19 @@ prepare(app);
 App.prototype.synth.call(app);
 `,
   );
-  fs.writeFileSync(path.join(dir, "cdk8s.yaml"), "language: typescript\napp: node --import tsx apps/plain.ts\noutput: cdk8s.out\n");
+  fs.writeFileSync(
+    path.join(dir, "cdk8s.yaml"),
+    "language: typescript\napp: node --import tsx apps/plain.ts\noutput: cdk8s.out\n",
+  );
   // The floor serializes with the same emitter synth uses (lib/yaml/emit.ts), bundled, and writes.
-  spawnSync(path.join(repo, "node_modules/.bin/esbuild"), [path.join(repo, "lib/yaml/emit.ts"), "--bundle", "--format=esm", "--platform=node", `--outfile=${path.join(dir, "floor-yaml.mjs")}`, "--log-level=warning"]);
+  spawnSync(path.join(repo, "node_modules/.bin/esbuild"), [
+    path.join(repo, "lib/yaml/emit.ts"),
+    "--bundle",
+    "--format=esm",
+    "--platform=node",
+    `--outfile=${path.join(dir, "floor-yaml.mjs")}`,
+    "--log-level=warning",
+  ]);
   fs.writeFileSync(
     path.join(dir, "floor.mjs"),
     `import * as fs from "node:fs";
@@ -127,7 +142,8 @@ const cdk8sCli = path.join(repo, "node_modules/cdk8s-cli/bin/cdk8s");
 for (const [apps, hosts] of sizes) {
   const dir = makeProject(apps, hosts);
   const clean = () => {
-    for (const p of ["dist", "nix", "synth-manifest.json", "cdk8s.out", "floor-out"]) fs.rmSync(path.join(dir, p), { recursive: true, force: true });
+    for (const p of ["dist", "nix", "synth-manifest.json", "cdk8s.out", "floor-out"])
+      fs.rmSync(path.join(dir, p), { recursive: true, force: true });
   };
   const variants: [string, string[]][] = [
     ["cdk8s-homelab synth (the CLI, what npm run synth runs; cached bundle)", [node, "bin/cdk8s-homelab.mjs", "synth"]],
@@ -144,13 +160,21 @@ for (const [apps, hosts] of sizes) {
     const samples: Sample[] = [];
     for (let i = 0; i < runs; i++) samples.push(timed(dir, cmd, env, clean));
     const walls = samples.map((s) => s.wall);
-    results.set(name, { median: median(walls), min: Math.min(...walls), max: Math.max(...walls), rssMb: Math.max(...samples.map((s) => s.rssKb)) / 1024 });
+    results.set(name, {
+      median: median(walls),
+      min: Math.min(...walls),
+      max: Math.max(...walls),
+      rssMb: Math.max(...samples.map((s) => s.rssKb)) / 1024,
+    });
     process.stderr.write(`${apps} apps / ${hosts} hosts: ${name}: median ${median(walls).toFixed(2)} s\n`);
   }
   // The floor must write exactly the bytes synth wrote.
   timed(dir, variants[0]![1], env, clean);
   timed(dir, variants[3]![1], env, () => fs.rmSync(path.join(dir, "floor-out"), { recursive: true, force: true }));
-  for (const f of Object.keys((JSON.parse(fs.readFileSync(path.join(dir, "synth-manifest.json"), "utf8")) as { files: Record<string, string> }).files)) {
+  for (const f of Object.keys(
+    (JSON.parse(fs.readFileSync(path.join(dir, "synth-manifest.json"), "utf8")) as { files: Record<string, string> })
+      .files,
+  )) {
     if (fs.readFileSync(path.join(dir, f), "utf8") !== fs.readFileSync(path.join(dir, "floor-out", f), "utf8")) {
       throw new Error(`the floor does not write the same bytes as synth for ${f}`);
     }

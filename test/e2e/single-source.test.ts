@@ -18,7 +18,9 @@ describe("one source of truth, through npm run synth", () => {
     const r = p.synth();
     expect(r.status, r.stderr).toBe(0);
     const after = p.snapshot();
-    const changed = Object.keys(after).filter((f) => after[f] !== before[f]).sort();
+    const changed = Object.keys(after)
+      .filter((f) => after[f] !== before[f])
+      .sort();
     // the lab's page lists every reservation; the manifest records each file's hash, so it changes with them
     expect(changed).toEqual(["dist/README.md", "dist/apps/wireguard.yaml", "nix/vars.nix", "synth-manifest.json"]);
     expect(after["nix/vars.nix"]).toContain('wireguardIp = "192.168.1.215";');
