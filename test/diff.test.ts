@@ -255,12 +255,11 @@ describe("diffLab", () => {
       /^after: not in the subset the Nix printer writes \(3:1: "let"/,
     );
     expect(notes["dist/apps/nextcloud.yaml"]).toBe("text changed (comments or formatting) but no resource did");
-    // the render carries the lab's page (dist/README.md): an edit of it is a changed file with no resource
-    expect(notes["dist/README.md"]).toBe("changed");
-    expect(diff.files.added).toEqual([]);
-    expect(diff.files.changed).toContain("dist/README.md");
+    // the page is a file with no resources: it is named as added
+    expect(notes["dist/README.md"]).toBe("added");
+    expect(diff.files.added).toEqual(["dist/README.md"]);
     expect(find(diff, "Deployment", "whoami")).toBeUndefined();
-    expect(formatLabDiff(diff)).toContain("Files\n  dist/README.md: changed\n");
+    expect(formatLabDiff(diff)).toContain("Files\n  dist/README.md: added\n");
   });
 
   it("reads a lab in a repository subfolder and SOPS files through the yaml package", () => {
