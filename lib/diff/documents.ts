@@ -42,8 +42,17 @@ export function isKubernetesFile(path: string): boolean {
  * @throws DocumentError when the text is not YAML or a document is not a mapping with apiVersion and kind
  */
 export function readDocuments(file: string, text: string): KubeDocument[] {
+  return documentsOf(file, parseYaml(file, text));
+}
+
+/**
+ * The documents of one file from values already parsed (or not yet emitted: synth hands over the
+ * objects it writes as YAML, which parse back to the same values).
+ * @throws DocumentError when a document is not a mapping with apiVersion and kind
+ */
+export function documentsOf(file: string, values: Iterable<unknown>): KubeDocument[] {
   const out: KubeDocument[] = [];
-  for (const value of parseYaml(file, text)) {
+  for (const value of values) {
     if (value === null || value === undefined) continue;
     if (typeof value !== "object" || Array.isArray(value)) throw new DocumentError(file, "a document is not a mapping");
     const body = value as { [key: string]: JsonValue };

@@ -8,6 +8,7 @@ import type { Homelab } from "../model/homelab.js";
 import { compareStrings } from "../model/order.js";
 import {
   fluxLayers,
+  documentsOf,
   isKubernetesFile,
   layerOf,
   readDocuments,
@@ -35,6 +36,12 @@ export interface LabOverviewInput {
   readonly homelab: Homelab;
   /** The rendered files, project-relative path -> text (what synth writes). */
   readonly files: ReadonlyMap<string, string>;
+  /**
+   * The documents of some of those files as values, in file order (synth passes the objects it
+   * emitted, so the page does not parse back its own YAML).
+   * @default undefined - every file is parsed from its text
+   */
+  readonly documents?: ReadonlyMap<string, readonly unknown[]>;
   /**
    * The Secrets the lab reads.
    * @default [] - the page lists no Secrets
@@ -190,7 +197,9 @@ export function labOverview(input: LabOverviewInput): LabOverview {
   const layers = dependencyOrder(fluxLayers(files));
   const docs: KubeDocument[] = [];
   for (const [path, text] of [...files].sort(([a], [b]) => compareStrings(a, b))) {
-    if (isKubernetesFile(path)) docs.push(...readDocuments(path, text));
+    if (!isKubernetesFile(path)) continue;
+    const values = input.documents?.get(path);
+    docs.push(...(values === undefined ? readDocuments(path, text) : documentsOf(path, values)));
   }
 
   const holders = new Map<string, Set<string>>();

@@ -57,6 +57,8 @@ export interface RenderedKubernetes {
   readonly warnings: string[];
   /** Every Secret the layers expect, sorted by namespace/name, and whether a SOPS file provides it. */
   readonly secrets: readonly ExpectedSecret[];
+  /** The documents of each rendered Kubernetes file, as the objects its YAML was emitted from. */
+  readonly documents: ReadonlyMap<string, readonly unknown[]>;
 }
 
 /** Thrown when constructs report problems; lists every one with its construct path. */
@@ -163,8 +165,13 @@ export function renderKubernetes(app: HomelabApp, options: RenderKubernetesOptio
     app.layers.map((l) => l.dir),
     { outDir, secretsDir },
   );
+  const documents = new Map<string, readonly unknown[]>();
+  for (const unit of units) {
+    documents.set(`${outDir}/${unit.dir}/${unit.name}.yaml`, unit.docs.map((d) => d.doc).sort(compareDocs));
+  }
   return {
     files: renderFiles(units, sops.carried, { outDir, header }),
+    documents,
     warnings: note === undefined ? [] : [note],
     secrets: sops.expected,
   };

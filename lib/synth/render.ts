@@ -69,6 +69,7 @@ export function render(def: LabDefinition): Rendered {
   const notes: string[] = [];
   let app: HomelabApp | undefined;
   let secrets: readonly ExpectedSecret[] = [];
+  let documents: ReadonlyMap<string, readonly unknown[]> | undefined;
   if (def.kubernetes !== undefined) {
     app = new HomelabApp(homelab);
     def.kubernetes(app);
@@ -76,10 +77,11 @@ export function render(def: LabDefinition): Rendered {
     for (const [p, text] of k8s.files) files.set(p, text);
     notes.push(...k8s.warnings);
     secrets = k8s.secrets;
+    documents = k8s.documents;
   }
   for (const [p, text] of emitNix(homelab, { source })) files.set(p, text);
   // The lab's page, for reviewers: kustomize ignores it (no kustomization lists it).
-  if (app !== undefined) files.set(LAB_PAGE_PATH, labPage({ homelab, files, secrets, source }));
+  if (app !== undefined) files.set(LAB_PAGE_PATH, labPage({ homelab, files, secrets, source, documents }));
   return { files: finish(files), warnings: homelab.warnings, notes, homelab, secrets, ...(app ? { app } : {}) };
 }
 
