@@ -63,18 +63,18 @@ describe("cdk8s-homelab/testing", () => {
 describe("parseNixValue", () => {
   it("reads the data subset: sets, quoted names, lists, escapes, numbers, booleans, null, comments", () => {
     const text =
-      '# c\n{\n  a = 1;\n  "b-c" = [\n    true\n    null\n    -2.5\n  ];\n  s = "q\\"\\n\\${x}$";\n  e = { };\n}\n';
+      '# c\n{\n  a = 1;\n  "b-c" = [\n    true\n    null\n    (-2.5)\n  ];\n  s = "q\\"\\n\\${x}$";\n  e = { };\n}\n';
     expect(parseNixValue(text)).toEqual({ a: 1, "b-c": [true, null, -2.5], s: 'q"\n${x}$', e: {} });
   });
 
   it.each([
-    ["let x = 1; in x", /"let" \(not data\) at line 1, column 1/],
-    ['{ a = "${b}"; }', /string interpolation at line 1/],
-    ["{ a = ./x.nix; }", /unexpected "\." at line 1, column 7/],
-    ["{ a.b = 1; }", /a dotted attribute path/],
-    ["{ a = 1; a = 2; }", /attribute "a" defined twice/],
-    ["[ 1 ] 2", /text after the value/],
-    ["{ a = 9223372036854775807; }", /beyond JavaScript's safe range/],
+    ["let x = 1; in x", /"let" is outside the printer's data subset at line 1, column 1/],
+    ['{ a = "${b}"; }', /string interpolation is outside the printer's data subset at line 1, column 8/],
+    ["{ a = ./x.nix; }", /^a: a path expression \(not data\)/],
+    ["{ a.b = 1; }", /expected "=" after attribute "a" at line 1, column 4/],
+    ["{ a = 1; a = 2; }", /attribute "a" is defined twice at line 1, column 10/],
+    ["[ 1 ] 2", /unexpected text after the expression at line 1, column 7/],
+    ["{ a = 9223372036854775807; }", /^a: the integer 9223372036854775807 is beyond JavaScript's safe range/],
   ])("refuses %s, naming where", (text, message) => {
     expect(() => parseNixValue(text)).toThrow(NixSubsetError);
     expect(() => parseNixValue(text)).toThrow(message);

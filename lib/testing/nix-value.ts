@@ -1,12 +1,14 @@
 /**
  * Reads the Nix that cdk8s-homelab emits (vars.nix) back into a JavaScript value, without Nix.
  *
- * It is a parser of the subset our printer emits for data: attribute sets (bare and quoted names),
- * lists, strings (with `\\ \" \n \r \t \$` escapes), integers, floats, `true`, `false`, `null` and
- * `#` comments. It does not evaluate Nix: anything else (functions, `let`, `import`, paths, arithmetic,
- * interpolation) is an error that names the line and column. For the full language, evaluate the file
+ * It uses the one parser of the printer's subset (lib/diff/nix-parse.ts, which `diff` uses too) and
+ * accepts only data: attribute sets, lists, strings, integers within JavaScript's safe range,
+ * floats, `true`, `false` and `null`. Anything else (functions, `let`, `import`, paths,
+ * interpolation, arithmetic) is an error naming where it is. For the full language, evaluate the file
  * with `nix-instantiate --eval --strict --json`; the library's tests check both agree on vars.nix.
  */
+import { NixParseError, parseNix } from "../diff/nix-parse.js";
+import type { NixExpr } from "../nix/ast.js";
 
 /** A value read from Nix data. */
 export type NixValue = null | boolean | number | string | NixValue[] | { [name: string]: NixValue };
@@ -14,127 +16,46 @@ export type NixValue = null | boolean | number | string | NixValue[] | { [name: 
 /** Nix outside the data subset, or malformed. */
 export class NixSubsetError extends Error {
   constructor(message: string) {
-    super(message);
+    super(`${message}: parseNixValue reads only Nix data; evaluate this file with nix-instantiate`);
     this.name = "NixSubsetError";
   }
 }
 
-const ESCAPES: Readonly<Record<string, string>> = { n: "\n", r: "\r", t: "\t" };
-const IDENT = /[A-Za-z_][A-Za-z0-9_'-]*/y;
-const NUMBER = /-?(?:\d+\.\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|\d+(?:[eE][+-]?\d+)?)/y;
-
 /** Parses Nix data text (see the module's comment for the subset). */
 export function parseNixValue(text: string): NixValue {
-  let i = 0;
-  const where = (at = i): string => {
-    const before = text.slice(0, at).split("\n");
-    return `line ${before.length}, column ${before[before.length - 1]!.length + 1}`;
-  };
-  const fail = (what: string): never => {
-    throw new NixSubsetError(
-      `${what} at ${where()}: parseNixValue reads only Nix data; evaluate this file with nix-instantiate`,
-    );
-  };
-  const skip = (): void => {
-    for (;;) {
-      while (i < text.length && /\s/.test(text[i]!)) i++;
-      if (text[i] === "#") while (i < text.length && text[i] !== "\n") i++;
-      else return;
-    }
-  };
-  const expect = (ch: string): void => {
-    skip();
-    if (text[i] !== ch) fail(`expected "${ch}" but found ${i < text.length ? `"${text[i]}"` : "the end"}`);
-    i++;
-  };
-  const string = (): string => {
-    i++; // opening quote
-    let out = "";
-    while (i < text.length && text[i] !== '"') {
-      const ch = text[i]!;
-      if (ch === "\\") {
-        const next = text[i + 1];
-        if (next === undefined) break;
-        out += ESCAPES[next] ?? next;
-        i += 2;
-      } else if (ch === "$" && text[i + 1] === "{") {
-        fail("string interpolation");
-      } else {
-        out += ch;
-        i++;
+  let expr: NixExpr;
+  try {
+    expr = parseNix(text);
+  } catch (e) {
+    if (!(e instanceof NixParseError)) throw e;
+    const message = e.message.replace(/^\d+:\d+: /, "").replace(/ near .*$/s, "");
+    throw new NixSubsetError(`${message} at line ${e.line}, column ${e.column}`);
+  }
+  return dataOf(expr, "the value");
+}
+
+function dataOf(e: NixExpr, at: string): NixValue {
+  switch (e.kind) {
+    case "null":
+      return null;
+    case "bool":
+    case "float":
+    case "string":
+      return e.value;
+    case "int":
+      if (e.value < BigInt(Number.MIN_SAFE_INTEGER) || e.value > BigInt(Number.MAX_SAFE_INTEGER)) {
+        throw new NixSubsetError(`${at}: the integer ${e.value} is beyond JavaScript's safe range`);
       }
+      return Number(e.value);
+    case "list":
+      return e.items.map((item, i) => dataOf(item, `${at}[${i}]`));
+    case "attrs": {
+      if (e.rec) throw new NixSubsetError(`${at}: a recursive attribute set (not data)`);
+      const out: { [name: string]: NixValue } = {};
+      for (const [k, v] of e.entries) out[k] = dataOf(v, at === "the value" ? k : `${at}.${k}`);
+      return out;
     }
-    if (text[i] !== '"') fail("unterminated string");
-    i++;
-    return out;
-  };
-  const name = (): string => {
-    skip();
-    if (text[i] === '"') return string();
-    IDENT.lastIndex = i;
-    const m = IDENT.exec(text);
-    if (m === null) return fail("expected an attribute name");
-    i += m[0].length;
-    return m[0];
-  };
-  const value = (): NixValue => {
-    skip();
-    const ch = text[i];
-    if (ch === "{") {
-      i++;
-      const attrs: { [name: string]: NixValue } = {};
-      for (;;) {
-        skip();
-        if (text[i] === "}") {
-          i++;
-          return attrs;
-        }
-        const at = i;
-        const key = name();
-        skip();
-        if (text[i] === ".") fail("a dotted attribute path");
-        expect("=");
-        if (Object.hasOwn(attrs, key)) {
-          i = at;
-          fail(`attribute "${key}" defined twice`);
-        }
-        attrs[key] = value();
-        expect(";");
-      }
-    }
-    if (ch === "[") {
-      i++;
-      const items: NixValue[] = [];
-      for (;;) {
-        skip();
-        if (text[i] === "]") {
-          i++;
-          return items;
-        }
-        items.push(value());
-      }
-    }
-    if (ch === '"') return string();
-    NUMBER.lastIndex = i;
-    const num = NUMBER.exec(text);
-    if (num !== null) {
-      const after = text[i + num[0].length];
-      if (after !== undefined && /[A-Za-z_/]/.test(after)) fail("a path or an identifier");
-      i += num[0].length;
-      const n = Number(num[0]);
-      if (!/[.eE]/.test(num[0]) && !Number.isSafeInteger(n)) fail(`integer ${num[0]} beyond JavaScript's safe range`);
-      return n;
-    }
-    IDENT.lastIndex = i;
-    const word = IDENT.exec(text)?.[0];
-    if (word === "true" || word === "false" || word === "null") {
-      i += word.length;
-      return word === "null" ? null : word === "true";
-    }
-    return fail(word !== undefined ? `"${word}" (not data)` : `unexpected ${ch === undefined ? "end" : `"${ch}"`}`);
-  };
-  const result = value();
-  skip();
-  if (i < text.length) fail("text after the value");
-  return result;
+    default:
+      throw new NixSubsetError(`${at}: a ${e.kind} expression (not data)`);
+  }
 }
