@@ -74,7 +74,7 @@ import { fileURLToPath } from "node:url";
 import { runCli } from "../lib/synth/cli.js";
 import { kubernetes, spec } from "./lab.js";
 const root = process.env.HOMELAB_ROOT ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-process.exitCode = runCli({ spec, source: "apps/lab.ts", kubernetes }, { root, argv: process.argv.slice(2), out: () => {} });
+process.exitCode = runCli({ spec, source: "apps/lab.ts", kubernetes }, { root, out: () => {} });
 `,
   );
   // The plain cdk8s path: the same constructs, written by cdk8s's own App.synth().

@@ -1,7 +1,7 @@
 /**
- * `npm run synth` and `npm run synth -- --check`: render in memory, then write
- * (or, with --check, compare and report drift). Problems are printed all at
- * once and nothing is written when there is one.
+ * The write half of `cdk8s-homelab synth`: render in memory, then write in one transaction.
+ * Problems are printed all at once and nothing is written when there is one. (`check` and
+ * `synth --check` compare without writing: lib/cli/commands/check.ts.)
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -9,31 +9,16 @@ import { HomelabValidationError, formatProblems } from "../model/index.js";
 import { ConstructValidationError } from "../k8s/render.js";
 import { RenderError, render, type LabDefinition, type Rendered } from "./render.js";
 import { UnsafePathError, readRegularFile } from "./trust.js";
-import {
-  HandWrittenFileError,
-  KILL_AT_ENV,
-  SynthBusyError,
-  TXN_DIR,
-  killHooks,
-  planWrite,
-  writeFiles,
-} from "./write.js";
+import { HandWrittenFileError, KILL_AT_ENV, SynthBusyError, killHooks, writeFiles } from "./write.js";
 
 /** Where to write and how to talk. */
 export interface CliOptions {
   /** Project root: `dist/`, `nix/` and the manifest go below it. */
   readonly root: string;
-  /** Arguments after the script name (`--check`). */
-  readonly argv: readonly string[];
   /** @default process.stdout.write */
   readonly out?: (text: string) => void;
   /** @default process.stderr.write */
   readonly err?: (text: string) => void;
-  /**
-   * Renders the lab; replaceable so that a lab with Kubernetes constructs plugs in its own.
-   * @default render
-   */
-  readonly render?: (def: LabDefinition) => Rendered;
   /**
    * Set when the cdk8s CLI runs the app (`CDK8S_OUTDIR`): all manifests are also written there as
    * one `homelab.k8s.yaml`, for `cdk8s synth --stdout` and its validation plugins.
@@ -93,17 +78,10 @@ export function readSopsFiles(root: string, dir: string): { path: string; text: 
   return out;
 }
 
-/** Runs synth or check; returns the process exit code (0 ok, 1 problems or drift, 2 usage). */
+/** Renders and writes the lab; returns the process exit code (0 ok, 1 problems, 2 a misconfigured output). */
 export function runCli(def: LabDefinition, options: CliOptions): number {
   const out = options.out ?? ((t: string) => void process.stdout.write(t));
   const err = options.err ?? ((t: string) => void process.stderr.write(t));
-  const args = [...options.argv];
-  const check = args.includes("--check");
-  const unknown = args.filter((a) => a !== "--check");
-  if (unknown.length > 0) {
-    err(`unknown argument${unknown.length === 1 ? "" : "s"}: ${unknown.join(" ")}\nusage: synth [--check]\n`);
-    return 2;
-  }
   if (options.cdk8sOutDir !== undefined) {
     const rel = path.relative(options.root, path.resolve(options.root, options.cdk8sOutDir)).split(path.sep)[0];
     if (rel === "dist" || rel === "nix" || rel === "") {
@@ -116,7 +94,7 @@ export function runCli(def: LabDefinition, options: CliOptions): number {
   const started = process.hrtime.bigint();
   let rendered: Rendered;
   try {
-    rendered = (options.render ?? render)(def);
+    rendered = render(def);
   } catch (e) {
     if (e instanceof HomelabValidationError || e instanceof ConstructValidationError || e instanceof RenderError) {
       err(`${e.message}\n`);
@@ -127,27 +105,6 @@ export function runCli(def: LabDefinition, options: CliOptions): number {
   }
   if (rendered.warnings.length > 0) err(`${formatProblems(rendered.warnings, def.source)}\n`);
   for (const note of rendered.notes) err(`note: ${note}\n`);
-
-  if (check) {
-    const plan = planWrite(options.root, rendered.files);
-    const interrupted = fs.existsSync(path.join(options.root, TXN_DIR));
-    const drift = [
-      ...plan.create.map((p) => `  missing   ${p}`),
-      ...plan.update.map((p) => `  changed   ${p}`),
-      ...plan.remove.map((p) => `  stale     ${p}`),
-      ...plan.conflicts.map((p) => `  conflict  ${p} (exists, not written by synth)`),
-      ...plan.unsafe.map((p) => `  unsafe    ${p}`),
-    ];
-    if (interrupted) drift.push(`  interrupted synth: ${TXN_DIR}/ exists; run synth to roll it back`);
-    if (drift.length > 0) {
-      err(
-        `check: the generated files are not what the definition produces (${drift.length}):\n${drift.join("\n")}\nRun \`npm run synth\` and commit the result.\n`,
-      );
-      return 1;
-    }
-    out(`check: ${rendered.files.size} generated files are up to date\n`);
-    return 0;
-  }
 
   try {
     const plan = writeFiles(options.root, rendered.files, killHooks(process.env[KILL_AT_ENV]));

@@ -21,7 +21,7 @@ export const synth: CliCommand = {
     const { out, err, c, env } = io(ctx);
     for (const w of sopsConfigWarnings(lab.root)) err(`${c.yellow("warning:")} ${w}\n`);
     try {
-      return runCli(labDefinition(lab), { root: lab.root, argv: [], out, err, cdk8sOutDir: env["CDK8S_OUTDIR"] });
+      return runCli(labDefinition(lab), { root: lab.root, out, err, cdk8sOutDir: env["CDK8S_OUTDIR"] });
     } catch (e) {
       // Another synth holds the tree, or a path synth will not follow (lib/synth/trust.ts): facts, not bugs.
       if (e instanceof SynthBusyError || e instanceof UnsafePathError) {
