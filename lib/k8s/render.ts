@@ -22,6 +22,7 @@ import type { HomelabApp } from "./homelab-app.js";
 import { namespaceConflicts, planNamespaces, prepareNamespaces } from "./namespace.js";
 import { missingSecretsNote, planSops, type CarriedFile, type ExpectedSecret, type SopsFile } from "./sops.js";
 import { emitYamlDocuments } from "../yaml/index.js";
+import type { CheckedDocument } from "../check/context.js";
 
 export type { SopsFile } from "./sops.js";
 
@@ -59,6 +60,8 @@ export interface RenderedKubernetes {
   readonly secrets: readonly ExpectedSecret[];
   /** The documents of each rendered Kubernetes file, as the objects its YAML was emitted from. */
   readonly documents: ReadonlyMap<string, readonly unknown[]>;
+  /** Every rendered document with its file and the construct that made it, in file order (for the checks). */
+  readonly checked: readonly CheckedDocument[];
 }
 
 /** Thrown when constructs report problems; lists every one with its construct path. */
@@ -166,12 +169,17 @@ export function renderKubernetes(app: HomelabApp, options: RenderKubernetesOptio
     { outDir, secretsDir },
   );
   const documents = new Map<string, readonly unknown[]>();
+  const checked: CheckedDocument[] = [];
   for (const unit of units) {
-    documents.set(`${outDir}/${unit.dir}/${unit.name}.yaml`, unit.docs.map((d) => d.doc).sort(compareDocs));
+    const file = `${outDir}/${unit.dir}/${unit.name}.yaml`;
+    const sorted = [...unit.docs].sort((a, b) => compareDocs(a.doc, b.doc));
+    documents.set(file, sorted.map((d) => d.doc));
+    for (const d of sorted) checked.push({ file, doc: d.doc, construct: d.path });
   }
   return {
     files: renderFiles(units, sops.carried, { outDir, header }),
     documents,
+    checked,
     warnings: note === undefined ? [] : [note],
     secrets: sops.expected,
   };

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { HomelabValidationError, formatProblems } from "../model/index.js";
 import { ConstructValidationError } from "../k8s/render.js";
+import { CheckError, formatFinding } from "../check/index.js";
 import { RenderError, render, type LabDefinition, type Rendered } from "./render.js";
 import { UnsafePathError, readRegularFile } from "./trust.js";
 import { HandWrittenFileError, KILL_AT_ENV, SynthBusyError, killHooks, writeFiles } from "./write.js";
@@ -96,7 +97,12 @@ export function runCli(def: LabDefinition, options: CliOptions): number {
   try {
     rendered = render(def);
   } catch (e) {
-    if (e instanceof HomelabValidationError || e instanceof ConstructValidationError || e instanceof RenderError) {
+    if (
+      e instanceof HomelabValidationError ||
+      e instanceof ConstructValidationError ||
+      e instanceof RenderError ||
+      e instanceof CheckError
+    ) {
       err(`${e.message}\n`);
       return 1;
     }
@@ -105,6 +111,7 @@ export function runCli(def: LabDefinition, options: CliOptions): number {
   }
   if (rendered.warnings.length > 0) err(`${formatProblems(rendered.warnings, def.source)}\n`);
   for (const note of rendered.notes) err(`note: ${note}\n`);
+  for (const f of rendered.checks.findings) err(`warning: ${formatFinding(f)}\n`);
 
   try {
     const plan = writeFiles(options.root, rendered.files, killHooks(process.env[KILL_AT_ENV]));

@@ -8,6 +8,7 @@ import { HomelabApp } from "../k8s/homelab-app.js";
 import { renderKubernetes, type SopsFile } from "../k8s/render.js";
 import type { ExpectedSecret } from "../k8s/sops.js";
 import { labPage } from "../graph/index.js";
+import { CheckError, runChecks, type CheckedDocument, type CheckResults } from "../check/index.js";
 import { emitNix } from "../nix/emit.js";
 import { MANIFEST_PATH, compareStrings, pathProblem, renderManifest, type FileMap } from "./files.js";
 
@@ -44,6 +45,8 @@ export interface Rendered {
   readonly app?: HomelabApp;
   /** Every Secret the lab's layers expect, sorted by namespace/name, and whether a SOPS file provides it. */
   readonly secrets: readonly ExpectedSecret[];
+  /** What the checks found that does not stop synth (warnings), and what constructs opted out of. */
+  readonly checks: CheckResults;
 }
 
 export type { ExpectedSecret } from "../k8s/sops.js";
@@ -59,6 +62,7 @@ export class RenderError extends Error {
 /**
  * Validates the definition and renders every generated file in memory.
  * @throws HomelabValidationError with every problem when the spec has errors
+ * @throws CheckError listing every finding when a check reports an error
  * @throws RenderError when the output breaks an invariant
  */
 export function render(def: LabDefinition): Rendered {
@@ -70,6 +74,7 @@ export function render(def: LabDefinition): Rendered {
   let app: HomelabApp | undefined;
   let secrets: readonly ExpectedSecret[] = [];
   let documents: ReadonlyMap<string, readonly unknown[]> | undefined;
+  let checked: readonly CheckedDocument[] = [];
   if (def.kubernetes !== undefined) {
     app = new HomelabApp(homelab);
     def.kubernetes(app);
@@ -78,11 +83,22 @@ export function render(def: LabDefinition): Rendered {
     notes.push(...k8s.warnings);
     secrets = k8s.secrets;
     documents = k8s.documents;
+    checked = k8s.checked;
   }
+  const checks = runChecks({ homelab, documents: checked, secrets, sopsFiles: def.sopsFiles ?? [] });
+  if (checks.findings.some((f) => f.severity === "error")) throw new CheckError(checks.findings);
   for (const [p, text] of emitNix(homelab, { source })) files.set(p, text);
   // The lab's page, for reviewers: kustomize ignores it (no kustomization lists it).
   if (app !== undefined) files.set(LAB_PAGE_PATH, labPage({ homelab, files, secrets, source, documents }));
-  return { files: finish(files), warnings: homelab.warnings, notes, homelab, secrets, ...(app ? { app } : {}) };
+  return {
+    files: finish(files),
+    warnings: homelab.warnings,
+    notes,
+    homelab,
+    secrets,
+    checks,
+    ...(app ? { app } : {}),
+  };
 }
 
 /** Where synth writes the lab's generated page (a Mermaid picture and tables of the estate). */

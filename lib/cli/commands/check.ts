@@ -11,6 +11,7 @@ import { type Plan, TXN_DIR, UnsafePathError, planWrite } from "../../synth/writ
 import { io, type CliContext, type LoadedLab } from "../context.js";
 import { labDefinition } from "../definition.js";
 import { sopsConfigWarnings } from "../sops-config.js";
+import { CheckError, formatFinding, type Finding } from "../../check/index.js";
 import type { CliCommand } from "./command.js";
 
 /** One file that is not what synth would write. */
@@ -34,6 +35,10 @@ export interface CheckReport {
   readonly drift: readonly Drift[];
   /** An interrupted synth left its transaction folder behind. */
   readonly interrupted: boolean;
+  /** Every finding of the checks (errors and warnings), as data. */
+  readonly findings: readonly Finding[];
+  /** Findings a construct opted out of, with the reason it gave. */
+  readonly skipped: readonly (Finding & { readonly reason: string })[];
 }
 
 function problemLines(problems: readonly Problem[], source: string | undefined): string[] {
@@ -41,7 +46,9 @@ function problemLines(problems: readonly Problem[], source: string | undefined):
 }
 
 /** The lab rendered in memory, or the errors that stop it (one line each, with their path and fix). */
-export function tryRender(lab: LoadedLab): { rendered: Rendered; source: string | undefined } | { errors: string[] } {
+export function tryRender(
+  lab: LoadedLab,
+): { rendered: Rendered; source: string | undefined } | { errors: string[]; findings?: readonly Finding[] } {
   try {
     const def = labDefinition(lab);
     return { rendered: render(def), source: def.source };
@@ -49,6 +56,9 @@ export function tryRender(lab: LoadedLab): { rendered: Rendered; source: string 
     if (e instanceof UnsafePathError) return { errors: [...e.problems] };
     if (e instanceof HomelabValidationError) return { errors: problemLines(e.problems, e.source) };
     if (e instanceof ConstructValidationError || e instanceof RenderError) return { errors: [...e.problems] };
+    if (e instanceof CheckError) {
+      return { errors: [...e.problems], findings: e.findings };
+    }
     throw e;
   }
 }
@@ -57,20 +67,29 @@ export function tryRender(lab: LoadedLab): { rendered: Rendered; source: string 
 export function checkLab(lab: LoadedLab): CheckReport {
   const warnings = sopsConfigWarnings(lab.root);
   const result = tryRender(lab);
-  if ("errors" in result)
-    return { ok: false, files: 0, errors: result.errors, warnings, drift: [], interrupted: false };
+  const none = { drift: [], interrupted: false, skipped: [] };
+  if ("errors" in result) {
+    const findings = result.findings ?? [];
+    for (const f of findings) if (f.severity === "warning") warnings.push(formatFinding(f));
+    return { ok: false, files: 0, errors: result.errors, warnings, findings, ...none };
+  }
   const { rendered } = result;
   const def = { source: result.source };
-  warnings.push(...problemLines(rendered.warnings, def.source), ...rendered.notes.map((n) => `note: ${n}`));
+  const { findings, skipped } = rendered.checks;
+  warnings.push(
+    ...problemLines(rendered.warnings, def.source),
+    ...rendered.notes.map((n) => `note: ${n}`),
+    ...findings.map(formatFinding),
+  );
   let plan: Plan;
   try {
     plan = planWrite(lab.root, rendered.files);
   } catch (e) {
     if (!(e instanceof UnsafePathError)) throw e;
-    return { ok: false, files: rendered.files.size, errors: [...e.problems], warnings, drift: [], interrupted: false };
+    return { ok: false, files: rendered.files.size, errors: [...e.problems], warnings, findings, ...none, skipped };
   }
   if (plan.unsafe.length > 0) {
-    return { ok: false, files: rendered.files.size, errors: [...plan.unsafe], warnings, drift: [], interrupted: false };
+    return { ok: false, files: rendered.files.size, errors: [...plan.unsafe], warnings, findings, ...none, skipped };
   }
   const drift: Drift[] = [
     ...plan.create.map((p) => ({ path: p, state: "missing" as const })),
@@ -86,6 +105,8 @@ export function checkLab(lab: LoadedLab): CheckReport {
     warnings,
     drift,
     interrupted,
+    findings,
+    skipped,
   };
 }
 

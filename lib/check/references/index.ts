@@ -1,0 +1,5 @@
+/** Cross-layer and reference checks: what no single manifest shows. */
+import type { Check } from "../check.js";
+
+/** The checks of this family, in report order. */
+export const referenceChecks: readonly Check[] = [];
