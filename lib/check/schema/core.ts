@@ -124,9 +124,14 @@ class AccessTracker {
     return proxy;
   }
 
+  /** What the validator did with `o`: the keys it looked up, whether it enumerated them; undefined if untouched. */
+  observed(o: object): { readonly keys: ReadonlySet<string>; readonly all: boolean } | undefined {
+    return this.seen.get(o);
+  }
+
   private entry(o: object): { keys: Set<string>; all: boolean } {
-    let e = this.seen.get(o);
-    if (!e) this.seen.set(o, (e = { keys: new Set(), all: false }));
+    const e = this.seen.get(o) ?? { keys: new Set<string>(), all: false };
+    this.seen.set(o, e);
     return e;
   }
 
@@ -150,8 +155,89 @@ function isAjvValidationError(e: unknown): e is { errors: ErrorObject[] } {
   return typeof e === "object" && e !== null && Array.isArray((e as { errors?: unknown }).errors);
 }
 
+/**
+ * What the tracker learnt about a kind's schema at one place of its documents (array items and map
+ * values share one node): the keys the validator looks up there, and whether it enumerates them (a
+ * map). Ajv's compiled code looks up every declared property whatever the data, so one valid
+ * document's observations hold for all documents of the kind.
+ */
+interface Shape {
+  touched: boolean;
+  all: boolean;
+  readonly keys: Set<string>;
+  readonly children: Map<string, Shape>;
+  /** Items of an array, values of a map. */
+  each?: Shape;
+}
+
+const newShape = (): Shape => ({ touched: false, all: false, keys: new Set(), children: new Map() });
+
+/** Per kind, the shapes learnt from valid documents: later documents skip the (slow) Proxy. */
+const shapes = new Map<CoreModel, Shape>();
+
+function learn(tracker: AccessTracker, value: unknown, shape: Shape): void {
+  if (Array.isArray(value)) {
+    shape.each ??= newShape();
+    for (const v of value) learn(tracker, v, shape.each);
+  } else if (isObject(value)) {
+    const o = tracker.observed(value);
+    if (o) {
+      shape.touched = true;
+      shape.all ||= o.all;
+      for (const k of o.keys) shape.keys.add(k);
+    }
+    for (const [k, v] of Object.entries(value)) {
+      if (typeof v !== "object" || v === null) continue;
+      if (o?.all) {
+        shape.each ??= newShape();
+        learn(tracker, v, shape.each);
+      } else {
+        const child = shape.children.get(k) ?? newShape();
+        shape.children.set(k, child);
+        learn(tracker, v, child);
+      }
+    }
+  }
+}
+
+/**
+ * Unknown fields of `value` by the learnt shape, as the tracker would report them; undefined when the
+ * document reaches a place no valid document of its kind has shown yet (then the Proxy must look).
+ */
+function unknownByShape(
+  value: unknown,
+  shape: Shape | undefined,
+  at: (string | number)[],
+  out: SchemaProblem[],
+): SchemaProblem[] | undefined {
+  if (typeof value !== "object" || value === null) return out;
+  if (shape === undefined) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++)
+      if (unknownByShape(value[i], shape.each, [...at, i], out) === undefined) return undefined;
+    return out;
+  }
+  const judged = shape.touched && !shape.all && shape.keys.size > 0;
+  for (const [k, v] of Object.entries(value)) {
+    if (v === undefined) continue; // not serialized
+    if (judged && !shape.keys.has(k)) out.push(unknownFieldProblem([...at, k], k, shape.keys));
+    else if (typeof v === "object" && v !== null) {
+      const child = shape.all ? shape.each : shape.children.get(k);
+      if (unknownByShape(v, child, [...at, k], out) === undefined) return undefined;
+    }
+  }
+  return out;
+}
+
 /** Schema problems of a core object (unknown fields included). Does not change `doc`. */
 export function coreProblems(model: CoreModel, doc: object): SchemaProblem[] {
+  const shape = shapes.get(model);
+  if (shape !== undefined) {
+    // The fast path: the plain validator, and the unknown fields by the shape learnt before.
+    const errors = ajvErrors(model, doc);
+    const unknown = errors.length === 0 ? unknownByShape(doc, shape, [], []) : undefined;
+    if (unknown !== undefined) return unknown;
+  }
   try {
     return trackedProblems(model, doc);
   } catch (e) {
@@ -162,14 +248,25 @@ export function coreProblems(model: CoreModel, doc: object): SchemaProblem[] {
   }
 }
 
-function trackedProblems(model: CoreModel, doc: object): SchemaProblem[] {
-  const tracker = new AccessTracker();
-  let errors: ErrorObject[] = [];
+function ajvErrors(model: CoreModel, doc: object): ErrorObject[] {
   try {
-    model.prototype.validate.call(tracker.wrap(doc));
+    model.prototype.validate.call(doc);
+    return [];
   } catch (e) {
     if (!isAjvValidationError(e)) throw e;
-    errors = e.errors;
+    return e.errors;
   }
-  return [...ajvProblems(doc, errors), ...tracker.unknownFields(doc)];
+}
+
+function trackedProblems(model: CoreModel, doc: object): SchemaProblem[] {
+  const tracker = new AccessTracker();
+  const errors = ajvErrors(model, tracker.wrap(doc));
+  const unknown = tracker.unknownFields(doc);
+  // Only a valid document teaches the shape: a failing validator may stop before it looked at everything.
+  if (errors.length === 0 && unknown.length === 0) {
+    const shape = shapes.get(model) ?? newShape();
+    shapes.set(model, shape);
+    learn(tracker, doc, shape);
+  }
+  return [...ajvProblems(doc, errors), ...unknown];
 }

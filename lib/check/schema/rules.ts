@@ -12,7 +12,8 @@
  *   `imageCatalogRef.kind` is ImageCatalog or ClusterImageCatalog;
  * - `cnpg-locale`: CNPG Cluster initdb `builtinLocale` only with `localeProvider: builtin`, `icuLocale` and
  *   `icuRules` only with `localeProvider: icu`;
- * - `cnpg-synchronous`: CNPG Cluster `postgresql.synchronous.number` > 0;
+ * - `cnpg-synchronous`: CNPG Cluster `postgresql.synchronous.number` > 0, and `dataDurability: preferred`
+ *   only with empty `standbyNamesPre` and `standbyNamesPost`;
  * - `cnpg-schedule`: CNPG ScheduledBackup `spec.schedule` has six cron fields, seconds first (CNPG's
  *   robfig/cron parser; not a CEL rule, but a five-field schedule silently runs at the wrong time);
  * - `venafi-one-of`: cert-manager Issuer / ClusterIssuer `spec.venafi`: exactly one of tpp, cloud, ngts.
@@ -175,18 +176,27 @@ export const SCHEMA_RULES: readonly SchemaRule[] = [
   {
     id: "cnpg-synchronous",
     applies: ["postgresql.cnpg.io/v1 Cluster"],
-    rule: "self > 0 (postgresql.synchronous.number)",
+    rule:
+      "number: self > 0; self.dataDurability!='preferred' || " +
+      "((!has(self.standbyNamesPre) || self.standbyNamesPre.size()==0) && (... standbyNamesPost ...))",
     problems: (doc) => {
-      const n = at(doc, "spec", "postgresql", "synchronous", "number");
-      return typeof n === "number" && n <= 0
-        ? [
-            {
-              path: ["spec", "postgresql", "synchronous", "number"],
-              message: `the number of synchronous replicas should be greater than zero (got ${n})`,
-              fix: "set it to 1 or more, or remove the synchronous section",
-            },
-          ]
-        : [];
+      const sync = at(doc, "spec", "postgresql", "synchronous");
+      const out: SchemaProblem[] = [];
+      const n = at(sync, "number");
+      if (typeof n === "number" && n <= 0)
+        out.push({
+          path: ["spec", "postgresql", "synchronous", "number"],
+          message: `the number of synchronous replicas should be greater than zero (got ${n})`,
+          fix: "set it to 1 or more, or remove the synchronous section",
+        });
+      const nonEmpty = (k: string): boolean => Array.isArray(at(sync, k)) && (at(sync, k) as unknown[]).length > 0;
+      if (at(sync, "dataDurability") === "preferred" && (nonEmpty("standbyNamesPre") || nonEmpty("standbyNamesPost")))
+        out.push({
+          path: ["spec", "postgresql", "synchronous"],
+          message: "dataDurability set to 'preferred' requires empty 'standbyNamesPre' and empty 'standbyNamesPost'",
+          fix: "empty standbyNamesPre and standbyNamesPost, or set dataDurability: required",
+        });
+      return out;
     },
   },
   {
