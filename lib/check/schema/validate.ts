@@ -93,7 +93,7 @@ export function validateDocument(doc: unknown, options: ValidateOptions = {}): S
         group === "" || isBundledGroup(group) || [...coreKinds().values()].some((c) => groupOf(c.apiVersion) === group);
       return known || options.unknownKinds ? [notServed(apiVersion, kind, group)] : [];
     }
-    problems = customResourceProblems(apiVersion, kind, schema, effective);
+    problems = customResourceProblems(schema, effective);
   }
   problems.push(...metadataProblems(apiVersion, kind, effective.metadata));
   if (options.rules !== false) problems.push(...ruleProblems(apiVersion, kind, effective));
