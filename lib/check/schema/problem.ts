@@ -12,7 +12,9 @@ export function isObject(v: unknown): v is JsonObject {
 
 /** One problem in a document: where (segments from the document's root), what, and what to do. */
 export interface SchemaProblem {
+  /** Segments from the document's root (numbers index arrays), e.g. `["spec", "replicass"]`. */
   readonly path: readonly (string | number)[];
+  /** What is wrong, naming the offending value. */
   readonly message: string;
   /** What to do. */
   readonly fix: string;

@@ -31,6 +31,7 @@ export interface SchemaRule {
   readonly applies: readonly string[];
   /** The upstream rule, in CEL (or a sentence when it is not a CEL rule). */
   readonly rule: string;
+  /** Its problems in `doc` (an object of one of `applies`), empty when the rule holds. */
   readonly problems: (doc: JsonObject) => SchemaProblem[];
 }
 
