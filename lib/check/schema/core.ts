@@ -200,33 +200,42 @@ function learn(tracker: AccessTracker, value: unknown, shape: Shape): void {
   }
 }
 
+/** A path built only when a problem needs it: the parent's path and this segment. */
+interface Trail {
+  readonly parent: Trail | undefined;
+  readonly segment: string | number;
+}
+
+function segments(t: Trail | undefined): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (let c = t; c !== undefined; c = c.parent) out.push(c.segment);
+  return out.reverse();
+}
+
 /**
- * Unknown fields of `value` by the learnt shape, as the tracker would report them; undefined when the
+ * Unknown fields of `value` by the learnt shape, as the tracker would report them; false when the
  * document reaches a place no valid document of its kind has shown yet (then the Proxy must look).
  */
-function unknownByShape(
-  value: unknown,
-  shape: Shape | undefined,
-  at: (string | number)[],
-  out: SchemaProblem[],
-): SchemaProblem[] | undefined {
-  if (typeof value !== "object" || value === null) return out;
-  if (shape === undefined) return undefined;
+function unknownByShape(value: object, shape: Shape, at: Trail | undefined, out: SchemaProblem[]): boolean {
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++)
-      if (unknownByShape(value[i], shape.each, [...at, i], out) === undefined) return undefined;
-    return out;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item !== "object" || item === null) continue;
+      if (shape.each === undefined || !unknownByShape(item, shape.each, { parent: at, segment: i }, out)) return false;
+    }
+    return true;
   }
   const judged = shape.touched && !shape.all && shape.keys.size > 0;
-  for (const [k, v] of Object.entries(value)) {
+  for (const k in value) {
+    const v: unknown = (value as Record<string, unknown>)[k];
     if (v === undefined) continue; // not serialized
-    if (judged && !shape.keys.has(k)) out.push(unknownFieldProblem([...at, k], k, shape.keys));
+    if (judged && !shape.keys.has(k)) out.push(unknownFieldProblem([...segments(at), k], k, shape.keys));
     else if (typeof v === "object" && v !== null) {
       const child = shape.all ? shape.each : shape.children.get(k);
-      if (unknownByShape(v, child, [...at, k], out) === undefined) return undefined;
+      if (child === undefined || !unknownByShape(v, child, { parent: at, segment: k }, out)) return false;
     }
   }
-  return out;
+  return true;
 }
 
 /** Schema problems of a core object (unknown fields included). Does not change `doc`. */
@@ -235,8 +244,8 @@ export function coreProblems(model: CoreModel, doc: object): SchemaProblem[] {
   if (shape !== undefined) {
     // The fast path: the plain validator, and the unknown fields by the shape learnt before.
     const errors = ajvErrors(model, doc);
-    const unknown = errors.length === 0 ? unknownByShape(doc, shape, [], []) : undefined;
-    if (unknown !== undefined) return unknown;
+    const unknown: SchemaProblem[] = [];
+    if (errors.length === 0 && unknownByShape(doc, shape, undefined, unknown)) return unknown;
   }
   try {
     return trackedProblems(model, doc);

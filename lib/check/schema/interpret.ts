@@ -74,7 +74,8 @@ function hasType(v: unknown, type: string): boolean {
   }
 }
 
-const pointerEscape = (key: string): string => key.replace(/~/g, "~0").replace(/\//g, "~1");
+const pointerEscape = (key: string): string =>
+  key.includes("~") || key.includes("/") ? key.replace(/~/g, "~0").replace(/\//g, "~1") : key;
 
 function equal(a: unknown, b: unknown): boolean {
   return a === b || (typeof a === "object" && JSON.stringify(a) === JSON.stringify(b));
