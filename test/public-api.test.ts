@@ -38,7 +38,17 @@ const RUNTIME: Readonly<Record<string, readonly string[]>> = {
   "./nix": ["NixPrintError", "nix", "printNix", "printNixFile"],
   "./synth": ["RenderError", "readSopsFiles", "render"],
   "./cli": ["main", "runEntry", "runLab"],
-  "./check": ["CHECKS", "CheckError", "OPT_OUT_PREFIX", "describeObject", "formatFinding", "runChecks"],
+  "./check": [
+    "CHECKS",
+    "CheckError",
+    "OPT_OUT_PREFIX",
+    "SCHEMA_RULES",
+    "describeObject",
+    "formatFinding",
+    "runChecks",
+    "schemaCheck",
+    "validateDocument",
+  ],
   "./testing": ["NixSubsetError", "parseNixValue", "synthLab", "synthSpec"],
 };
 /** The root is the model and the Kubernetes side together, and `defineLab` for a lab's entry. */

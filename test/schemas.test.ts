@@ -550,7 +550,7 @@ describe.skipIf(!crds)("custom resources (upstream CRDs)", () => {
   });
 
   it("the CEL rules of the vendored CRDs are the reviewed ones (an upgrade that adds one fails here)", () => {
-    // Only helmReleaseChartRule is mirrored; the others concern options this project does not set.
+    // Each is mirrored in lib/check/schema/rules.ts (SCHEMA_RULES).
     // Transition rules (oldSelf) only apply to updates and are left out.
     const inventory = servedCustomResources().flatMap(({ apiVersion, kind }) =>
       celRules(apiVersion, kind)
@@ -660,7 +660,7 @@ describe.skipIf(!crds)("custom resources (upstream CRDs)", () => {
         spec: {},
       }),
     ).toEqual([
-      "Foo/y/x: apiVersion: unknown or not served: no schema for example.com/v1 Foo; no core API or CRD under ../shared/crds defines Foo",
+      "Foo/y/x: apiVersion: unknown or not served: no schema for example.com/v1 Foo; no core API or bundled CRD schema defines Foo",
     ]);
     expectError(
       validateManifest({ apiVersion: "v1", kind: "Foo", metadata: { name: "x" } }),
@@ -801,7 +801,7 @@ describe("YAML files and the kustomization tree", () => {
     expect(result.problems.map((p) => p.replace(/not valid YAML: [\s\S]*/, "not valid YAML: ..."))).toEqual([
       "dist/apps/broken.yaml: not valid YAML: ...",
       "dist/apps/empty.yaml: holds no documents",
-      "dist/apps/extra.yaml: Foo/foo: apiVersion: unknown or not served: no schema for example.com/v1 Foo; no core API or CRD under ../shared/crds defines Foo",
+      "dist/apps/extra.yaml: Foo/foo: apiVersion: unknown or not served: no schema for example.com/v1 Foo; no core API or bundled CRD schema defines Foo",
       "dist/apps/secret.yaml: Secret/web/db: stringData.password: plaintext secret value: encrypt the Secret with SOPS or reference it from elsewhere",
       "dist/namespaces.yaml: Namespace/web: the same object is also defined in dist/namespaces.yaml",
       'dist/namespaces.yaml: Namespace/bare: metadata.labels["pod-security.kubernetes.io/enforce"]: missing; must be one of privileged|baseline|restricted',

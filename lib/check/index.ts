@@ -17,6 +17,14 @@ export type { CheckContext, CheckedDocument } from "./context.js";
 export { describeObject, formatFinding, type Finding, type Severity } from "./finding.js";
 export { OPT_OUT_PREFIX } from "./opt-out.js";
 export { CHECKS } from "./registry.js";
+export {
+  SCHEMA_RULES,
+  schemaCheck,
+  validateDocument,
+  type SchemaProblem,
+  type SchemaRule,
+  type ValidateOptions,
+} from "./schema/index.js";
 
 /** What {@link runChecks} found: the findings that count, and the ones a construct opted out of. */
 export interface CheckResults {

@@ -47,6 +47,8 @@ describe("the npm package", () => {
       `import { Homelab, IngressedService } from "cdk8s-homelab";
 import { rolePresets } from "cdk8s-homelab/model";
 import { render } from "cdk8s-homelab/synth";
+import { CheckError } from "cdk8s-homelab/check";
+import { ApiObject } from "cdk8s";
 const spec = {
   name: "t",
   network: { domain: "a.example.com", lan: "10.0.0.0/24", gateway: "10.0.0.1", metallbPool: "10.0.0.200-10.0.0.210", loadBalancerIps: { ingress: "10.0.0.200" } },
@@ -60,16 +62,40 @@ const { files } = render({ spec, kubernetes: web });
 const paths = [...files.keys()];
 const host = files.get("dist/apps/web.yaml").match(/host: (\\S+)/)[1];
 const k8s = paths.filter((p) => p.startsWith("dist/"));
-console.log(JSON.stringify({ lab: lab.name, k8s, nix: paths.filter((p) => p.startsWith("nix/")), host }));
+// The schema check runs from the build too (core kinds, and the CRD schemas the package ships).
+const typos = (app) => {
+  web(app);
+  new ApiObject(app.apps, "d", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d", namespace: "apps" },
+    spec: { replicass: 1, selector: { matchLabels: { a: "b" } }, template: { metadata: { labels: { a: "b" } },
+      spec: { containers: [{ name: "c", image: "nginx:1.27.3" }] } } } });
+  new ApiObject(app.apps, "h", { apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease",
+    metadata: { name: "h", namespace: "apps" }, spec: { interval: "1m", chartRef: { kind: "OCIRepository", name: "h" },
+      intall: {} } });
+};
+let refused = [];
+try { render({ spec, kubernetes: typos }); } catch (e) { refused = e instanceof CheckError ? e.problems : [String(e)]; }
+console.log(JSON.stringify({ lab: lab.name, k8s, nix: paths.filter((p) => p.startsWith("nix/")), host, refused }));
 `,
     );
     const run = spawnSync(process.execPath, ["main.mjs"], { cwd: consumer, encoding: "utf8" });
     expect(run.status, run.stderr).toBe(0);
-    const result = JSON.parse(run.stdout) as { lab: string; k8s: string[]; nix: string[]; host: string };
+    const result = JSON.parse(run.stdout) as {
+      lab: string;
+      k8s: string[];
+      nix: string[];
+      host: string;
+      refused: string[];
+    };
     expect(result.lab).toBe("t");
     expect(result.k8s).toContain("dist/apps/web.yaml");
     expect(result.nix).toEqual(["nix/hosts/n1/roles.nix", "nix/vars.nix"]);
     expect(result.host).toBe("web.a.example.com");
+    expect(result.refused).toEqual([
+      expect.stringMatching(/^\[schema\] dist\/apps\/.*: Deployment apps\/d at spec\.replicass: unknown field/),
+      expect.stringMatching(
+        /^\[schema\] dist\/apps\/.*: HelmRelease apps\/h at spec\.intall: .*did you mean "install"/,
+      ),
+    ]);
   });
 
   it("a lab folder that imports the package by name typechecks and synthesizes unchanged in a new repository", () => {
