@@ -26,7 +26,13 @@ export const containerResources: Check = {
         const limits = isObject(resources.limits) ? resources.limits : {};
         const missing = (path: string, what: string) =>
           findings.push(
-            findingAt(containerResources, pod.source, `${c.path}.resources.${path}`, `${containerName(c)} ${what}`, FIX),
+            findingAt(
+              containerResources,
+              pod.source,
+              `${c.path}.resources.${path}`,
+              `${containerName(c)} ${what}`,
+              FIX,
+            ),
           );
         if (requests.cpu === undefined) missing("requests.cpu", "requests no CPU");
         if (requests.memory === undefined) missing("requests.memory", "requests no memory");

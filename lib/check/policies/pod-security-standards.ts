@@ -81,7 +81,8 @@ function strings(v: unknown): string[] {
 /** What `baseline` forbids in a security context (pod or container) at `path`. */
 function contextBaseline(sc: Json, path: string): Violation[] {
   const out: Violation[] = [];
-  const v = (p: string, message: string, fix: string) => out.push({ level: "baseline", path: `${path}.${p}`, message, fix });
+  const v = (p: string, message: string, fix: string) =>
+    out.push({ level: "baseline", path: `${path}.${p}`, message, fix });
   if (obj(sc.windowsOptions).hostProcess === true)
     v("windowsOptions.hostProcess", "is true (a Windows host process)", "leave windowsOptions.hostProcess unset");
   const seccomp = obj(sc.seccompProfile).type;
@@ -197,7 +198,12 @@ export function podSecurityViolations(pod: PodSpecAt): Violation[] {
       });
   });
   if (podSc.runAsUser === 0)
-    out.push({ level: "restricted", path: `${scPath}.runAsUser`, message: "is 0 (root)", fix: "run as a non-zero user id" });
+    out.push({
+      level: "restricted",
+      path: `${scPath}.runAsUser`,
+      message: "is 0 (root)",
+      fix: "run as a non-zero user id",
+    });
   for (const c of containersOf(pod)) out.push(...containerViolations(c, podSc));
   return out;
 }
