@@ -148,7 +148,11 @@ export function renderKubernetes(app: HomelabApp, options: RenderKubernetesOptio
   const secretsDir = options.secretsDir ?? "apps/secrets";
 
   prepare(app);
-  const sops = planSops(app.layers, options.sopsFiles ?? [], app.apps);
+  const recipients = (app.homelab.kubernetes?.flux.sopsAgeRecipients ?? []).map((recipient, i) => ({
+    recipient,
+    path: `kubernetes.flux.sopsAgeRecipients[${i}]`,
+  }));
+  const sops = planSops(app.layers, options.sopsFiles ?? [], app.apps, recipients);
   const collected = app.layers.map((l) => collectUnits(l, l.dir));
   const layerUnits = collected.flatMap((c) => c.units);
   const active = new Set([...layerUnits.map((u) => u.dir), ...sops.carried.keys()]);
