@@ -10,7 +10,7 @@ import { RenderError, render, type Rendered } from "../../synth/render.js";
 import { type Plan, TXN_DIR, UnsafePathError, planWrite } from "../../synth/write.js";
 import { io, type CliContext, type LoadedLab } from "../context.js";
 import { labDefinition } from "../definition.js";
-import { sopsConfigWarnings } from "../sops-config.js";
+import { sopsConfigOptions, sopsConfigWarnings } from "../sops-config.js";
 import { CheckError, formatFinding, type Finding } from "../../check/index.js";
 import type { CliCommand } from "./command.js";
 
@@ -65,7 +65,7 @@ export function tryRender(
 
 /** Renders and compares; never writes. */
 export function checkLab(lab: LoadedLab): CheckReport {
-  const warnings = sopsConfigWarnings(lab.root);
+  const warnings = sopsConfigWarnings(lab.root, sopsConfigOptions(lab));
   const result = tryRender(lab);
   const none = { drift: [], interrupted: false, skipped: [] };
   if ("errors" in result) {
