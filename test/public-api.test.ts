@@ -34,11 +34,12 @@ const RUNTIME: Readonly<Record<string, readonly string[]>> = {
     "Workload",
     "addInfrastructure",
     "ensureNamespace",
+    "skipCheck",
   ],
   "./nix": ["NixPrintError", "nix", "printNix", "printNixFile"],
   "./synth": ["RenderError", "readSopsFiles", "render"],
   "./cli": ["main", "runEntry", "runLab"],
-  "./check": ["CHECKS", "CheckError", "OPT_OUT_PREFIX", "describeObject", "formatFinding", "runChecks"],
+  "./check": ["CHECKS", "CheckError", "OPT_OUT_PREFIX", "describeObject", "formatFinding", "runChecks", "skipCheck"],
   "./testing": ["NixSubsetError", "parseNixValue", "synthLab", "synthSpec"],
 };
 /** The root is the model and the Kubernetes side together, and `defineLab` for a lab's entry. */
