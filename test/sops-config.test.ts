@@ -98,3 +98,11 @@ describe(".sops.yaml", () => {
     expect(() => render({ spec })).toThrow(/kubernetes\.flux\.sopsAgeRecipients\[2\].*is listed twice/s);
   });
 });
+
+describe(".sops.yaml of a lab without a Kubernetes side", () => {
+  it("takes no recipients from it (and does not throw)", () => {
+    const spec = structuredClone(homelab) as any;
+    delete spec.kubernetes;
+    expect(sopsConfigOptions({ definition: { spec } })).toEqual({ recipients: [], secretsDir: "apps/secrets" });
+  });
+});

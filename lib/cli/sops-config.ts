@@ -157,7 +157,7 @@ export function sopsConfigOptions(lab: {
 }): SopsConfigOptions {
   const { homelab } = Homelab.validate(lab.definition.spec);
   return {
-    recipients: homelab?.kubernetes?.flux.sopsAgeRecipients ?? [],
+    recipients: homelab?.kubernetesOptions?.flux.sopsAgeRecipients ?? [],
     secretsDir: lab.definition.secretsDir ?? DEFAULT_SECRETS_DIR,
   };
 }

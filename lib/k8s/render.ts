@@ -148,7 +148,7 @@ export function renderKubernetes(app: HomelabApp, options: RenderKubernetesOptio
   const secretsDir = options.secretsDir ?? "apps/secrets";
 
   prepare(app);
-  const recipients = (app.homelab.kubernetes?.flux.sopsAgeRecipients ?? []).map((recipient, i) => ({
+  const recipients = (app.homelab.kubernetesOptions?.flux.sopsAgeRecipients ?? []).map((recipient, i) => ({
     recipient,
     path: `kubernetes.flux.sopsAgeRecipients[${i}]`,
   }));
