@@ -337,7 +337,7 @@ describe("plaintext-secret", () => {
 });
 
 describe("network-policy", () => {
-  it("warns about a namespace that runs the lab's pods without a NetworkPolicy, and says it is a warning for now", () => {
+  it("warns about a namespace running the lab's pods without a NetworkPolicy; a warning for now", () => {
     const findings = run(
       networkPolicy,
       namespace("nextcloud", "restricted"),

@@ -151,7 +151,7 @@ export function sopsConfigWarnings(root: string, options: SopsConfigOptions = {}
   return warnings;
 }
 
-/** The {@link SopsConfigOptions} of a loaded lab: its model's recipients (when the spec is valid) and secrets folder. */
+/** The {@link SopsConfigOptions} of a loaded lab: its model's recipients (if its spec is valid), its secrets folder. */
 export function sopsConfigOptions(lab: {
   readonly definition: { readonly spec: unknown; readonly secretsDir?: string };
 }): SopsConfigOptions {

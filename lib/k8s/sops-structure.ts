@@ -93,7 +93,8 @@ export function checkSopsFile(path: string, text: string, recipients: readonly A
     return { ok: false, problems: [`${path}: not valid YAML${where}; fix the file (or encrypt it again with sops)`] };
   }
   const sops = isMap(doc) && isMap(doc.sops) ? doc.sops : undefined;
-  const encryptFix = `encrypt it with \`sops --encrypt --in-place ${path}\` (with .sops.yaml's encrypted_regex: ${ENCRYPTED_REGEX})`;
+  const wantedRule = `.sops.yaml's encrypted_regex: ${ENCRYPTED_REGEX}`;
+  const encryptFix = `encrypt it with \`sops --encrypt --in-place ${path}\` (with ${wantedRule})`;
   if (!isMap(doc) || (doc.kind !== "Secret" && !(typeof doc.kind === "string" && SOPS_VALUE.test(doc.kind)))) {
     return { ok: false, problems: [`${path}: not a Kubernetes Secret (kind: Secret)`] };
   }
@@ -106,7 +107,8 @@ export function checkSopsFile(path: string, text: string, recipients: readonly A
         p(
           field,
           "is encrypted (or the file's sops rules encrypt it), which kustomize-controller cannot read; " +
-            `encrypt only data and stringData: encrypted_regex: ${ENCRYPTED_REGEX} in .sops.yaml, then encrypt the file again`,
+            `encrypt only data and stringData: encrypted_regex: ${ENCRYPTED_REGEX} in .sops.yaml, ` +
+            "then encrypt the file again",
         );
         break;
       }
@@ -158,7 +160,8 @@ export function checkSopsFile(path: string, text: string, recipients: readonly A
       p(
         field,
         "is not covered by the file's sops rules (encrypted_regex, unencrypted_regex, encrypted_suffix, " +
-          `unencrypted_suffix), so sops left it in plain text; use encrypted_regex: ${ENCRYPTED_REGEX} and encrypt again`,
+          "unencrypted_suffix), so sops left it in plain text; " +
+          `use encrypted_regex: ${ENCRYPTED_REGEX} and encrypt again`,
       );
     }
     for (const k of keys) {

@@ -9,6 +9,11 @@ export const CLUSTER_RECIPIENT = "age1ja2mfp2fvzvcgcjhv63x7rljltfkeusvqg8t8w709v
 /** An admin's recipient in the tests. */
 export const ADMIN_RECIPIENT = "age12nlj770hn4ec3ug466m2uj6dy0vds9e37gfuk9cuh6pwmuvjs33s243j2q";
 
+/** An encrypted value as sops writes it. */
+const ENC =
+  "ENC[AES256_GCM,data:Yk3x0aVh4Q==,iv:9dK2W1y0QpW0Z6m6Ww3b3kq8o1VhU2c2L0wP9A1xk9o=," +
+  "tag:2Tq0m8mFf1n0yU3bq1a3Dg==,type:str]";
+
 /** Options of {@link sopsSecret}. */
 export interface SopsSecretOptions {
   readonly namespace: string;
@@ -34,7 +39,7 @@ export function sopsSecret(o: SopsSecretOptions): { path: string; text: string }
     .join("");
   const text =
     `apiVersion: v1\nkind: Secret\nmetadata:\n    name: ${o.name}\n    namespace: ${o.namespace}\ntype: Opaque\n` +
-    `stringData:\n${keys.map((k) => `    ${k}: ENC[AES256_GCM,data:Yk3x0aVh4Q==,iv:9dK2W1y0QpW0Z6m6Ww3b3kq8o1VhU2c2L0wP9A1xk9o=,tag:2Tq0m8mFf1n0yU3bq1a3Dg==,type:str]\n`).join("")}` +
+    `stringData:\n${keys.map((k) => `    ${k}: ${ENC}\n`).join("")}` +
     `sops:\n    age:\n${age}    lastmodified: "2026-11-01T10:00:00Z"\n` +
     "    mac: ENC[AES256_GCM,data:bWFjbWFj,iv:aXZpdg==,tag:dGFndGFn,type:str]\n" +
     `    ${o.rule ?? "encrypted_regex: ^(data|stringData)$"}\n    version: 3.9.4\n`;

@@ -34,7 +34,8 @@ export const imagePinned: Check = {
             imagePinned,
             pod.source,
             `${c.path}.image`,
-            `${containerName(c)} runs "${image}", ${tag === undefined ? "which has no tag (it means :latest)" : "tagged :latest"}`,
+            `${containerName(c)} runs "${image}", ` +
+              (tag === undefined ? "which has no tag (it means :latest)" : "tagged :latest"),
             "pin it to a version tag (`repo/app:1.2.3`) or a digest (`repo/app@sha256:...`)",
           ),
         );

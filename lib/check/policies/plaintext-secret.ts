@@ -81,7 +81,8 @@ export const plaintextSecret: Check = {
                 source,
                 `${field}["${key}"]`,
                 "a Secret with values is rendered into dist/, which is committed in plain text",
-                "keep the Secret SOPS-encrypted in apps/secrets/ (synth carries it into dist/) or let an operator make it",
+                "keep the Secret SOPS-encrypted in apps/secrets/ (synth carries it into dist/) " +
+                  "or let an operator make it",
               ),
             );
           }

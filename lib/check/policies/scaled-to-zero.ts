@@ -24,7 +24,8 @@ export const scaledToZero: Check = {
           source,
           "spec.replicas",
           `${doc.kind} ${doc.metadata.name} is scaled to zero: nothing runs`,
-          'give it replicas (1 on a small lab), or opt out with skipCheck(app, "scaled-to-zero", reason) while it is parked',
+          "give it replicas (1 on a small lab), " +
+            'or opt out with skipCheck(app, "scaled-to-zero", reason) while it is parked',
         ),
       );
     }
