@@ -66,6 +66,7 @@ export {
   Workload,
   addInfrastructure,
   ensureNamespace,
+  skipCheck,
   type BarmanCloudPluginOptions,
   type BarmanObjectStoreOptions,
   type ChartOptions,

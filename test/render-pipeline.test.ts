@@ -29,7 +29,9 @@ const encrypted = (namespace: string, name: string): SopsFile => ({
   text:
     `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\n  namespace: ${namespace}\n` +
     "stringData:\n  privateKey: ENC[AES256_GCM,data:Yk3x,iv:9dK2,tag:2Tq0,type:str]\n" +
-    "sops:\n  mac: ENC[AES256_GCM,data:bWFj,iv:aXY=,tag:dGFn,type:str]\n",
+    "sops:\n  age:\n    - recipient: age1ja2mfp2fvzvcgcjhv63x7rljltfkeusvqg8t8w709vdtdsg93dysxgpa7n\n" +
+    "      enc: |\n        -----BEGIN AGE ENCRYPTED FILE-----\n        YWdl\n        -----END AGE ENCRYPTED FILE-----\n" +
+    "  mac: ENC[AES256_GCM,data:bWFj,iv:aXY=,tag:dGFn,type:str]\n  encrypted_regex: ^(data|stringData)$\n",
 });
 
 describe("the render pipeline", () => {

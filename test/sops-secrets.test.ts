@@ -19,14 +19,14 @@ stringData:
     privateKey: ENC[AES256_GCM,data:Yk3x0aVh4Q==,iv:9dK2W1y0QpW0Z6m6Ww3b3kq8o1VhU2c2L0wP9A1xk9o=,tag:2Tq0m8mFf1n0yU3bq1a3Dg==,type:str]
 sops:
     age:
-        - recipient: age1examplerecipient0000000000000000000000000000000000000000000
+        - recipient: age1ja2mfp2fvzvcgcjhv63x7rljltfkeusvqg8t8w709vdtdsg93dysxgpa7n
           enc: |
             -----BEGIN AGE ENCRYPTED FILE-----
             YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOQ==
             -----END AGE ENCRYPTED FILE-----
     lastmodified: "2026-11-01T10:00:00Z"
     mac: ENC[AES256_GCM,data:bWFj,iv:aXY=,tag:dGFn,type:str]
-    unencrypted_suffix: _unencrypted
+    encrypted_regex: ^(data|stringData)$
     version: 3.9.0
 `,
 });
@@ -78,7 +78,7 @@ describe("SOPS-encrypted Secrets kept beside the definitions", () => {
   it("a file with sops metadata but no encrypted data is refused, without echoing it", () => {
     const full = encrypted("wireguard", "wireguard-server-key");
     const empty = { ...full, text: full.text.replace(/stringData:\n.*\n/, "") };
-    expect(empty.text).not.toContain("stringData");
+    expect(empty.text).not.toMatch(/^stringData:/m);
     expect(() => render([empty])).toThrow(/has sops metadata but no encrypted data/);
   });
 

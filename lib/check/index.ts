@@ -15,7 +15,7 @@ import { CHECKS } from "./registry.js";
 export type { Check } from "./check.js";
 export type { CheckContext, CheckedDocument } from "./context.js";
 export { describeObject, formatFinding, type Finding, type Severity } from "./finding.js";
-export { OPT_OUT_PREFIX } from "./opt-out.js";
+export { OPT_OUT_PREFIX, skipCheck } from "./opt-out.js";
 export { CHECKS } from "./registry.js";
 export {
   SCHEMA_RULES,

@@ -21,6 +21,7 @@ export {
 } from "./homelab-app.js";
 export { ensureNamespace, type PodSecurityLevel } from "./namespace.js";
 export { ConstructValidationError } from "./render.js";
+export { skipCheck } from "../check/opt-out.js";
 export type { Resources } from "./defaults.js";
 export {
   addInfrastructure,

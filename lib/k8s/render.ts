@@ -20,6 +20,7 @@ import { compareDocs, collectUnits, duplicateProblems, type Unit } from "./docum
 import { bootstrapUnits } from "./flux.js";
 import type { HomelabApp } from "./homelab-app.js";
 import { namespaceConflicts, planNamespaces, prepareNamespaces } from "./namespace.js";
+import { annotateOptOuts } from "./opt-outs.js";
 import { missingSecretsNote, planSops, type CarriedFile, type ExpectedSecret, type SopsFile } from "./sops.js";
 import { emitYamlDocuments } from "../yaml/index.js";
 import type { CheckedDocument } from "../check/context.js";
@@ -83,11 +84,13 @@ export function toYaml(docs: readonly unknown[]): string {
 
 /**
  * Puts what the render needs into the tree: the namespaces the constructs asked for, each in
- * the earliest layer that asks. Idempotent: a second call adds only what was asked for since.
+ * the earliest layer that asks, and the opt-out annotations of `skipCheck` on the API objects.
+ * Idempotent: a second call adds only what was asked for since.
  * `renderKubernetes` calls it; call it yourself to inspect the tree a render sees.
  */
 export function prepare(app: HomelabApp): void {
   prepareNamespaces(app);
+  annotateOptOuts(app);
 }
 
 /** Every problem the constructs report (their own validations and namespace conflicts). Pure. */
@@ -145,7 +148,11 @@ export function renderKubernetes(app: HomelabApp, options: RenderKubernetesOptio
   const secretsDir = options.secretsDir ?? "apps/secrets";
 
   prepare(app);
-  const sops = planSops(app.layers, options.sopsFiles ?? [], app.apps);
+  const recipients = (app.homelab.kubernetesOptions?.flux.sopsAgeRecipients ?? []).map((recipient, i) => ({
+    recipient,
+    path: `kubernetes.flux.sopsAgeRecipients[${i}]`,
+  }));
+  const sops = planSops(app.layers, options.sopsFiles ?? [], app.apps, recipients);
   const collected = app.layers.map((l) => collectUnits(l, l.dir));
   const layerUnits = collected.flatMap((c) => c.units);
   const active = new Set([...layerUnits.map((u) => u.dir), ...sops.carried.keys()]);

@@ -4,7 +4,7 @@
  * and the pure planning step that carries each file into the layer that
  * expects it and lists the Secrets still to create.
  */
-import { parse } from "yaml";
+import { type AgeRecipientRef, SOPS_VALUE, checkSopsFile } from "./sops-structure.js";
 import { compareStrings } from "../model/order.js";
 import type { Layer } from "./homelab-app.js";
 
@@ -16,8 +16,7 @@ export interface SopsFile {
   readonly text: string;
 }
 
-/** A value sops encrypted (AES256-GCM envelope). */
-export const SOPS_VALUE = /^ENC\[AES256_GCM,data:.*\]$/;
+export { SOPS_VALUE } from "./sops-structure.js";
 
 function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -69,35 +68,16 @@ export function secretEncryptionProblems(doc: Record<string, unknown>): SecretPr
   return problems;
 }
 
-/** Reads namespace/name of a SOPS-encrypted Secret, or says why the file is not one. */
-export function parseSopsSecret(file: SopsFile): { namespace: string; name: string } | string {
-  let doc: unknown;
-  try {
-    // No unique-key pass: yaml's is quadratic in the number of keys (a 2 MB file took ~55 s).
-    doc = parse(file.text, { uniqueKeys: false });
-  } catch (e) {
-    return `${file.path}: not valid YAML (${(e as Error).message.split("\n")[0]})`;
-  }
-  if (!isMap(doc) || doc.kind !== "Secret") return `${file.path}: not a Kubernetes Secret (kind: Secret)`;
-  const meta = (doc.metadata ?? {}) as { name?: unknown; namespace?: unknown };
-  if (typeof meta.name !== "string" || typeof meta.namespace !== "string") {
-    return `${file.path}: the Secret needs metadata.name and metadata.namespace (so synth knows where it goes)`;
-  }
-  const values = [doc.data, doc.stringData].flatMap((v) => (isMap(v) ? Object.keys(v) : []));
-  if (hasSopsMetadata(doc) && values.length === 0) {
-    return (
-      `${file.path}: has sops metadata but no encrypted data (no data or stringData values); ` +
-      "put the Secret's keys in it and encrypt them with sops"
-    );
-  }
-  if (!hasSopsMetadata(doc) || secretEncryptionProblems(doc).length > 0) {
-    return (
-      `${file.path}: is not SOPS-encrypted (every data/stringData value must be ENC[AES256_GCM,...] and the file ` +
-      `must have sops metadata); encrypt it with \`sops --encrypt --in-place ${file.path}\` ` +
-      "before synth carries it into dist/"
-    );
-  }
-  return { namespace: meta.namespace, name: meta.name };
+/**
+ * Reads namespace/name of a SOPS-encrypted Secret, or lists why the file is not one (the structural
+ * check of lib/k8s/sops-structure.ts; no message holds a value of the file).
+ */
+export function parseSopsSecret(
+  file: SopsFile,
+  recipients: readonly AgeRecipientRef[] = [],
+): { namespace: string; name: string } | string[] {
+  const checked = checkSopsFile(file.path, file.text, recipients);
+  return checked.ok ? { namespace: checked.namespace, name: checked.name } : [...checked.problems];
 }
 
 /** A Secret the lab's layers expect the user to keep as a SOPS file. */
@@ -133,16 +113,22 @@ export interface SopsPlan {
 
 /**
  * Plans the SOPS files: each goes to the layer that expects its Secret (or to `fallback`, the
- * apps layer, when none does). Pure: layers and files in, a plan out.
+ * apps layer, when none does), once it passes the structural check (encrypted for every one of
+ * `recipients`). Pure: layers and files in, a plan out.
  */
-export function planSops(layers: readonly Layer[], files: readonly SopsFile[], fallback: Layer): SopsPlan {
+export function planSops(
+  layers: readonly Layer[],
+  files: readonly SopsFile[],
+  fallback: Layer,
+  recipients: readonly AgeRecipientRef[] = [],
+): SopsPlan {
   const problems: string[] = [];
   const carried = new Map<string, CarriedFile[]>();
   const provided = new Set<string>();
   for (const file of files) {
-    const parsed = parseSopsSecret(file);
-    if (typeof parsed === "string") {
-      problems.push(parsed);
+    const parsed = parseSopsSecret(file, recipients);
+    if (Array.isArray(parsed)) {
+      problems.push(...parsed);
       continue;
     }
     const key = `${parsed.namespace}/${parsed.name}`;

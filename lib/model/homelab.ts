@@ -86,6 +86,8 @@ export interface Kubernetes {
     readonly interval: string;
     readonly path: string;
     readonly sopsAgeSecret: string;
+    /** Age public keys every SOPS file is encrypted for (empty: not checked). */
+    readonly sopsAgeRecipients: readonly string[];
   };
   readonly certificates: {
     readonly acmeEmail: string;

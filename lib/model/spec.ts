@@ -235,6 +235,13 @@ export interface FluxSpec {
    * @default "sops-age"
    */
   readonly sopsAgeSecret?: string;
+  /**
+   * The age public keys SOPS files are encrypted for: the public key of the cluster's key (the one in
+   * {@link sopsAgeSecret}) and your own. Every SOPS file synth carries must be encrypted for each, and
+   * `.sops.yaml`'s rule for the secrets folder must name them (synth and `check` warn otherwise).
+   * @default [] - recipients are not checked
+   */
+  readonly sopsAgeRecipients?: readonly string[];
 }
 
 /** TLS certificates: ACME (Let's Encrypt) with DNS-01 through Cloudflare. */

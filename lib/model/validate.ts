@@ -9,6 +9,7 @@ import { Cidr, Ip, IpRange, cidrProblem, ipv4Problem, rangeProblem } from "./ip.
 import { isRfc1123Label, isRfc1123Subdomain } from "./names.js";
 import { ProblemCollector, describeValue, formatPath, type Problem, type SpecPath } from "./problems.js";
 import { hasClusterFunction, rolePresets } from "./roles.js";
+import { validateAgeRecipients } from "./sops-recipients.js";
 import type { Architecture, ClusterFunction, IngressController, PortSpec } from "./spec.js";
 
 const RESERVATION_NAME = /^[a-z][A-Za-z0-9]*$/;
@@ -934,7 +935,7 @@ class Validator {
       fp,
       k.flux,
       "the Flux options",
-      ["url", "branch", "interval", "path", "sopsAgeSecret"],
+      ["url", "branch", "interval", "path", "sopsAgeSecret", "sopsAgeRecipients"],
       ["url"],
     );
     const url = this.string([...fp, "url"], f?.url, "Give the repository URL as a string.") ?? "";
@@ -959,6 +960,7 @@ class Validator {
     }
     const sopsAgeSecret =
       this.k8sName([...fp, "sopsAgeSecret"], f?.sopsAgeSecret ?? "sops-age", "Secret") ?? "sops-age";
+    const sopsAgeRecipients = validateAgeRecipients(this.c, [...fp, "sopsAgeRecipients"], f?.sopsAgeRecipients);
 
     const cp = [...path, "certificates"];
     const c = this.object(
@@ -995,7 +997,7 @@ class Validator {
     return {
       ingressController,
       storageClass,
-      flux: { url, branch, interval, path: fluxPath, sopsAgeSecret },
+      flux: { url, branch, interval, path: fluxPath, sopsAgeSecret, sopsAgeRecipients },
       certificates: { acmeEmail, acmeServer, cloudflareApiTokenSecret },
     };
   }

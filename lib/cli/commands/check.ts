@@ -10,7 +10,7 @@ import { RenderError, render, type Rendered } from "../../synth/render.js";
 import { type Plan, TXN_DIR, UnsafePathError, planWrite } from "../../synth/write.js";
 import { io, type CliContext, type LoadedLab } from "../context.js";
 import { labDefinition } from "../definition.js";
-import { sopsConfigWarnings } from "../sops-config.js";
+import { sopsConfigOptions, sopsConfigWarnings } from "../sops-config.js";
 import { CheckError, formatFinding, type Finding } from "../../check/index.js";
 import type { CliCommand } from "./command.js";
 
@@ -65,7 +65,7 @@ export function tryRender(
 
 /** Renders and compares; never writes. */
 export function checkLab(lab: LoadedLab): CheckReport {
-  const warnings = sopsConfigWarnings(lab.root);
+  const warnings = sopsConfigWarnings(lab.root, sopsConfigOptions(lab));
   const result = tryRender(lab);
   const none = { drift: [], interrupted: false, skipped: [] };
   if ("errors" in result) {
@@ -110,11 +110,19 @@ export function checkLab(lab: LoadedLab): CheckReport {
   };
 }
 
+/** One line for a finding a construct opted out of: where, what, and the reason it gave. */
+export function formatSkipped(s: Finding & { readonly reason: string }): string {
+  const where = [s.file, s.object].filter((x) => x !== undefined).join(": ");
+  const at = s.path === undefined ? "" : ` at ${s.path}`;
+  return `[${s.check}] ${where === "" ? "" : `${where}${at}: `}${s.message} (opted out: ${s.reason})`;
+}
+
 /** Prints a report for people (stderr for problems, stdout for the all-clear); returns the exit code. */
 export function printCheck(ctx: CliContext, report: CheckReport): number {
   const { out, err, c } = io(ctx);
   for (const w of report.warnings)
     err(`${c.yellow(w.startsWith("note: ") ? "note:" : "warning:")} ${w.replace(/^(note|warning): /, "")}\n`);
+  for (const s of report.skipped) err(`${c.dim("skipped:")} ${formatSkipped(s)}\n`);
   if (report.errors.length > 0) {
     err(
       `${c.red(c.bold("check failed:"))} the lab has ${report.errors.length} problem(s); synth would write nothing:\n`,

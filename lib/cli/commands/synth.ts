@@ -6,7 +6,7 @@ import { runCli } from "../../synth/cli.js";
 import { SynthBusyError, UnsafePathError } from "../../synth/write.js";
 import { io } from "../context.js";
 import { labDefinition } from "../definition.js";
-import { sopsConfigWarnings } from "../sops-config.js";
+import { sopsConfigOptions, sopsConfigWarnings } from "../sops-config.js";
 import { checkLab, printCheck } from "./check.js";
 import type { CliCommand } from "./command.js";
 
@@ -19,7 +19,7 @@ export const synth: CliCommand = {
     const lab = ctx.lab!;
     if (options["check"] === true) return printCheck(ctx, checkLab(lab));
     const { out, err, c, env } = io(ctx);
-    for (const w of sopsConfigWarnings(lab.root)) err(`${c.yellow("warning:")} ${w}\n`);
+    for (const w of sopsConfigWarnings(lab.root, sopsConfigOptions(lab))) err(`${c.yellow("warning:")} ${w}\n`);
     try {
       return runCli(labDefinition(lab), { root: lab.root, out, err, cdk8sOutDir: env["CDK8S_OUTDIR"] });
     } catch (e) {
