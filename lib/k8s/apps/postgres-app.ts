@@ -32,6 +32,19 @@ import { imageProblem } from "./image.js";
 import { IngressedService, type IngressOptions } from "./ingressed-service.js";
 import type { PostgresBackupTarget } from "./postgres-backup.js";
 import { Workload, type WorkloadOptions } from "./workload.js";
+import { PostgresBackupTarget as BackupTarget } from "./postgres-backup.js";
+import {
+  envNameProblem,
+  isPlainObject,
+  isSize,
+  keyPath,
+  propProblem,
+  sizeProblem,
+  stringProblem,
+  userConstruct,
+} from "../props.js";
+import { checkResources } from "./workload-props.js";
+import { describeValue } from "../../model/problems.js";
 
 /** Keys of the Secret `<cluster>-app` that CloudNativePG creates. */
 export type PostgresSecretKey = "uri" | "jdbc-uri" | "host" | "port" | "dbname" | "username" | "password" | "pgpass";
@@ -174,7 +187,10 @@ export class PostgresApp extends Construct {
   constructor(scope: Construct, id: string, props: PostgresAppProps) {
     super(scope, id);
     const lab = Homelab.of(this);
-    const db = props.database ?? {};
+    // Props checked at run time (they may come from JSON or `as any`); rendered from the checked values only.
+    const propProblems: string[] = [];
+    userConstruct(this).node.addValidation({ validate: () => [...propProblems] });
+    const db = checkDatabase(props.database, propProblems);
     this.clusterName = db.clusterName ?? `${id}-db`;
     this.appSecretName = `${this.clusterName}-app`;
     this.readWriteService = `${this.clusterName}-rw`;
@@ -183,14 +199,22 @@ export class PostgresApp extends Construct {
     const instances = db.instances ?? 1;
 
     // The app: credentials only by reference to <cluster>-app.
-    const databaseEnv = Object.entries(props.databaseEnv ?? DEFAULT_DATABASE_ENV).filter(
-      (e): e is [PostgresSecretKey, string] => typeof e[1] === "string",
-    );
+    const databaseEnv = checkDatabaseEnv(props.databaseEnv, propProblems);
+    if (props.env !== undefined && !isPlainObject(props.env)) {
+      propProblems.push(propProblem("env", `must be an object of NAME: value, got ${describeValue(props.env)}`));
+    }
     const env = {
-      ...Object.fromEntries(envValues(props.env)),
+      ...Object.fromEntries(envValues(isPlainObject(props.env) ? props.env : {})),
       ...Object.fromEntries(databaseEnv.map(([key, name]) => [name, EnvValue.fromSecret(this.appSecretName, key)])),
     };
-    const { database: _database, databaseEnv: _databaseEnv, backup: _backup, ingress, ...workloadOptions } = props;
+    const {
+      database: _database,
+      databaseEnv: _databaseEnv,
+      backup: _backup,
+      ingress: rawIngress,
+      ...workloadOptions
+    } = props;
+    const ingress = checkIngress(rawIngress, propProblems);
     const appProps = { ...workloadOptions, env, name: id, namespace: props.namespace ?? id };
     if (ingress !== undefined) {
       this.ingressedService = new IngressedService(this, "app", { ...appProps, subdomain: ingress.subdomain ?? id });
@@ -202,7 +226,8 @@ export class PostgresApp extends Construct {
     this.namespace = this.workload.namespace;
     const labels = { "app.kubernetes.io/name": id, ...commonLabels(lab.name) };
 
-    const target = props.backup?.target as PostgresBackupTarget | undefined;
+    const backup = checkBackup(props.backup, propProblems);
+    const target = backup?.target;
     this.cluster = new Cluster(this, "database", {
       metadata: { name: this.clusterName, namespace: this.namespace, labels },
       spec: {
@@ -212,7 +237,7 @@ export class PostgresApp extends Construct {
         // A PodDisruptionBudget on a single instance would block every node drain (k3s upgrades).
         enablePdb: instances > 1,
         storage: {
-          size: (db.size ?? Size.gibibytes(5)).asString(),
+          size: (isSize(db.size) ? db.size : Size.gibibytes(5)).asString(),
           storageClass: db.storageClass ?? lab.kubernetes.storageClass,
         },
         // No initdb.secret: CNPG then generates the owner's password into <cluster>-app.
@@ -222,17 +247,17 @@ export class PostgresApp extends Construct {
       },
     });
 
-    if (props.backup !== undefined && target !== undefined) {
+    if (backup !== undefined && target !== undefined) {
       for (const s of target.secrets) Layer.of(this).expectSecret(this.namespace, s.name, s.purpose);
       this.scheduledBackup = new ScheduledBackup(this, "backup", {
         metadata: { name: this.clusterName, namespace: this.namespace, labels },
         spec: {
           cluster: { name: this.clusterName },
-          schedule: props.backup.schedule,
+          schedule: backup.schedule,
           method: target.method,
           ...(target.pluginConfiguration !== undefined ? { pluginConfiguration: target.pluginConfiguration } : {}),
           backupOwnerReference: ScheduledBackupSpecBackupOwnerReference.SELF,
-          immediate: props.backup.immediate ?? false,
+          immediate: backup.immediate ?? false,
         },
       });
     } else {
@@ -251,7 +276,7 @@ export class PostgresApp extends Construct {
           ["database.name", database],
           ["database.owner", owner],
         ] as const) {
-          if (!SQL_IDENTIFIER.test(value)) {
+          if (typeof value !== "string" || !SQL_IDENTIFIER.test(value)) {
             problems.push(
               `${what} "${value}" must be a plain PostgreSQL identifier (lowercase letters, digits and "_", not starting with a digit)`,
             );
@@ -278,15 +303,15 @@ export class PostgresApp extends Construct {
         for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) {
           problems.push(`databaseEnv gives ${name} to more than one key of ${this.appSecretName}`);
         }
-        if (props.backup !== undefined) {
-          const schedule = scheduleProblem(props.backup.schedule);
+        if (backup !== undefined) {
+          const schedule = scheduleProblem(backup.schedule);
           if (schedule !== undefined) problems.push(schedule);
-          if (target === undefined) {
+          if (target === undefined && (props.backup as { target?: unknown }).target === undefined) {
             problems.push(
               "backup.schedule is set but backup.target is missing: a ScheduledBackup cannot work without a backup target on the Cluster. " +
                 "Add target: PostgresBackupTarget.barmanCloudPlugin({ objectStore }) (or barmanObjectStore / volumeSnapshot), or remove backup",
             );
-          } else {
+          } else if (target !== undefined) {
             problems.push(...target.problems);
           }
         }
@@ -294,6 +319,111 @@ export class PostgresApp extends Construct {
       },
     });
   }
+}
+
+/** Checks `props.database`; returns the options to render from (wrong values left out, so defaults apply). */
+function checkDatabase(value: unknown, problems: string[]): PostgresDatabaseOptions {
+  if (value === undefined) return {};
+  if (!isPlainObject(value)) {
+    problems.push(propProblem("database", `must be an object, got ${describeValue(value)}`));
+    return {};
+  }
+  const out: Record<string, unknown> = { ...value };
+  for (const key of ["clusterName", "name", "owner", "storageClass", "imageName"] as const) {
+    if (value[key] === undefined) continue;
+    const p = stringProblem(`database.${key}`, value[key]);
+    if (p !== undefined) {
+      problems.push(p);
+      delete out[key];
+    }
+  }
+  if (value.size !== undefined) {
+    const p = sizeProblem("database.size", value.size);
+    if (p !== undefined) {
+      problems.push(p);
+      delete out.size;
+    }
+  }
+  if (value.resources !== undefined) out.resources = checkResources("database.resources", value.resources, problems);
+  const known = ["clusterName", "name", "owner", "instances", "size", "storageClass", "imageName", "resources"];
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key))
+      problems.push(propProblem(keyPath("database", key), "is not a field of the database options"));
+  }
+  return out as PostgresDatabaseOptions;
+}
+
+const SECRET_KEYS: readonly PostgresSecretKey[] = [
+  "uri",
+  "jdbc-uri",
+  "host",
+  "port",
+  "dbname",
+  "username",
+  "password",
+  "pgpass",
+];
+
+/** Checks `props.databaseEnv`; returns the entries to render. */
+function checkDatabaseEnv(value: unknown, problems: string[]): [PostgresSecretKey, string][] {
+  if (value === undefined) return Object.entries(DEFAULT_DATABASE_ENV) as [PostgresSecretKey, string][];
+  if (!isPlainObject(value)) {
+    problems.push(propProblem("databaseEnv", `must be an object of key: NAME, got ${describeValue(value)}`));
+    return [];
+  }
+  const out: [PostgresSecretKey, string][] = [];
+  for (const [key, name] of Object.entries(value)) {
+    const at = keyPath("databaseEnv", key);
+    if (!SECRET_KEYS.includes(key as PostgresSecretKey)) {
+      problems.push(propProblem(at, `is not a key of the Secret CloudNativePG makes (${SECRET_KEYS.join(", ")})`));
+    } else if (name !== undefined) {
+      const p = envNameProblem(at, name);
+      if (p !== undefined) problems.push(p);
+      else out.push([key as PostgresSecretKey, name as string]);
+    }
+  }
+  return out;
+}
+
+/** Checks `props.ingress`; returns it when it can be rendered. */
+function checkIngress(value: unknown, problems: string[]): IngressOptions | undefined {
+  if (value === undefined) return undefined;
+  if (!isPlainObject(value)) {
+    problems.push(propProblem("ingress", `must be { subdomain? }, got ${describeValue(value)}`));
+    return undefined;
+  }
+  if (value.subdomain !== undefined) {
+    const p = stringProblem("ingress.subdomain", value.subdomain);
+    if (p !== undefined) {
+      problems.push(p);
+      return {};
+    }
+  }
+  return value as IngressOptions;
+}
+
+/** Checks `props.backup`; returns it when it can be rendered. */
+function checkBackup(value: unknown, problems: string[]): (PostgresBackup & { target?: BackupTarget }) | undefined {
+  if (value === undefined) return undefined;
+  if (!isPlainObject(value)) {
+    problems.push(propProblem("backup", `must be { schedule, target, immediate? }, got ${describeValue(value)}`));
+    return undefined;
+  }
+  const out: Record<string, unknown> = { ...value };
+  if (value.target !== undefined && !(value.target instanceof BackupTarget)) {
+    problems.push(
+      propProblem(
+        "backup.target",
+        `must be a PostgresBackupTarget, e.g. PostgresBackupTarget.barmanCloudPlugin({ objectStore }), got ${describeValue(value.target)}`,
+      ),
+    );
+    delete out.target;
+  }
+  if (value.immediate !== undefined && typeof value.immediate !== "boolean") {
+    problems.push(propProblem("backup.immediate", `must be true or false, got ${describeValue(value.immediate)}`));
+    delete out.immediate;
+  }
+  return out as unknown as PostgresBackup;
 }
 
 /** A CNPG resources stanza from the lab's defaults: requests for CPU and memory, a limit for memory only. */
