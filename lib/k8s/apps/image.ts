@@ -4,6 +4,7 @@
  * and `imagePullPolicy: IfNotPresent` (the lab's default) would then never
  * pick up a new one: both are rejected at synth.
  */
+import { describeValue } from "../../model/problems.js";
 import { imageReferenceProblem } from "./image-reference.js";
 
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
@@ -15,7 +16,7 @@ const TAG = /^[\w][\w.-]{0,127}$/;
  */
 export function imageProblem(image: string, what = "image"): string | undefined {
   if (typeof image !== "string" || image.trim() === "" || /\s/.test(image)) {
-    return `${what} ${JSON.stringify(image)} is not an image reference; write e.g. "ghcr.io/owner/app:1.2.3"`;
+    return `${what} ${describeValue(image)} is not an image reference; write e.g. "ghcr.io/owner/app:1.2.3"`;
   }
   const grammar = imageReferenceProblem(image);
   if (grammar !== undefined && !grammar.startsWith("its digest")) {
