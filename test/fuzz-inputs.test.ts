@@ -56,6 +56,9 @@ function snapshot(): Map<string, string> {
   return files;
 }
 
+/** Generous: the runs take well under a minute, but the machine may be busy with the other test files. */
+const TIMEOUT_MS = 240_000;
+
 /** Runs synth on `def`; asserts success or a message, and the old tree or the complete new one. */
 function synthOnce(def: () => LabDefinition): void {
   const before = snapshot();
@@ -280,7 +283,7 @@ describe("fuzzing the inputs through runCli: success or a message, never a crash
       }),
       { seed: SEED, numRuns: Number(process.env.FUZZ_RUNS ?? 1200) },
     );
-  });
+  }, TIMEOUT_MS);
 
   it("mutated construct props (Workload, IngressedService, PostgresApp, WireGuardGateway)", () => {
     fc.assert(
@@ -298,5 +301,5 @@ describe("fuzzing the inputs through runCli: success or a message, never a crash
       }),
       { seed: SEED + 1, numRuns: Number(process.env.FUZZ_RUNS ?? 800) },
     );
-  });
+  }, TIMEOUT_MS);
 });

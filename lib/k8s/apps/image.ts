@@ -25,7 +25,10 @@ export function imageProblem(image: string, what = "image"): string | undefined 
   const at = image.indexOf("@");
   if (at >= 0) {
     const digest = image.slice(at + 1);
-    if (!DIGEST.test(digest) || grammar !== undefined)
+    if (grammar !== undefined) {
+      return `${what} "${image}" has a malformed digest: ${grammar}; write "<name>@sha256:<64 hex digits>"`;
+    }
+    if (!DIGEST.test(digest))
       return `${what} "${image}" has a malformed digest "${digest}"; write "<name>@sha256:<64 hex digits>"`;
     return undefined;
   }
