@@ -274,32 +274,40 @@ function build(app: HomelabApp, which: string, props: Record<string, unknown>): 
 }
 
 describe("fuzzing the inputs through runCli: success or a message, never a crash or a partial write", () => {
-  it("mutated specs (type swaps, NUL/surrogates, edge numbers, missing, extra and re-nested keys)", () => {
-    fc.assert(
-      fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), (mutations) => {
-        const spec = structuredClone(homelab) as object;
-        mutate(spec, mutations);
-        synthOnce(() => ({ spec, source: "apps/homelab.ts", kubernetes: smallKubernetes }));
-      }),
-      { seed: SEED, numRuns: Number(process.env.FUZZ_RUNS ?? 1200) },
-    );
-  }, TIMEOUT_MS);
+  it(
+    "mutated specs (type swaps, NUL/surrogates, edge numbers, missing, extra and re-nested keys)",
+    () => {
+      fc.assert(
+        fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), (mutations) => {
+          const spec = structuredClone(homelab) as object;
+          mutate(spec, mutations);
+          synthOnce(() => ({ spec, source: "apps/homelab.ts", kubernetes: smallKubernetes }));
+        }),
+        { seed: SEED, numRuns: Number(process.env.FUZZ_RUNS ?? 1200) },
+      );
+    },
+    TIMEOUT_MS,
+  );
 
-  it("mutated construct props (Workload, IngressedService, PostgresApp, WireGuardGateway)", () => {
-    fc.assert(
-      fc.property(construct, fc.array(propMutation, { minLength: 1, maxLength: 3 }), (which, mutations) => {
-        synthOnce(() => ({
-          spec: homelab,
-          source: "apps/homelab.ts",
-          kubernetes: (app) => {
-            // The same mutations on fresh props each time, so the second render sees the same lab.
-            const props = appProps();
-            mutate(props, mutations);
-            build(app, which, props);
-          },
-        }));
-      }),
-      { seed: SEED + 1, numRuns: Number(process.env.FUZZ_RUNS ?? 800) },
-    );
-  }, TIMEOUT_MS);
+  it(
+    "mutated construct props (Workload, IngressedService, PostgresApp, WireGuardGateway)",
+    () => {
+      fc.assert(
+        fc.property(construct, fc.array(propMutation, { minLength: 1, maxLength: 3 }), (which, mutations) => {
+          synthOnce(() => ({
+            spec: homelab,
+            source: "apps/homelab.ts",
+            kubernetes: (app) => {
+              // The same mutations on fresh props each time, so the second render sees the same lab.
+              const props = appProps();
+              mutate(props, mutations);
+              build(app, which, props);
+            },
+          }));
+        }),
+        { seed: SEED + 1, numRuns: Number(process.env.FUZZ_RUNS ?? 800) },
+      );
+    },
+    TIMEOUT_MS,
+  );
 });
