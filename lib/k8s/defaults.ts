@@ -56,7 +56,7 @@ export function resourcesProblems(prop: string, r: Resources | undefined): strin
   const amount: unknown = (r.cpu as { amount?: unknown } | null)?.amount;
   if (typeof amount !== "string") {
     return [
-      `${prop}.cpu must be a Cpu, e.g. Cpu.millis(100) (import { Cpu } from "cdk8s-plus-30"), got ${describeValue(r.cpu)}`,
+      `${prop}.cpu must be a Cpu, e.g. Cpu.millis(100) (import { Cpu } from "cdk8s-plus-30"), got ${shown(r.cpu)}`,
     ];
   }
   if (!CPU_AMOUNT.test(amount) || Number.parseFloat(amount) <= 0) {
@@ -65,6 +65,15 @@ export function resourcesProblems(prop: string, r: Resources | undefined): strin
     ];
   }
   return [];
+}
+
+/** The value as JSON (`100`, `"100m"`), or described when JSON cannot hold it (a bigint, a cycle). */
+function shown(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? describeValue(value);
+  } catch {
+    return describeValue(value);
+  }
 }
 
 function quantity(value: string): k8s.Quantity {

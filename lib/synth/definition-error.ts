@@ -9,6 +9,7 @@
  * user's own code. A TypeError or RangeError raised inside this library or a dependency is a bug
  * that no input should reach: it stays a crash, so the tests see it.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -50,8 +51,43 @@ function frameLocation(line: string): { file: string; at: string } | undefined {
   return { file, at: `${m[2]}:${m[3]}` };
 }
 
+/** True when the working folder is this library's own repository (its example lab runs from there). */
+const IN_OWN_REPOSITORY = (): boolean => fs.existsSync(path.resolve("lib/synth/definition-error.ts"));
+
 function isOurs(file: string): boolean {
-  return file.startsWith(LIB_ROOT + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`);
+  return (
+    file.startsWith(LIB_ROOT + path.sep) ||
+    file.includes(`${path.sep}node_modules${path.sep}`) ||
+    file.startsWith("node_modules/") ||
+    // A module path from a bundle's comments: this library's sources, when the bundle was made in its own repository.
+    ((file.startsWith("lib/") || file.startsWith("build/pkg/")) && IN_OWN_REPOSITORY())
+  );
+}
+
+/**
+ * The source file of a line of the CLI's bundle (bin/cdk8s-homelab.mjs bundles the lab with esbuild,
+ * which heads each module's code with a `// <path>` comment), or the frame's own file otherwise.
+ */
+function sourceOf(
+  frame: { file: string; at: string },
+  bundles: Map<string, string[] | null>,
+): { file: string; at: string } {
+  if (!/[\\/](?:bundle|[^\\/]+-[0-9a-f]{16})\.mjs$/.test(frame.file)) return frame;
+  if (!bundles.has(frame.file)) {
+    try {
+      bundles.set(frame.file, fs.readFileSync(frame.file, "utf8").split("\n"));
+    } catch {
+      bundles.set(frame.file, null);
+    }
+  }
+  const lines = bundles.get(frame.file);
+  const line = Number(frame.at.split(":")[0]);
+  if (lines === null || lines === undefined) return frame;
+  for (let i = Math.min(line, lines.length) - 1; i >= 0; i--) {
+    const m = /^\/\/ ((?:[\w@.-]+\/)*[\w@.-]+\.[cm]?[jt]sx?)$/.exec(lines[i]!);
+    if (m !== null) return { file: m[1]!, at: "" };
+  }
+  return frame;
 }
 
 /**
@@ -60,14 +96,17 @@ function isOurs(file: string): boolean {
  */
 export function asDefinitionError(e: unknown): DefinitionError | undefined {
   if (!(e instanceof Error)) return new DefinitionError(undefined, `threw ${String(e)}, not an Error`);
+  const bundles = new Map<string, string[] | null>();
   const frames = (e.stack ?? "")
     .split("\n")
     .map(frameLocation)
-    .filter((f): f is { file: string; at: string } => f !== undefined && !f.file.startsWith("node:"));
+    .filter((f): f is { file: string; at: string } => f !== undefined && !f.file.startsWith("node:"))
+    .map((f) => sourceOf(f, bundles));
   const top = frames[0];
   const user = frames.find((f) => !isOurs(f.file));
   const plain = e.constructor === Error;
   if (!plain && (top === undefined || isOurs(top.file))) return undefined;
-  const where = user === undefined ? undefined : `${path.relative(process.cwd(), user.file)}:${user.at}`;
+  const file = path.isAbsolute(user?.file ?? "") ? path.relative(process.cwd(), user!.file) : user?.file;
+  const where = user === undefined ? undefined : user.at === "" ? file : `${file}:${user.at}`;
   return new DefinitionError(where, e.message.split("\n")[0]!.slice(0, 500));
 }
