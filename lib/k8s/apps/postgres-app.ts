@@ -32,18 +32,8 @@ import { imageProblem } from "./image.js";
 import { IngressedService, type IngressOptions } from "./ingressed-service.js";
 import type { PostgresBackupTarget } from "./postgres-backup.js";
 import { Workload, type WorkloadOptions } from "./workload.js";
-import { PostgresBackupTarget as BackupTarget } from "./postgres-backup.js";
-import {
-  envNameProblem,
-  isPlainObject,
-  isSize,
-  keyPath,
-  propProblem,
-  sizeProblem,
-  stringProblem,
-  userConstruct,
-} from "../props.js";
-import { checkResources } from "./workload-props.js";
+import { isPlainObject, isSize, propProblem, userConstruct } from "../props.js";
+import { checkBackup, checkDatabase, checkDatabaseEnv, checkIngress } from "./postgres-app-props.js";
 import { describeValue } from "../../model/problems.js";
 
 /** Keys of the Secret `<cluster>-app` that CloudNativePG creates. */
@@ -199,7 +189,7 @@ export class PostgresApp extends Construct {
     const instances = db.instances ?? 1;
 
     // The app: credentials only by reference to <cluster>-app.
-    const databaseEnv = checkDatabaseEnv(props.databaseEnv, propProblems);
+    const databaseEnv = checkDatabaseEnv(props.databaseEnv, DEFAULT_DATABASE_ENV, propProblems);
     if (props.env !== undefined && !isPlainObject(props.env)) {
       propProblems.push(propProblem("env", `must be an object of NAME: value, got ${describeValue(props.env)}`));
     }
@@ -319,111 +309,6 @@ export class PostgresApp extends Construct {
       },
     });
   }
-}
-
-/** Checks `props.database`; returns the options to render from (wrong values left out, so defaults apply). */
-function checkDatabase(value: unknown, problems: string[]): PostgresDatabaseOptions {
-  if (value === undefined) return {};
-  if (!isPlainObject(value)) {
-    problems.push(propProblem("database", `must be an object, got ${describeValue(value)}`));
-    return {};
-  }
-  const out: Record<string, unknown> = { ...value };
-  for (const key of ["clusterName", "name", "owner", "storageClass", "imageName"] as const) {
-    if (value[key] === undefined) continue;
-    const p = stringProblem(`database.${key}`, value[key]);
-    if (p !== undefined) {
-      problems.push(p);
-      delete out[key];
-    }
-  }
-  if (value.size !== undefined) {
-    const p = sizeProblem("database.size", value.size);
-    if (p !== undefined) {
-      problems.push(p);
-      delete out.size;
-    }
-  }
-  if (value.resources !== undefined) out.resources = checkResources("database.resources", value.resources, problems);
-  const known = ["clusterName", "name", "owner", "instances", "size", "storageClass", "imageName", "resources"];
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key))
-      problems.push(propProblem(keyPath("database", key), "is not a field of the database options"));
-  }
-  return out as PostgresDatabaseOptions;
-}
-
-const SECRET_KEYS: readonly PostgresSecretKey[] = [
-  "uri",
-  "jdbc-uri",
-  "host",
-  "port",
-  "dbname",
-  "username",
-  "password",
-  "pgpass",
-];
-
-/** Checks `props.databaseEnv`; returns the entries to render. */
-function checkDatabaseEnv(value: unknown, problems: string[]): [PostgresSecretKey, string][] {
-  if (value === undefined) return Object.entries(DEFAULT_DATABASE_ENV) as [PostgresSecretKey, string][];
-  if (!isPlainObject(value)) {
-    problems.push(propProblem("databaseEnv", `must be an object of key: NAME, got ${describeValue(value)}`));
-    return [];
-  }
-  const out: [PostgresSecretKey, string][] = [];
-  for (const [key, name] of Object.entries(value)) {
-    const at = keyPath("databaseEnv", key);
-    if (!SECRET_KEYS.includes(key as PostgresSecretKey)) {
-      problems.push(propProblem(at, `is not a key of the Secret CloudNativePG makes (${SECRET_KEYS.join(", ")})`));
-    } else if (name !== undefined) {
-      const p = envNameProblem(at, name);
-      if (p !== undefined) problems.push(p);
-      else out.push([key as PostgresSecretKey, name as string]);
-    }
-  }
-  return out;
-}
-
-/** Checks `props.ingress`; returns it when it can be rendered. */
-function checkIngress(value: unknown, problems: string[]): IngressOptions | undefined {
-  if (value === undefined) return undefined;
-  if (!isPlainObject(value)) {
-    problems.push(propProblem("ingress", `must be { subdomain? }, got ${describeValue(value)}`));
-    return undefined;
-  }
-  if (value.subdomain !== undefined) {
-    const p = stringProblem("ingress.subdomain", value.subdomain);
-    if (p !== undefined) {
-      problems.push(p);
-      return {};
-    }
-  }
-  return value as IngressOptions;
-}
-
-/** Checks `props.backup`; returns it when it can be rendered. */
-function checkBackup(value: unknown, problems: string[]): (PostgresBackup & { target?: BackupTarget }) | undefined {
-  if (value === undefined) return undefined;
-  if (!isPlainObject(value)) {
-    problems.push(propProblem("backup", `must be { schedule, target, immediate? }, got ${describeValue(value)}`));
-    return undefined;
-  }
-  const out: Record<string, unknown> = { ...value };
-  if (value.target !== undefined && !(value.target instanceof BackupTarget)) {
-    problems.push(
-      propProblem(
-        "backup.target",
-        `must be a PostgresBackupTarget, e.g. PostgresBackupTarget.barmanCloudPlugin({ objectStore }), got ${describeValue(value.target)}`,
-      ),
-    );
-    delete out.target;
-  }
-  if (value.immediate !== undefined && typeof value.immediate !== "boolean") {
-    problems.push(propProblem("backup.immediate", `must be true or false, got ${describeValue(value.immediate)}`));
-    delete out.immediate;
-  }
-  return out as unknown as PostgresBackup;
 }
 
 /** A CNPG resources stanza from the lab's defaults: requests for CPU and memory, a limit for memory only. */
