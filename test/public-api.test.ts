@@ -36,7 +36,7 @@ const RUNTIME: Readonly<Record<string, readonly string[]>> = {
     "ensureNamespace",
   ],
   "./nix": ["NixPrintError", "nix", "printNix", "printNixFile"],
-  "./synth": ["RenderError", "readSopsFiles", "render"],
+  "./synth": ["DefinitionError", "RenderError", "readSopsFiles", "render"],
   "./cli": ["main", "runEntry", "runLab"],
   "./check": ["CHECKS", "CheckError", "OPT_OUT_PREFIX", "describeObject", "formatFinding", "runChecks"],
   "./testing": ["NixSubsetError", "parseNixValue", "synthLab", "synthSpec"],
