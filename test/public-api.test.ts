@@ -37,7 +37,7 @@ const RUNTIME: Readonly<Record<string, readonly string[]>> = {
     "skipCheck",
   ],
   "./nix": ["NixPrintError", "nix", "printNix", "printNixFile"],
-  "./synth": ["RenderError", "readSopsFiles", "render"],
+  "./synth": ["DefinitionError", "RenderError", "readSopsFiles", "render"],
   "./cli": ["main", "runEntry", "runLab"],
   "./check": [
     "CHECKS",

@@ -3,6 +3,7 @@
  * modest requests, a memory limit but no CPU limit (CPU limits only throttle),
  * non-root, read-only root filesystem, all capabilities dropped.
  */
+import { describeValue } from "../model/problems.js";
 import { Size } from "cdk8s";
 import { Cpu, k8s } from "cdk8s-plus-30";
 
@@ -52,10 +53,10 @@ const CPU_AMOUNT = /^(?:[1-9][0-9]*m|(?:0|[1-9][0-9]*)(?:\.[0-9]{1,3})?)$/;
  */
 export function resourcesProblems(prop: string, r: Resources | undefined): string[] {
   if (r?.cpu === undefined) return [];
-  const amount: unknown = (r.cpu as { amount?: unknown }).amount;
+  const amount: unknown = (r.cpu as { amount?: unknown } | null)?.amount;
   if (typeof amount !== "string") {
     return [
-      `${prop}.cpu must be a Cpu, e.g. Cpu.millis(100) (import { Cpu } from "cdk8s-plus-30"), got ${JSON.stringify(r.cpu)}`,
+      `${prop}.cpu must be a Cpu, e.g. Cpu.millis(100) (import { Cpu } from "cdk8s-plus-30"), got ${shown(r.cpu)}`,
     ];
   }
   if (!CPU_AMOUNT.test(amount) || Number.parseFloat(amount) <= 0) {
@@ -64,6 +65,15 @@ export function resourcesProblems(prop: string, r: Resources | undefined): strin
     ];
   }
   return [];
+}
+
+/** The value as JSON (`100`, `"100m"`), or described when JSON cannot hold it (a bigint, a cycle). */
+function shown(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? describeValue(value);
+  } catch {
+    return describeValue(value);
+  }
 }
 
 function quantity(value: string): k8s.Quantity {

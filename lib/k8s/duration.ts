@@ -3,6 +3,7 @@
  * text (what Flux's `interval` and `timeout` fields take), with a check that
  * names the prop when a value is not a usable duration.
  */
+import { describeValue } from "../model/problems.js";
 import { Duration } from "cdk8s";
 
 function isDuration(x: unknown): x is Duration {
@@ -13,7 +14,7 @@ function isDuration(x: unknown): x is Duration {
 }
 
 function describe(x: unknown): string {
-  return typeof x === "string" ? `the string ${JSON.stringify(x)}` : x === null ? "null" : `${typeof x} ${String(x)}`;
+  return typeof x === "string" ? `the string ${JSON.stringify(x)}` : describeValue(x);
 }
 
 /**

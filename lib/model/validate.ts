@@ -10,6 +10,7 @@ import { isRfc1123Label, isRfc1123Subdomain } from "./names.js";
 import { ProblemCollector, describeValue, formatPath, type Problem, type SpecPath } from "./problems.js";
 import { hasClusterFunction, rolePresets } from "./roles.js";
 import { validateAgeRecipients } from "./sops-recipients.js";
+import { isUnder, unwritableText } from "./text.js";
 import type { Architecture, ClusterFunction, IngressController, PortSpec } from "./spec.js";
 
 const RESERVATION_NAME = /^[a-z][A-Za-z0-9]*$/;
@@ -31,8 +32,11 @@ const CLUSTER_FUNCTIONS: readonly ClusterFunction[] = [
 export function validateSpec(spec: unknown): { data: HomelabData | undefined; problems: readonly Problem[] } {
   const v = new Validator();
   const data = v.homelab(spec);
-  const problems = v.c.problems;
-  return { data: v.c.hasErrors ? undefined : data, problems };
+  // A string that cannot be written is reported once, on its path; other rules' findings there are noise.
+  const text = unwritableText(spec);
+  const problems = [...text.problems, ...v.c.problems.filter((p) => !text.covered.some((c) => isUnder(p.path, c)))];
+  const ok = !v.c.hasErrors && text.problems.length === 0;
+  return { data: ok ? data : undefined, problems };
 }
 
 type Obj = Record<string, unknown>;
@@ -160,14 +164,17 @@ class Validator {
     );
     if (root === undefined) return undefined;
     const name = this.label(["name"], root.name, "lab name") ?? "homelab";
+    const mark = this.c.problems.length;
     const roles = this.roles(root.roles);
     const network = this.network(root.network);
     const hosts = this.hosts(root.hosts, roles, network);
+    // A role or host refused (or a host that lost a role) must not make the cluster look incomplete.
+    const complete = !this.c.problems.slice(mark).some((p) => p.level === "error" && dropsClusterMember(p.path));
     const vpn = root.vpn === undefined ? undefined : this.vpn(root.vpn, network?.lan);
     const nix = this.nixOptions(root.nix);
     const kubernetes = root.kubernetes === undefined ? undefined : this.kubernetes(root.kubernetes);
     this.addressConflicts(hosts, network);
-    const derivedInit = this.k3s(hosts);
+    const derivedInit = this.k3s(hosts, complete);
 
     return {
       name,
@@ -361,9 +368,11 @@ class Validator {
         'Give at least one range, e.g. "192.168.1.200-192.168.1.220".',
       );
     }
+    let poolComplete = rawPool === undefined || typeof rawPool === "string" || Array.isArray(rawPool);
     for (const [p, raw] of entries) {
       const problem = rangeProblem(raw);
       if (problem !== undefined) {
+        poolComplete = false;
         this.c.error(
           p,
           problem,
@@ -421,7 +430,8 @@ class Validator {
         }
         const ip = this.ip(p, raw);
         if (ip === undefined) continue;
-        if (pool.length > 0 && !pool.some((r) => r.contains(ip))) {
+        // Against a pool with a refused range, "outside the pool" could be false: skip it.
+        if (poolComplete && pool.length > 0 && !pool.some((r) => r.contains(ip))) {
           this.c.error(
             p,
             `${ip.toString()} is outside the MetalLB pool (${pool.map((r) => r.toString()).join(", ")})`,
@@ -549,10 +559,12 @@ class Validator {
         const s = this.string([...path, "tags", j], t, "Tags are strings.");
         return s === undefined ? [] : [s];
       });
+      let refusedRole = false;
       const roleNames = (
         this.list([...path, "roles"], h.roles, 'Give roles as a list of names, e.g. ["k3s-server"].') ?? []
       ).flatMap((r, j) => {
         const s = this.string([...path, "roles", j], r, "Name a role.");
+        refusedRole ||= s === undefined || !roles.has(s);
         if (s === undefined) return [];
         if (!roles.has(s)) {
           const guess = closest(s, [...roles.keys()]);
@@ -571,18 +583,19 @@ class Validator {
           `lists a role twice (${roleNames.filter((r, k) => roleNames.indexOf(r) !== k).join(", ")})`,
           "List each role once.",
         );
-      // Every requirement must be on the host.
-      roleNames.forEach((r, j) => {
-        for (const req of roles.get(r)!.requires) {
-          if (roles.has(req) && !roleNames.includes(req)) {
-            this.c.error(
-              [...path, "roles", j],
-              `role "${r}" requires "${req}", which host "${hostname ?? i}" does not have`,
-              `Add "${req}" to the host's roles.`,
-            );
+      // Every requirement must be on the host (unless one of its roles was refused: it may be the requirement).
+      if (!refusedRole)
+        roleNames.forEach((r, j) => {
+          for (const req of roles.get(r)!.requires) {
+            if (roles.has(req) && !roleNames.includes(req)) {
+              this.c.error(
+                [...path, "roles", j],
+                `role "${r}" requires "${req}", which host "${hostname ?? i}" does not have`,
+                `Add "${req}" to the host's roles.`,
+              );
+            }
           }
-        }
-      });
+        });
       const ordered = orderRoles(roleNames, roles);
       const clusterInit = this.boolean([...path, "clusterInit"], h.clusterInit, false);
       if (hostname === undefined || address === undefined) return;
@@ -699,7 +712,7 @@ class Validator {
   }
 
   /** Checks the k3s topology; returns the hostname of the only server when it is the cluster-init server by default. */
-  k3s(hosts: { host: Host; path: SpecPath }[]): string | undefined {
+  k3s(hosts: { host: Host; path: SpecPath }[], complete: boolean): string | undefined {
     const isServer = (h: Host) => hasClusterFunction(h, "k3s-server");
     const isAgent = (h: Host) => hasClusterFunction(h, "k3s-agent");
     const servers = hosts.filter(({ host }) => isServer(host));
@@ -720,6 +733,8 @@ class Validator {
         );
       }
     }
+    // The checks of the whole cluster below need every host and role: skip them when one was refused.
+    if (!complete) return undefined;
     if (servers.length === 0 && agents.length > 0) {
       this.c.error(
         agents[0]!.path.slice(0, 1),
@@ -1036,6 +1051,13 @@ class Validator {
     }
     return { rolesDir: rolesDir.replace(/\/+$/, "") };
   }
+}
+
+/** True when an error at `path` drops a role or a host (or one of a host's roles) from the model. */
+function dropsClusterMember(path: SpecPath): boolean {
+  if (path[0] === "roles") return true;
+  if (path[0] !== "hosts") return false;
+  return path.length <= 2 || path[2] === "hostname" || path[2] === "address" || path[2] === "roles";
 }
 
 /** The host's roles, requirements before the roles that need them, otherwise in the order given. */

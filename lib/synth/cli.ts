@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { HomelabValidationError, formatProblems } from "../model/index.js";
 import { ConstructValidationError } from "../k8s/render.js";
 import { CheckError, formatFinding } from "../check/index.js";
+import { DefinitionError } from "./definition-error.js";
 import { RenderError, render, type LabDefinition, type Rendered } from "./render.js";
 import { UnsafePathError, readRegularFile } from "./trust.js";
 import { HandWrittenFileError, KILL_AT_ENV, SynthBusyError, killHooks, writeFiles } from "./write.js";
@@ -101,7 +102,8 @@ export function runCli(def: LabDefinition, options: CliOptions): number {
       e instanceof HomelabValidationError ||
       e instanceof ConstructValidationError ||
       e instanceof RenderError ||
-      e instanceof CheckError
+      e instanceof CheckError ||
+      e instanceof DefinitionError
     ) {
       err(`${e.message}\n`);
       return 1;

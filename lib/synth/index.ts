@@ -17,5 +17,6 @@
  */
 export { RenderError, render, type ExpectedSecret, type LabDefinition, type Rendered } from "./render.js";
 export { readSopsFiles } from "./cli.js";
+export { DefinitionError } from "./definition-error.js";
 export type { FileMap } from "./files.js";
 export type { SopsFile } from "../k8s/sops.js";

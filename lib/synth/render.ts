@@ -10,6 +10,7 @@ import type { ExpectedSecret } from "../k8s/sops.js";
 import { labPage } from "../graph/index.js";
 import { CheckError, runChecks, type CheckedDocument, type CheckResults } from "../check/index.js";
 import { emitNix } from "../nix/emit.js";
+import { asDefinitionError } from "./definition-error.js";
 import { MANIFEST_PATH, compareStrings, pathProblem, renderManifest, type FileMap } from "./files.js";
 
 /** A lab to synthesize. */
@@ -63,6 +64,7 @@ export class RenderError extends Error {
  * Validates the definition and renders every generated file in memory.
  * @throws HomelabValidationError with every problem when the spec has errors
  * @throws CheckError listing every finding when a check reports an error
+ * @throws DefinitionError when the Kubernetes definitions throw a mistake (e.g. `Size.gibibytes(-1)`)
  * @throws RenderError when the output breaks an invariant
  */
 export function render(def: LabDefinition): Rendered {
@@ -77,7 +79,11 @@ export function render(def: LabDefinition): Rendered {
   let checked: readonly CheckedDocument[] = [];
   if (def.kubernetes !== undefined) {
     app = new HomelabApp(homelab);
-    def.kubernetes(app);
+    try {
+      def.kubernetes(app);
+    } catch (e) {
+      throw asDefinitionError(e) ?? e;
+    }
     const k8s = renderKubernetes(app, { source, sopsFiles: def.sopsFiles ?? [] });
     for (const [p, text] of k8s.files) files.set(p, text);
     notes.push(...k8s.warnings);

@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { HomelabValidationError, formatProblems, type Problem } from "../../model/index.js";
 import { ConstructValidationError } from "../../k8s/render.js";
+import { DefinitionError } from "../../synth/definition-error.js";
 import { RenderError, render, type Rendered } from "../../synth/render.js";
 import { type Plan, TXN_DIR, UnsafePathError, planWrite } from "../../synth/write.js";
 import { io, type CliContext, type LoadedLab } from "../context.js";
@@ -55,7 +56,9 @@ export function tryRender(
   } catch (e) {
     if (e instanceof UnsafePathError) return { errors: [...e.problems] };
     if (e instanceof HomelabValidationError) return { errors: problemLines(e.problems, e.source) };
-    if (e instanceof ConstructValidationError || e instanceof RenderError) return { errors: [...e.problems] };
+    if (e instanceof ConstructValidationError || e instanceof RenderError || e instanceof DefinitionError) {
+      return { errors: [...e.problems] };
+    }
     if (e instanceof CheckError) {
       return { errors: [...e.problems], findings: e.findings };
     }

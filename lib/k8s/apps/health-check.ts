@@ -3,6 +3,9 @@
  */
 import { Duration } from "cdk8s";
 import { k8s } from "cdk8s-plus-30";
+import { describeValue } from "../../model/problems.js";
+import { durationProblem } from "../duration.js";
+import { propProblem, stringProblem } from "../props.js";
 
 /** Options for {@link HealthCheck.http}. */
 export interface HttpHealthCheckOptions {
@@ -53,10 +56,41 @@ export class HealthCheck {
     private readonly options: HttpHealthCheckOptions,
   ) {}
 
+  /**
+   * Why this health check cannot be rendered (its options came from plain JavaScript), or undefined.
+   * @param prop the prop it was given as, e.g. `healthCheck`
+   */
+  problem(prop: string): string | undefined {
+    const options: unknown = this.options;
+    if (options === null || typeof options !== "object") {
+      return propProblem(prop, `the options must be { liveness?, startupTimeout? }, got ${describeValue(options)}`);
+    }
+    const path = this.action?.httpGet?.path;
+    if (this.action?.httpGet !== undefined) {
+      const p = stringProblem(`${prop} (path)`, path);
+      if (p !== undefined) return p;
+      if (!(path as string).startsWith("/")) return propProblem(prop, `the path "${path}" must start with "/"`);
+    }
+    const timeout = this.options.startupTimeout;
+    if (timeout !== undefined) {
+      const d = durationProblem("startupTimeout", timeout);
+      if (d !== undefined) return propProblem(prop, d);
+      if (timeout.toSeconds({ integral: false }) > 86_400)
+        return propProblem(prop, "startupTimeout is longer than a day");
+    }
+    if (this.options.liveness !== undefined && typeof this.options.liveness !== "boolean") {
+      return propProblem(prop, `liveness must be true or false, got ${describeValue(this.options.liveness)}`);
+    }
+    return undefined;
+  }
+
   /** The container's probes, against its port named `http`. */
   probes(): Probes {
     if (this.action === undefined) return {};
-    const startupSeconds = (this.options.startupTimeout ?? Duration.minutes(5)).toSeconds();
+    // A wrong timeout (reported by problem()) renders as the default; nothing is written then.
+    const given = this.options?.startupTimeout;
+    const timeout = given !== undefined && durationProblem("startupTimeout", given) === undefined ? given : undefined;
+    const startupSeconds = (timeout ?? Duration.minutes(5)).toSeconds({ integral: false });
     const readinessProbe: k8s.Probe = {
       ...this.action,
       periodSeconds: PERIOD_SECONDS,
@@ -69,7 +103,7 @@ export class HealthCheck {
       timeoutSeconds: 3,
       failureThreshold: Math.max(1, Math.ceil(startupSeconds / PERIOD_SECONDS)),
     };
-    if (this.options.liveness === false) return { readinessProbe, startupProbe };
+    if (this.options?.liveness === false) return { readinessProbe, startupProbe };
     const livenessProbe: k8s.Probe = {
       ...this.action,
       periodSeconds: 2 * PERIOD_SECONDS,

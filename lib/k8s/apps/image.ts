@@ -4,6 +4,8 @@
  * and `imagePullPolicy: IfNotPresent` (the lab's default) would then never
  * pick up a new one: both are rejected at synth.
  */
+import { describeValue } from "../../model/problems.js";
+import { imageReferenceProblem } from "./image-reference.js";
 
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
@@ -14,11 +16,18 @@ const TAG = /^[\w][\w.-]{0,127}$/;
  */
 export function imageProblem(image: string, what = "image"): string | undefined {
   if (typeof image !== "string" || image.trim() === "" || /\s/.test(image)) {
-    return `${what} ${JSON.stringify(image)} is not an image reference; write e.g. "ghcr.io/owner/app:1.2.3"`;
+    return `${what} ${describeValue(image)} is not an image reference; write e.g. "ghcr.io/owner/app:1.2.3"`;
+  }
+  const grammar = imageReferenceProblem(image);
+  if (grammar !== undefined && !grammar.startsWith("its digest")) {
+    return `${what} "${image}" is not an image reference: ${grammar}`;
   }
   const at = image.indexOf("@");
   if (at >= 0) {
     const digest = image.slice(at + 1);
+    if (grammar !== undefined) {
+      return `${what} "${image}" has a malformed digest: ${grammar}; write "<name>@sha256:<64 hex digits>"`;
+    }
     if (!DIGEST.test(digest))
       return `${what} "${image}" has a malformed digest "${digest}"; write "<name>@sha256:<64 hex digits>"`;
     return undefined;

@@ -14,6 +14,7 @@ import { Homelab } from "../../model/index.js";
 import { isRfc1123Subdomain } from "../../model/names.js";
 import { CLUSTER_ISSUER_ANNOTATION, CLUSTER_ISSUER_NAME, ingressClassName } from "../infrastructure/conventions.js";
 import { Workload, type WorkloadOptions } from "./workload.js";
+import { portProblem, stringProblem } from "../props.js";
 
 /** Where an app is exposed. */
 export interface IngressOptions {
@@ -54,8 +55,8 @@ export class IngressedService extends Construct {
   constructor(scope: Construct, id: string, props: IngressedServiceProps) {
     super(scope, id);
     const lab = Homelab.of(this);
-    const name = props.name ?? id;
-    const subdomain = props.subdomain ?? id;
+    const name = typeof props.name === "string" ? props.name : id;
+    const subdomain = typeof props.subdomain === "string" ? props.subdomain : id;
     this.host = lab.fqdn(subdomain);
     this.workload = new Workload(this, "workload", { ...props, name, namespace: props.namespace ?? id });
 
@@ -92,12 +93,19 @@ export class IngressedService extends Construct {
     this.node.addValidation({
       validate: () => {
         const problems: string[] = [];
+        for (const prop of ["name", "subdomain"] as const) {
+          const p = props[prop] === undefined ? undefined : stringProblem(prop, props[prop]);
+          if (p !== undefined) problems.push(p);
+        }
         if (subdomain !== "" && !isRfc1123Subdomain(subdomain)) {
           problems.push(
             `subdomain "${subdomain}" is not a DNS name: use lowercase letters, digits, "-" and "." (the host is <subdomain>.${lab.domain})`,
           );
         }
-        problems.push(...backendProblems(this.ingress, this.workload.service));
+        // A port that is not a port is reported by the Workload; the backend would only repeat it.
+        if (portProblem("port", props.port) === undefined) {
+          problems.push(...backendProblems(this.ingress, this.workload.service));
+        }
         return problems;
       },
     });

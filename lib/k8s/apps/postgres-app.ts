@@ -32,6 +32,9 @@ import { imageProblem } from "./image.js";
 import { IngressedService, type IngressOptions } from "./ingressed-service.js";
 import type { PostgresBackupTarget } from "./postgres-backup.js";
 import { Workload, type WorkloadOptions } from "./workload.js";
+import { isPlainObject, isSize, propProblem, userConstruct } from "../props.js";
+import { checkBackup, checkDatabase, checkDatabaseEnv, checkIngress } from "./postgres-app-props.js";
+import { describeValue } from "../../model/problems.js";
 
 /** Keys of the Secret `<cluster>-app` that CloudNativePG creates. */
 export type PostgresSecretKey = "uri" | "jdbc-uri" | "host" | "port" | "dbname" | "username" | "password" | "pgpass";
@@ -174,7 +177,10 @@ export class PostgresApp extends Construct {
   constructor(scope: Construct, id: string, props: PostgresAppProps) {
     super(scope, id);
     const lab = Homelab.of(this);
-    const db = props.database ?? {};
+    // Props checked at run time (they may come from JSON or `as any`); rendered from the checked values only.
+    const propProblems: string[] = [];
+    userConstruct(this).node.addValidation({ validate: () => [...propProblems] });
+    const db = checkDatabase(props.database, propProblems);
     this.clusterName = db.clusterName ?? `${id}-db`;
     this.appSecretName = `${this.clusterName}-app`;
     this.readWriteService = `${this.clusterName}-rw`;
@@ -183,14 +189,22 @@ export class PostgresApp extends Construct {
     const instances = db.instances ?? 1;
 
     // The app: credentials only by reference to <cluster>-app.
-    const databaseEnv = Object.entries(props.databaseEnv ?? DEFAULT_DATABASE_ENV).filter(
-      (e): e is [PostgresSecretKey, string] => typeof e[1] === "string",
-    );
+    const databaseEnv = checkDatabaseEnv(props.databaseEnv, DEFAULT_DATABASE_ENV, propProblems);
+    if (props.env !== undefined && !isPlainObject(props.env)) {
+      propProblems.push(propProblem("env", `must be an object of NAME: value, got ${describeValue(props.env)}`));
+    }
     const env = {
-      ...Object.fromEntries(envValues(props.env)),
+      ...Object.fromEntries(envValues(isPlainObject(props.env) ? props.env : {})),
       ...Object.fromEntries(databaseEnv.map(([key, name]) => [name, EnvValue.fromSecret(this.appSecretName, key)])),
     };
-    const { database: _database, databaseEnv: _databaseEnv, backup: _backup, ingress, ...workloadOptions } = props;
+    const {
+      database: _database,
+      databaseEnv: _databaseEnv,
+      backup: _backup,
+      ingress: rawIngress,
+      ...workloadOptions
+    } = props;
+    const ingress = checkIngress(rawIngress, propProblems);
     const appProps = { ...workloadOptions, env, name: id, namespace: props.namespace ?? id };
     if (ingress !== undefined) {
       this.ingressedService = new IngressedService(this, "app", { ...appProps, subdomain: ingress.subdomain ?? id });
@@ -202,7 +216,8 @@ export class PostgresApp extends Construct {
     this.namespace = this.workload.namespace;
     const labels = { "app.kubernetes.io/name": id, ...commonLabels(lab.name) };
 
-    const target = props.backup?.target as PostgresBackupTarget | undefined;
+    const backup = checkBackup(props.backup, propProblems);
+    const target = backup?.target;
     this.cluster = new Cluster(this, "database", {
       metadata: { name: this.clusterName, namespace: this.namespace, labels },
       spec: {
@@ -212,7 +227,7 @@ export class PostgresApp extends Construct {
         // A PodDisruptionBudget on a single instance would block every node drain (k3s upgrades).
         enablePdb: instances > 1,
         storage: {
-          size: (db.size ?? Size.gibibytes(5)).asString(),
+          size: (isSize(db.size) ? db.size : Size.gibibytes(5)).asString(),
           storageClass: db.storageClass ?? lab.kubernetes.storageClass,
         },
         // No initdb.secret: CNPG then generates the owner's password into <cluster>-app.
@@ -222,17 +237,17 @@ export class PostgresApp extends Construct {
       },
     });
 
-    if (props.backup !== undefined && target !== undefined) {
+    if (backup !== undefined && target !== undefined) {
       for (const s of target.secrets) Layer.of(this).expectSecret(this.namespace, s.name, s.purpose);
       this.scheduledBackup = new ScheduledBackup(this, "backup", {
         metadata: { name: this.clusterName, namespace: this.namespace, labels },
         spec: {
           cluster: { name: this.clusterName },
-          schedule: props.backup.schedule,
+          schedule: backup.schedule,
           method: target.method,
           ...(target.pluginConfiguration !== undefined ? { pluginConfiguration: target.pluginConfiguration } : {}),
           backupOwnerReference: ScheduledBackupSpecBackupOwnerReference.SELF,
-          immediate: props.backup.immediate ?? false,
+          immediate: backup.immediate ?? false,
         },
       });
     } else {
@@ -251,7 +266,7 @@ export class PostgresApp extends Construct {
           ["database.name", database],
           ["database.owner", owner],
         ] as const) {
-          if (!SQL_IDENTIFIER.test(value)) {
+          if (typeof value !== "string" || !SQL_IDENTIFIER.test(value)) {
             problems.push(
               `${what} "${value}" must be a plain PostgreSQL identifier (lowercase letters, digits and "_", not starting with a digit)`,
             );
@@ -278,15 +293,15 @@ export class PostgresApp extends Construct {
         for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) {
           problems.push(`databaseEnv gives ${name} to more than one key of ${this.appSecretName}`);
         }
-        if (props.backup !== undefined) {
-          const schedule = scheduleProblem(props.backup.schedule);
+        if (backup !== undefined) {
+          const schedule = scheduleProblem(backup.schedule);
           if (schedule !== undefined) problems.push(schedule);
-          if (target === undefined) {
+          if (target === undefined && (props.backup as { target?: unknown }).target === undefined) {
             problems.push(
               "backup.schedule is set but backup.target is missing: a ScheduledBackup cannot work without a backup target on the Cluster. " +
                 "Add target: PostgresBackupTarget.barmanCloudPlugin({ objectStore }) (or barmanObjectStore / volumeSnapshot), or remove backup",
             );
-          } else {
+          } else if (target !== undefined) {
             problems.push(...target.problems);
           }
         }

@@ -10,6 +10,8 @@ import {
   type ScheduledBackupSpecPluginConfiguration,
 } from "../../../imports/postgresql.cnpg.io.js";
 import { Retention, retentionProblem } from "./retention.js";
+import { isRfc1123Subdomain } from "../../model/names.js";
+import { describeValue } from "../../model/problems.js";
 
 /** Options for {@link PostgresBackupTarget.barmanCloudPlugin}. */
 export interface BarmanCloudPluginOptions {
@@ -68,7 +70,11 @@ export class PostgresBackupTarget {
       { plugins: [{ name, isWalArchiver: true, parameters: { barmanObjectName: options.objectStore } }] },
       { name },
       [],
-      options.objectStore.trim() === "" ? ["backup.target: barmanCloudPlugin needs the name of an ObjectStore"] : [],
+      typeof options.objectStore !== "string" || !isRfc1123Subdomain(options.objectStore)
+        ? [
+            `backup.target: barmanCloudPlugin needs the name of an ObjectStore, got ${describeValue(options.objectStore)}`,
+          ]
+        : [],
     );
   }
 
@@ -79,9 +85,20 @@ export class PostgresBackupTarget {
   static barmanObjectStore(options: BarmanObjectStoreOptions): PostgresBackupTarget {
     const secret = options.credentialsSecret;
     const problems: string[] = [];
-    if (!/^[a-z0-9]+:\/\//.test(options.destinationPath)) {
+    if (typeof options.destinationPath !== "string" || !/^[a-z0-9]+:\/\/\S+$/.test(options.destinationPath)) {
       problems.push(
         `backup.target: destinationPath "${options.destinationPath}" must be a URL like "s3://bucket/path"`,
+      );
+    }
+    if (typeof secret !== "string" || !isRfc1123Subdomain(secret)) {
+      problems.push(`backup.target: credentialsSecret ${describeValue(secret)} is not a Secret name`);
+    }
+    if (
+      options.endpointUrl !== undefined &&
+      (typeof options.endpointUrl !== "string" || !/^https?:\/\/\S+$/.test(options.endpointUrl))
+    ) {
+      problems.push(
+        `backup.target: endpointUrl ${describeValue(options.endpointUrl)} must be a URL like "https://s3.example.com"`,
       );
     }
     const retention = options.retentionPolicy ?? Retention.days(30);

@@ -2,6 +2,7 @@
  * How long backups are kept, in CloudNativePG's retention syntax (`30d`, `4w`, `6m`):
  * a value type instead of a string, so `"30 days"` cannot reach the Cluster.
  */
+import { describeValue } from "../../model/problems.js";
 
 /** The units CloudNativePG's `retentionPolicy` takes: days, weeks, months. */
 export type RetentionUnit = "d" | "w" | "m";
@@ -38,7 +39,7 @@ export class Retention {
 /** Why `value` cannot be the retention `prop`: not a Retention, or not a whole number of 1 or more. */
 export function retentionProblem(prop: string, value: unknown): string | undefined {
   if (!(value instanceof Retention)) {
-    const got = typeof value === "string" ? `the string ${JSON.stringify(value)}` : String(value);
+    const got = typeof value === "string" ? `the string ${JSON.stringify(value)}` : describeValue(value);
     return `${prop} must be a Retention, e.g. Retention.days(30), got ${got}`;
   }
   if (!Number.isInteger(value.amount) || value.amount < 1) {

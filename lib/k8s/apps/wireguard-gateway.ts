@@ -39,6 +39,9 @@ import { Layer } from "../homelab-app.js";
 import { METALLB_IPS_ANNOTATION, missingReservation } from "../infrastructure/conventions.js";
 import { ensureNamespace } from "../namespace.js";
 import { imageProblem } from "./image.js";
+import { booleanProblem, propProblem, stringProblem } from "../props.js";
+import { checkResources } from "./workload-props.js";
+import { isRfc1123Subdomain } from "../../model/names.js";
 
 /**
  * The default image: Pro Custodibus' WireGuard image, Alpine with wireguard-tools (wg, wg-quick), nftables and
@@ -121,10 +124,23 @@ export class WireGuardGateway extends Construct {
     super(scope, id);
     const lab = Homelab.of(this);
     const name = id;
-    const image = props.image ?? WIREGUARD_IMAGE;
-    const reservation = props.reservation ?? "wireguard";
-    const keySecret = props.privateKeySecret ?? WIREGUARD_SERVER_KEY_SECRET;
-    this.namespace = ensureNamespace(this, props.namespace ?? id, "privileged");
+    // Props checked at run time (they may come from JSON or `as any`); rendered from the checked values only.
+    const propProblems: string[] = [];
+    const given = (key: "image" | "reservation" | "privateKeySecret" | "namespace", fallback: string): string => {
+      const value: unknown = props?.[key];
+      const p = value === undefined ? undefined : stringProblem(key, value);
+      if (p !== undefined) propProblems.push(p);
+      return p === undefined && typeof value === "string" ? value : fallback;
+    };
+    const image = given("image", WIREGUARD_IMAGE);
+    const reservation = given("reservation", "wireguard");
+    const keySecret = given("privateKeySecret", WIREGUARD_SERVER_KEY_SECRET);
+    if (!isRfc1123Subdomain(keySecret))
+      propProblems.push(propProblem("privateKeySecret", `"${keySecret}" is not a Secret name`));
+    const masquerade = props?.masquerade ?? true;
+    if (typeof masquerade !== "boolean") propProblems.push(booleanProblem("masquerade", masquerade)!);
+    const resources = checkResources("resources", props?.resources, propProblems);
+    this.namespace = ensureNamespace(this, given("namespace", id), "privileged");
     const vpn = lab.vpn;
     this.loadBalancerIp = lab.loadBalancerIps.get(reservation);
     // Sorted by tunnel address: the config must not depend on the order users are declared in.
@@ -132,13 +148,13 @@ export class WireGuardGateway extends Construct {
 
     this.node.addValidation({
       validate: () => {
-        const problems: string[] = resourcesProblems("resources", props.resources);
+        const problems: string[] = [...propProblems, ...resourcesProblems("resources", resources)];
         if (vpn === undefined) {
           problems.push(
             'the homelab model has no vpn section (vpn): add vpn: { subnet: "10.8.0.0/24", users: [...] } to the spec; the gateway takes its tunnel address, port and peers from it',
           );
         }
-        if (this.loadBalancerIp === undefined) {
+        if (this.loadBalancerIp === undefined && !propProblems.some((p) => p.startsWith("props.reservation"))) {
           problems.push(
             missingReservation(
               lab,
@@ -175,7 +191,7 @@ export class WireGuardGateway extends Construct {
     const labels = { "app.kubernetes.io/name": name, ...commonLabels(lab.name) };
     const selector = { "app.kubernetes.io/name": name };
     const metadata = { name, namespace: this.namespace, labels };
-    const conf = wgConfig(vpn, this.peers, props.masquerade ?? true);
+    const conf = wgConfig(vpn, this.peers, masquerade === true);
 
     this.config = new k8s.KubeConfigMap(this, "config", { metadata, data: { "wg0.conf": conf } });
 
@@ -242,7 +258,7 @@ export class WireGuardGateway extends Construct {
                 imagePullPolicy: "IfNotPresent",
                 command: ["/bin/sh", "-c", script],
                 ports: [{ name: "wireguard", containerPort: vpn.listenPort, protocol: "UDP" }],
-                resources: resourceRequirements(props.resources ?? { cpu: Cpu.millis(10), memory: Size.mebibytes(16) }),
+                resources: resourceRequirements(resources ?? { cpu: Cpu.millis(10), memory: Size.mebibytes(16) }),
                 securityContext: restrictedContainerSecurity({
                   runAsNonRoot: false,
                   runAsUser: 0,

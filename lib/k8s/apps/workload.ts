@@ -24,9 +24,11 @@ import {
 } from "../defaults.js";
 import { Layer } from "../homelab-app.js";
 import { ensureNamespace } from "../namespace.js";
-import { envValues, type EnvMap } from "./env-value.js";
-import { HealthCheck } from "./health-check.js";
+import type { EnvMap } from "./env-value.js";
+import type { HealthCheck } from "./health-check.js";
 import { imageProblem } from "./image.js";
+import { userConstruct } from "../props.js";
+import { checkWorkloadOptions } from "./workload-props.js";
 
 /** A persistent volume for an app: a `ReadWriteOnce` PersistentVolumeClaim mounted into its container. */
 export interface PersistentStorage {
@@ -145,16 +147,20 @@ export class Workload extends Construct {
   constructor(scope: Construct, id: string, props: WorkloadProps) {
     super(scope, id);
     const lab = Homelab.of(this);
-    this.name = props.name ?? id;
-    this.namespace = ensureNamespace(this, props.namespace ?? id, "restricted");
+    // Props checked at run time (they may come from JSON or `as any`); rendered from the checked values only.
+    const checked = checkWorkloadOptions(props);
+    userConstruct(this).node.addValidation({ validate: () => [...checked.problems] });
+    this.name = typeof props.name === "string" ? props.name : id;
+    this.namespace = ensureNamespace(this, typeof props.namespace === "string" ? props.namespace : id, "restricted");
     this.port = props.port;
     this.labels = { "app.kubernetes.io/name": this.name, ...commonLabels(lab.name) };
     const selector = { "app.kubernetes.io/name": this.name };
     const metadata = { name: this.name, namespace: this.namespace, labels: { ...this.labels } };
     const uid = props.runAsUser ?? 1000;
     const replicas = props.replicas ?? 1;
-    const writablePaths = props.writablePaths ?? [];
-    const env = envValues(props.env);
+    const writablePaths = checked.writablePaths;
+    const env = checked.env;
+    const storage = checked.storage;
 
     for (const [, value] of env) {
       if (value.secret?.sopsPurpose !== undefined) {
@@ -165,17 +171,17 @@ export class Workload extends Construct {
     const volumes: k8s.Volume[] = [];
     const mounts: k8s.VolumeMount[] = [];
     const volumeNames = new Set<string>();
-    if (props.storage !== undefined) {
+    if (storage !== undefined) {
       this.claim = new k8s.KubePersistentVolumeClaim(this, "data", {
         metadata: { ...metadata, name: `${this.name}-data` },
         spec: {
           accessModes: ["ReadWriteOnce"],
-          storageClassName: props.storage.storageClass ?? lab.kubernetes.storageClass,
-          resources: { requests: { storage: k8s.Quantity.fromString(props.storage.size.asString()) } },
+          storageClassName: storage.storageClass ?? lab.kubernetes.storageClass,
+          resources: { requests: { storage: k8s.Quantity.fromString(storage.size.asString()) } },
         },
       });
       volumes.push({ name: "data", persistentVolumeClaim: { claimName: `${this.name}-data` } });
-      mounts.push({ name: "data", mountPath: props.storage.mountPath });
+      mounts.push({ name: "data", mountPath: storage.mountPath });
       volumeNames.add("data");
     } else {
       this.claim = undefined;
@@ -186,13 +192,13 @@ export class Workload extends Construct {
       mounts.push({ name, mountPath: path });
     }
 
-    const probes = (props.healthCheck ?? HealthCheck.http("/")).probes();
+    const probes = checked.healthCheck.probes();
     this.deployment = new k8s.KubeDeployment(this, "deployment", {
       metadata,
       spec: {
         replicas,
         revisionHistoryLimit: 3,
-        ...(props.storage !== undefined ? { strategy: { type: "Recreate" } } : {}),
+        ...(storage !== undefined ? { strategy: { type: "Recreate" } } : {}),
         selector: { matchLabels: selector },
         template: {
           metadata: { labels: { ...this.labels } },
@@ -210,11 +216,11 @@ export class Workload extends Construct {
                 name: this.name,
                 image: props.image,
                 imagePullPolicy: "IfNotPresent",
-                ...(props.command !== undefined ? { command: [...props.command] } : {}),
-                ...(props.args !== undefined ? { args: [...props.args] } : {}),
+                ...(checked.command !== undefined ? { command: [...checked.command] } : {}),
+                ...(checked.args !== undefined ? { args: [...checked.args] } : {}),
                 ports: [{ name: "http", containerPort: props.port, protocol: "TCP" }],
                 ...(env.length > 0 ? { env: env.map(([name, value]) => value.toEnvVar(name)) } : {}),
-                resources: resourceRequirements(props.resources),
+                resources: resourceRequirements(checked.resources),
                 securityContext: restrictedContainerSecurity({
                   readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
                 }),
@@ -253,17 +259,12 @@ export class Workload extends Construct {
             `namespace "${this.namespace}" must be a DNS label (lowercase letters, digits and "-", at most 63)`,
           );
         }
-        if (!Number.isInteger(props.port) || props.port < 1 || props.port > 65535) {
-          problems.push(`port ${props.port} is not a TCP port; use 1-65535`);
-        }
-        if (Number.isInteger(props.port) && props.port < 1024 && props.allowLowPorts !== true) {
+        if (Number.isInteger(props.port) && props.port >= 1 && props.port < 1024 && props.allowLowPorts !== true) {
           problems.push(
             `port ${props.port} is below 1024, which a non-root app cannot bind: set allowLowPorts: true (a safe pod sysctl, no capability), or make the app listen on a port above 1023`,
           );
         }
-        if (!Number.isInteger(replicas) || replicas < 0)
-          problems.push(`replicas ${replicas} must be a whole number, 0 or more`);
-        if (props.storage !== undefined && replicas > 1) {
+        if (storage !== undefined && typeof replicas === "number" && replicas > 1) {
           problems.push(
             `replicas is ${replicas} but storage is a ReadWriteOnce volume that only one pod can mount: use replicas 1, or keep state elsewhere (e.g. PostgresApp)`,
           );
@@ -272,10 +273,10 @@ export class Workload extends Construct {
           problems.push(
             "runAsUser 0 (root) is not allowed in the app's restricted namespace: use the image's non-root user id, or an image that runs as non-root",
           );
-        } else if (!Number.isInteger(uid) || uid < 0) {
+        } else if (typeof uid === "number" && (!Number.isInteger(uid) || uid < 0)) {
           problems.push(`runAsUser ${uid} must be a positive whole number (a user id)`);
         }
-        const paths = [...(props.storage !== undefined ? [props.storage.mountPath] : []), ...writablePaths];
+        const paths = [...(storage !== undefined ? [storage.mountPath] : []), ...writablePaths];
         for (const p of paths) {
           if (!p.startsWith("/")) problems.push(`mount path "${p}" must be absolute (start with "/")`);
         }
