@@ -9,6 +9,8 @@ import { Cidr, Ip, IpRange, cidrProblem, ipv4Problem, rangeProblem } from "./ip.
 import { isRfc1123Label, isRfc1123Subdomain } from "./names.js";
 import { ProblemCollector, describeValue, formatPath, type Problem, type SpecPath } from "./problems.js";
 import { hasClusterFunction, rolePresets } from "./roles.js";
+import { hardwareOf } from "./hardware.js";
+import { reservationAddressProblem } from "./reservations.js";
 import type { Architecture, ClusterFunction, IngressController, PortSpec } from "./spec.js";
 
 const RESERVATION_NAME = /^[a-z][A-Za-z0-9]*$/;
@@ -420,6 +422,7 @@ class Validator {
         }
         const ip = this.ip(p, raw);
         if (ip === undefined) continue;
+        if (lan !== undefined) reservationAddressProblem(this.c, p, ip, lan);
         if (pool.length > 0 && !pool.some((r) => r.contains(ip))) {
           this.c.error(
             p,
@@ -492,7 +495,7 @@ class Validator {
         path,
         raw,
         "a host",
-        ["hostname", "address", "mac", "architecture", "disk", "tags", "roles", "clusterInit"],
+        ["hostname", "address", "mac", "architecture", "disk", "tags", "roles", "clusterInit", "hardware"],
         ["hostname", "address", "roles"],
       );
       if (h === undefined) return;
@@ -597,6 +600,7 @@ class Validator {
           roles: ordered,
           clusterInit,
           firewall: firewallOf(ordered),
+          ...hardwareOf(this.c, [...path, "hardware"], h.hardware),
         },
       });
     });
