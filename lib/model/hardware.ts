@@ -38,7 +38,11 @@ export function hardwareOf(c: ProblemCollector, path: SpecPath, value: unknown):
     if (typeof hw.cores === "number" && Number.isInteger(hw.cores) && hw.cores >= 1 && hw.cores <= 1024) {
       cores = hw.cores;
     } else {
-      c.error([...path, "cores"], `${describeValue(hw.cores)} is not a number of cores`, "Use a whole number, e.g. 4.");
+      c.error(
+        [...path, "cores"],
+        `must be a whole number of cores (at least 1), got ${describeValue(hw.cores)}`,
+        "Use a whole number, e.g. 4.",
+      );
       ok = false;
     }
   }
@@ -48,7 +52,7 @@ export function hardwareOf(c: ProblemCollector, path: SpecPath, value: unknown):
     if (memory === undefined) {
       c.error(
         [...path, "memory"],
-        `${describeValue(hw.memory)} is not a memory size`,
+        `must be a memory size, got ${describeValue(hw.memory)}`,
         'Write a whole number with K, M, G or T (binary units), e.g. "4G" or "3800M".',
       );
       ok = false;
