@@ -7,7 +7,7 @@ import { homelab } from "./fixtures/lab/homelab.js";
 import { odroidC4Lab } from "./fixtures/seed-hardware-labs.js";
 
 function errorsWith(hardware: unknown): string[] {
-  const spec = structuredClone(homelab) as { hosts: { hardware?: unknown }[] };
+  const spec = structuredClone(homelab) as unknown as { hosts: { hardware?: unknown }[] };
   spec.hosts[2]!.hardware = hardware;
   const { homelab: lab, problems } = Homelab.validate(spec);
   const errors = problems.filter((p) => p.level === "error");
@@ -22,7 +22,7 @@ describe("hosts[i].hardware", () => {
   });
 
   it("is optional, and leaves vars.nix and the host files as they were", () => {
-    const spec = structuredClone(homelab) as { hosts: { hardware?: unknown }[] };
+    const spec = structuredClone(homelab) as unknown as { hosts: { hardware?: unknown }[] };
     spec.hosts[2]!.hardware = { cores: 4, memory: "4G" };
     expect(Homelab.create(homelab).hosts[2]!.hardware).toBeUndefined();
     expect(emitNix(Homelab.create(spec))).toEqual(emitNix(Homelab.create(homelab)));
