@@ -24,7 +24,6 @@ describe("declareExternal", () => {
 
   it("a malformed declaration is a construct problem at synth (every one at once), not a crash", () => {
     const app = newApp();
-    // biome-ignore lint/suspicious/noExplicitAny: a declaration loaded from untyped data
     declareExternal(app.apps, { kind: "Deployment", name: "Bad Name", reason: "" } as any);
     declareExternal(app.apps, { kind: "StorageClass", namespace: "x", name: "nfs", reason: "r" });
     let error: unknown;
