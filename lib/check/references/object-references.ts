@@ -306,9 +306,7 @@ function run(ctx: CheckContext): Finding[] {
 /** The check. */
 export const objectReferences: Check = {
   id: ID,
-  doc:
-    "Every Secret, ConfigMap, PVC and ServiceAccount a document reads is rendered, a SOPS file, made by an " +
-    "operator, k3s or Flux, or declared external.",
+  doc: "Every Secret, ConfigMap, PVC and ServiceAccount read is rendered, a SOPS file, operator-made, or declared.",
   severity: "error",
   skippable: false,
   run,
