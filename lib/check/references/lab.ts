@@ -62,9 +62,10 @@ export function nameOf(d: CheckedDocument): string {
 
 /** True when the document is `kind` of an API group (`""` for core): `isKind(d, "apps", "Deployment")`. */
 export function isKind(d: CheckedDocument, group: string, kind: string): boolean {
-  const slash = d.doc.apiVersion.lastIndexOf("/");
-  const docGroup = slash < 0 ? "" : d.doc.apiVersion.slice(0, slash);
-  return d.doc.kind === kind && docGroup === group;
+  if (d.doc.kind !== kind) return false;
+  const v = d.doc.apiVersion;
+  if (group === "") return !v.includes("/");
+  return v.length > group.length && v.charCodeAt(group.length) === 47 /* "/" */ && v.startsWith(group);
 }
 
 /** The HelmRelease's chart name (`spec.chart.spec.chart`), or undefined. */

@@ -111,7 +111,14 @@ function named(out: Reference[], kind: ReferencedKind, ns: string, ref: unknown,
   if (name !== undefined && name !== "") out.push({ kind, namespace: ns, name, path: [...path, field] });
 }
 
-/** The references of a pod template. */
+/** The volume sources that name an object: field, kind, and the field that holds the name. */
+const VOLUME_REFS: readonly [field: string, kind: ReferencedKind, nameField: string][] = [
+  ["secret", "Secret", "secretName"],
+  ["configMap", "ConfigMap", "name"],
+  ["persistentVolumeClaim", "PersistentVolumeClaim", "claimName"],
+];
+
+/** The references of a pod template. Paths are built only for what is there: this runs on every pod of the lab. */
 function podReferences(d: CheckedDocument, out: Reference[]): void {
   const t = podTemplateOf(d);
   if (t === undefined) return;
@@ -120,35 +127,39 @@ function podReferences(d: CheckedDocument, out: Reference[]): void {
     const env = container.env;
     if (Array.isArray(env)) {
       env.forEach((e, i) => {
-        const from = at(e, ["valueFrom"]);
+        const from = isMap(e) ? e.valueFrom : undefined;
+        if (!isMap(from)) return;
         const p = [...path, "env", i, "valueFrom"];
-        named(out, "Secret", ns, at(from, ["secretKeyRef"]), "name", [...p, "secretKeyRef"]);
-        named(out, "ConfigMap", ns, at(from, ["configMapKeyRef"]), "name", [...p, "configMapKeyRef"]);
+        if (isMap(from.secretKeyRef)) named(out, "Secret", ns, from.secretKeyRef, "name", [...p, "secretKeyRef"]);
+        if (isMap(from.configMapKeyRef)) {
+          named(out, "ConfigMap", ns, from.configMapKeyRef, "name", [...p, "configMapKeyRef"]);
+        }
       });
     }
     const envFrom = container.envFrom;
     if (Array.isArray(envFrom)) {
       envFrom.forEach((e, i) => {
-        named(out, "Secret", ns, at(e, ["secretRef"]), "name", [...path, "envFrom", i, "secretRef"]);
-        named(out, "ConfigMap", ns, at(e, ["configMapRef"]), "name", [...path, "envFrom", i, "configMapRef"]);
+        if (!isMap(e)) return;
+        if (isMap(e.secretRef)) named(out, "Secret", ns, e.secretRef, "name", [...path, "envFrom", i, "secretRef"]);
+        if (isMap(e.configMapRef)) {
+          named(out, "ConfigMap", ns, e.configMapRef, "name", [...path, "envFrom", i, "configMapRef"]);
+        }
       });
     }
   }
   const volumes = t.spec.volumes;
   if (Array.isArray(volumes)) {
     volumes.forEach((v, i) => {
-      const p = [...t.path, "volumes", i];
-      named(out, "Secret", ns, at(v, ["secret"]), "secretName", [...p, "secret"]);
-      named(out, "ConfigMap", ns, at(v, ["configMap"]), "name", [...p, "configMap"]);
-      named(out, "PersistentVolumeClaim", ns, at(v, ["persistentVolumeClaim"]), "claimName", [
-        ...p,
-        "persistentVolumeClaim",
-      ]);
+      if (!isMap(v)) return;
+      for (const [field, kind, nameField] of VOLUME_REFS) {
+        if (isMap(v[field])) named(out, kind, ns, v[field], nameField, [...t.path, "volumes", i, field]);
+      }
       const sources = at(v, ["projected", "sources"]);
       if (Array.isArray(sources)) {
+        const p = [...t.path, "volumes", i, "projected", "sources"];
         sources.forEach((s, j) => {
-          named(out, "Secret", ns, at(s, ["secret"]), "name", [...p, "projected", "sources", j, "secret"]);
-          named(out, "ConfigMap", ns, at(s, ["configMap"]), "name", [...p, "projected", "sources", j, "configMap"]);
+          named(out, "Secret", ns, at(s, ["secret"]), "name", [...p, j, "secret"]);
+          named(out, "ConfigMap", ns, at(s, ["configMap"]), "name", [...p, j, "configMap"]);
         });
       }
     });
