@@ -2,11 +2,15 @@
  * The `memory-fits-nodes` check (a warning), on labs with the seeds' hardware facts: the Odroid C4
  * cluster's 4 GB boards and the ThinkCentres' 32 GB and 16 GB (test/fixtures/seed-hardware-labs.ts).
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { ApiObject } from "cdk8s";
 import { describe, expect, it } from "vitest";
 import { memoryFitsNodes } from "../lib/check/references/memory-fit.js";
 import { formatBytes, parseQuantity } from "../lib/check/references/quantity.js";
 import type { HomelabApp } from "../lib/k8s/homelab-app.js";
+import { runCli } from "../lib/synth/cli.js";
 import { homelab } from "./fixtures/lab/homelab.js";
 import { defineKubernetes } from "./fixtures/lab/kubernetes.js";
 import { odroidC4Lab, thinkCentreLab } from "./fixtures/seed-hardware-labs.js";
@@ -69,6 +73,31 @@ describe("memory-fits-nodes", () => {
     };
     expect(findingsOf(memoryFitsNodes, odroidC4Lab, define)).toEqual([]);
     expect(findingsOf(memoryFitsNodes, thinkCentreLab, define)).toEqual([]);
+  });
+
+  it("synth prints the warning and still writes the lab (exit 0)", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-memory-"));
+    try {
+      let stderr = "";
+      const code = runCli(
+        {
+          spec: odroidC4Lab,
+          source: "apps/homelab.ts",
+          kubernetes: (app) => {
+            defineKubernetes(app);
+            workload(app, "llm", "6Gi");
+          },
+        },
+        { root, out: () => {}, err: (t) => void (stderr += t) },
+      );
+      expect(code, stderr).toBe(0);
+      expect(stderr).toContain(
+        "warning: [memory-fits-nodes] dist/apps/llm.yaml: Deployment demo/llm at spec.template.spec: one pod requests 6 GiB",
+      );
+      expect(fs.existsSync(path.join(root, "dist/apps/llm.yaml"))).toBe(true);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it("nothing is said unless every k3s node gives its memory", () => {
