@@ -230,7 +230,7 @@ const CASES: readonly BadInput[] = [
     kubernetes: withLab((app) =>
       declareExternal(app.apps, { kind: "Secret", name: "smb-credentials", reason: " " } as ExternalObjectProps),
     ),
-    path: "declareExternal in apps",
+    path: "[apps] declareExternal",
     message: /namespace undefined is missing or invalid.*\n.*give a reason/,
   },
 ];

@@ -34,7 +34,7 @@ describe("declareExternal", () => {
     }
     expect(error).toBeInstanceOf(ConstructValidationError);
     const problems = (error as ConstructValidationError).problems.join("\n");
-    expect(problems).toContain('declareExternal in apps: kind "Deployment" cannot be declared external');
+    expect(problems).toContain('[apps] declareExternal: kind "Deployment" cannot be declared external');
     expect(problems).toContain('name "Bad Name" is not a Kubernetes object name');
     expect(problems).toContain("namespace undefined is missing or invalid");
     expect(problems).toContain("give a reason");

@@ -47,24 +47,13 @@ export interface ExternalObject extends ExternalObjectProps {
   readonly declaredBy: string;
 }
 
-/** Declarations per app, and the problems of malformed ones (reported by a validation on the app). */
-const declarations = new WeakMap<HomelabApp, { objects: ExternalObject[]; problems: string[] }>();
-
-function registry(app: HomelabApp): { objects: ExternalObject[]; problems: string[] } {
-  let r = declarations.get(app);
-  if (r === undefined) {
-    const created = { objects: [] as ExternalObject[], problems: [] as string[] };
-    r = created;
-    declarations.set(app, r);
-    app.node.addValidation({ validate: () => [...created.problems] });
-  }
-  return r;
-}
+/** The declarations of each app. */
+const declarations = new WeakMap<HomelabApp, ExternalObject[]>();
 
 /**
  * Declares that `object` exists in the cluster although the lab does not make it, so the reference
  * checks accept what refers to it (a Secret read by a container, a StorageClass named by a PVC).
- * Malformed declarations are reported with everything else at synth, naming `scope`.
+ * Malformed declarations are reported with the other construct problems at synth, under `scope`'s path.
  *
  * ```ts
  * declareExternal(app.apps, {
@@ -75,8 +64,7 @@ function registry(app: HomelabApp): { objects: ExternalObject[]; problems: strin
  */
 export function declareExternal(scope: IConstruct, object: ExternalObjectProps): void {
   const app = HomelabApp.of(scope);
-  const r = registry(app);
-  const where = `declareExternal in ${scope.node.path || "the app"}`;
+  const where = "declareExternal";
   const o = object as Partial<Record<keyof ExternalObjectProps, unknown>>;
   const problems: string[] = [];
   if (!KINDS.includes(o.kind as ExternalKind)) {
@@ -101,13 +89,16 @@ export function declareExternal(scope: IConstruct, object: ExternalObjectProps):
     problems.push(`${where}: give a reason (who makes ${String(o.name)} and how), for reviewers`);
   }
   if (problems.length > 0) {
-    r.problems.push(...problems);
+    // Reported with the other construct problems at synth, under the scope's path.
+    scope.node.addValidation({ validate: () => problems });
     return;
   }
-  r.objects.push({ ...object, declaredBy: scope.node.path });
+  const list = declarations.get(app) ?? [];
+  list.push({ ...object, declaredBy: scope.node.path });
+  declarations.set(app, list);
 }
 
 /** Every object declared external in `app`, in the order declared. */
 export function externalsOf(app: HomelabApp): readonly ExternalObject[] {
-  return [...(declarations.get(app)?.objects ?? [])];
+  return [...(declarations.get(app) ?? [])];
 }
