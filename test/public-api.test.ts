@@ -33,6 +33,7 @@ const RUNTIME: Readonly<Record<string, readonly string[]>> = {
     "WireGuardGateway",
     "Workload",
     "addInfrastructure",
+    "declareExternal",
     "ensureNamespace",
     "skipCheck",
   ],

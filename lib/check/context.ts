@@ -2,6 +2,7 @@
 import type { Homelab } from "../model/index.js";
 import type { Doc } from "../k8s/documents.js";
 import type { ExpectedSecret, SopsFile } from "../k8s/sops.js";
+import type { ExternalObject } from "../k8s/external.js";
 
 /** A rendered document, where it is written and which construct made it. */
 export interface CheckedDocument {
@@ -21,4 +22,9 @@ export interface CheckContext {
   readonly secrets: readonly ExpectedSecret[];
   /** The SOPS files carried into dist/ (path and text). */
   readonly sopsFiles: readonly SopsFile[];
+  /**
+   * Objects the user declared external (`declareExternal`): they exist without the lab making them.
+   * @default [] - none
+   */
+  readonly externals?: readonly ExternalObject[];
 }

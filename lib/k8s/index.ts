@@ -20,6 +20,7 @@ export {
   type LayerSecret,
 } from "./homelab-app.js";
 export { ensureNamespace, type PodSecurityLevel } from "./namespace.js";
+export { declareExternal, type ExternalKind, type ExternalObject, type ExternalObjectProps } from "./external.js";
 export { ConstructValidationError } from "./render.js";
 export { skipCheck } from "../check/opt-out.js";
 export type { Resources } from "./defaults.js";

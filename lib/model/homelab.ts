@@ -32,6 +32,14 @@ export interface Disk {
   readonly longhorn: LonghornDisk | undefined;
 }
 
+/** A host's hardware facts, validated. */
+export interface Hardware {
+  /** CPU cores, when known. */
+  readonly cores: number | undefined;
+  /** Memory in bytes, when known. */
+  readonly memory: number | undefined;
+}
+
 /** A validated host. */
 export interface Host {
   readonly hostname: string;
@@ -46,6 +54,11 @@ export interface Host {
   readonly clusterInit: boolean;
   /** Ports the host's roles open, merged, in the shape of NixOS `networking.firewall`. */
   readonly firewall: Firewall;
+  /**
+   * The host's hardware facts (`hosts[i].hardware`).
+   * @default undefined - unknown
+   */
+  readonly hardware?: Hardware;
 }
 
 /** NixOS `networking.firewall` port options. */

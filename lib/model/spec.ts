@@ -88,6 +88,21 @@ export interface DiskSpec {
   };
 }
 
+/** What a host's hardware gives the cluster, for the checks that compare it with what the lab asks for. */
+export interface HardwareSpec {
+  /**
+   * CPU cores.
+   * @default undefined - unknown
+   */
+  readonly cores?: number;
+  /**
+   * Memory, as a whole number of K, M, G or T in binary units (as disko reads sizes), e.g. `"4G"`
+   * for an Odroid C4 board.
+   * @default undefined - unknown: the memory check leaves the lab alone unless every node says
+   */
+  readonly memory?: string;
+}
+
 /** A NixOS host. */
 export interface HostSpec {
   /** Host name: a lowercase DNS label (`a-z`, `0-9`, `-`, at most 63 characters). */
@@ -121,6 +136,11 @@ export interface HostSpec {
    * @default false - unless it is the only k3s server, which is the cluster-init server
    */
   readonly clusterInit?: boolean;
+  /**
+   * What the host's hardware gives the cluster (cores, memory), e.g. `{ cores: 4, memory: "4G" }`.
+   * @default undefined - unknown
+   */
+  readonly hardware?: HardwareSpec;
 }
 
 /** The LAN, its DNS and the MetalLB pool. */

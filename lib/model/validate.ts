@@ -11,6 +11,8 @@ import { ProblemCollector, describeValue, formatPath, type Problem, type SpecPat
 import { hasClusterFunction, rolePresets } from "./roles.js";
 import { validateAgeRecipients } from "./sops-recipients.js";
 import { isUnder, unwritableText } from "./text.js";
+import { hardwareOf } from "./hardware.js";
+import { reservationAddressProblem } from "./reservations.js";
 import type { Architecture, ClusterFunction, IngressController, PortSpec } from "./spec.js";
 
 const RESERVATION_NAME = /^[a-z][A-Za-z0-9]*$/;
@@ -430,6 +432,7 @@ class Validator {
         }
         const ip = this.ip(p, raw);
         if (ip === undefined) continue;
+        if (lan !== undefined) reservationAddressProblem(this.c, p, ip, lan);
         // Against a pool with a refused range, "outside the pool" could be false: skip it.
         if (poolComplete && pool.length > 0 && !pool.some((r) => r.contains(ip))) {
           this.c.error(
@@ -503,7 +506,7 @@ class Validator {
         path,
         raw,
         "a host",
-        ["hostname", "address", "mac", "architecture", "disk", "tags", "roles", "clusterInit"],
+        ["hostname", "address", "mac", "architecture", "disk", "tags", "roles", "clusterInit", "hardware"],
         ["hostname", "address", "roles"],
       );
       if (h === undefined) return;
@@ -611,6 +614,7 @@ class Validator {
           roles: ordered,
           clusterInit,
           firewall: firewallOf(ordered),
+          ...hardwareOf(this.c, [...path, "hardware"], h.hardware),
         },
       });
     });

@@ -5,6 +5,7 @@
  */
 import { Homelab, HomelabValidationError, type Problem } from "../model/index.js";
 import { HomelabApp } from "../k8s/homelab-app.js";
+import { externalsOf } from "../k8s/external.js";
 import { renderKubernetes, type SopsFile } from "../k8s/render.js";
 import type { ExpectedSecret } from "../k8s/sops.js";
 import { labPage } from "../graph/index.js";
@@ -91,7 +92,8 @@ export function render(def: LabDefinition): Rendered {
     documents = k8s.documents;
     checked = k8s.checked;
   }
-  const checks = runChecks({ homelab, documents: checked, secrets, sopsFiles: def.sopsFiles ?? [] });
+  const externals = app === undefined ? [] : externalsOf(app);
+  const checks = runChecks({ homelab, documents: checked, secrets, sopsFiles: def.sopsFiles ?? [], externals });
   if (checks.findings.some((f) => f.severity === "error")) throw new CheckError(checks.findings);
   for (const [p, text] of emitNix(homelab, { source })) files.set(p, text);
   // The lab's page, for reviewers: kustomize ignores it (no kustomization lists it).

@@ -1,5 +1,20 @@
 /** Cross-layer and reference checks: what no single manifest shows. */
 import type { Check } from "../check.js";
+import { fluxDependsOn } from "./flux-depends-on.js";
+import { ingressBackends } from "./ingress-backends.js";
+import { ingressHosts } from "./ingress-hosts.js";
+import { loadBalancerIps } from "./load-balancer-ips.js";
+import { memoryFitsNodes } from "./memory-fit.js";
+import { objectReferences } from "./object-references.js";
+import { storageClasses } from "./storage-classes.js";
 
 /** The checks of this family, in report order. */
-export const referenceChecks: readonly Check[] = [];
+export const referenceChecks: readonly Check[] = [
+  loadBalancerIps,
+  ingressHosts,
+  ingressBackends,
+  objectReferences,
+  storageClasses,
+  fluxDependsOn,
+  memoryFitsNodes,
+];
