@@ -27,7 +27,11 @@ function workload(app: HomelabApp, id: string, memory: string, replicas = 1, kin
       selector: { matchLabels: { app: id } },
       template: {
         metadata: { labels: { app: id } },
-        spec: { containers: [{ name: "app", image: "x:1", resources: { requests: { memory } } }] },
+        spec: {
+          containers: [
+            { name: "app", image: "x:1", resources: { requests: { cpu: "50m", memory }, limits: { memory } } },
+          ],
+        },
       },
     },
   });

@@ -7,6 +7,7 @@ import type { HomelabApp } from "../lib/k8s/homelab-app.js";
 import { homelab } from "./fixtures/lab/homelab.js";
 import { defineKubernetes } from "./fixtures/lab/kubernetes.js";
 import { checkContext, findingsOf } from "./helpers/check-context.js";
+import { sopsSecret } from "./helpers/sops.js";
 
 /** A Deployment in namespace `demo` whose pod spec is `pod` (one container `app`, extended by `container`). */
 function deployment(app: HomelabApp, id: string, container: object = {}, pod: object = {}): void {
@@ -118,13 +119,7 @@ describe("object-references", () => {
   });
 
   it("a SOPS file provides its Secret", () => {
-    const sops = {
-      path: "apps/secrets/demo-api-token.sops.yaml",
-      text:
-        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-token\n  namespace: demo\n" +
-        "stringData:\n  token: ENC[AES256_GCM,data:Yk3x,iv:9dK2,tag:2Tq0,type:str]\n" +
-        "sops:\n  mac: ENC[AES256_GCM,data:bWFj,iv:aXY=,tag:dGFn,type:str]\n",
-    };
+    const sops = sopsSecret({ namespace: "demo", name: "api-token", keys: ["token"] });
     const ctx = checkContext(homelab, (app) => deployment(app, "api", secretEnv("api-token")), [sops]);
     expect(objectReferences.run(ctx)).toEqual([]);
     expect(objectReferences.run({ ...ctx, sopsFiles: [] })).toHaveLength(1);
