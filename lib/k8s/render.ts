@@ -173,7 +173,10 @@ export function renderKubernetes(app: HomelabApp, options: RenderKubernetesOptio
   for (const unit of units) {
     const file = `${outDir}/${unit.dir}/${unit.name}.yaml`;
     const sorted = [...unit.docs].sort((a, b) => compareDocs(a.doc, b.doc));
-    documents.set(file, sorted.map((d) => d.doc));
+    documents.set(
+      file,
+      sorted.map((d) => d.doc),
+    );
     for (const d of sorted) checked.push({ file, doc: d.doc, construct: d.path });
   }
   return {
