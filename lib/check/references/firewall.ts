@@ -141,7 +141,6 @@ function run(ctx: CheckContext): Finding[] {
       findings.push({
         check: HOST_FIREWALL_CHECK,
         severity: "error",
-        file: "nix/vars.nix",
         path,
         message: `host "${host.hostname}" does not open ${show(port)} (${port.description}), though ${why}`,
         fix: `Add ${factory(port)} to one of its roles (${host.roles.map((r) => r.name).join(", ")}), or use the preset role`,
@@ -154,7 +153,6 @@ function run(ctx: CheckContext): Finding[] {
         findings.push({
           check: HOST_FIREWALL_CHECK,
           severity: "error",
-          file: "nix/vars.nix",
           path,
           message:
             `role "${role.name}" opens ${show(port)} on host "${host.hostname}" for "${port.description}", ` +
