@@ -53,7 +53,7 @@ export function clusterPorts(host: Pick<Host, "roles">, k3s: K3s, serverCount: n
   return [flannelPort(k3s.flannelBackend), ...(server && serverCount >= 2 ? [K3S_PORTS.etcd] : [])];
 }
 
-/** Validates the `k3s` section (all optional); `lan` and `vpn` are the networks the pod and service CIDRs must avoid. */
+/** Validates the `k3s` section (every field optional); `networks` (the LAN, the VPN) must not overlap the pod or service network. */
 export function validateK3s(
   c: ProblemCollector,
   value: unknown,
@@ -105,6 +105,8 @@ export function validateK3s(
     c.error([...path, field], problem, `Write a CIDR block like ${d[field]} (the default).`);
     return fallback[field];
   };
+  const clusterCidr = cidr("clusterCidr");
+  const serviceCidr = cidr("serviceCidr");
   let tokenSecret: string = d.tokenSecret;
   if (k.tokenSecret !== undefined) {
     if (typeof k.tokenSecret === "string" && SECRET_NAME.test(k.tokenSecret)) tokenSecret = k.tokenSecret;
@@ -122,8 +124,8 @@ export function validateK3s(
   }
   const k3s = {
     flannelBackend,
-    clusterCidr: cidr("clusterCidr"),
-    serviceCidr: cidr("serviceCidr"),
+    clusterCidr,
+    serviceCidr,
     tokenSecret,
     longhorn,
   };
