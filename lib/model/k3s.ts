@@ -53,7 +53,10 @@ export function clusterPorts(host: Pick<Host, "roles">, k3s: K3s, serverCount: n
   return [flannelPort(k3s.flannelBackend), ...(server && serverCount >= 2 ? [K3S_PORTS.etcd] : [])];
 }
 
-/** Validates the `k3s` section (every field optional); `networks` (the LAN, the VPN) must not overlap the pod or service network. */
+/**
+ * Validates the `k3s` section (every field optional); `networks` (the LAN, the VPN) must not overlap the pod
+ * or the service network.
+ */
 export function validateK3s(
   c: ProblemCollector,
   value: unknown,

@@ -143,7 +143,9 @@ function run(ctx: CheckContext): Finding[] {
         severity: "error",
         path,
         message: `host "${host.hostname}" does not open ${show(port)} (${port.description}), though ${why}`,
-        fix: `Add ${factory(port)} to one of its roles (${host.roles.map((r) => r.name).join(", ")}), or use the preset role`,
+        fix:
+          `Add ${factory(port)} to one of its roles (${host.roles.map((r) => r.name).join(", ")}), ` +
+          "or use the preset role",
       });
     }
     for (const role of host.roles) {
@@ -170,7 +172,9 @@ function run(ctx: CheckContext): Finding[] {
 /** Hosts' firewalls open what the cluster needs, and nothing labelled for a feature that is off. */
 export const hostFirewallCheck: Check = {
   id: HOST_FIREWALL_CHECK,
-  doc: "Each host's firewall opens what the cluster needs of it (k3s, flannel, MetalLB, node_exporter when scraped) and nothing labelled for a feature the lab does not run.",
+  doc:
+    "Each host's firewall opens what the cluster needs of it (k3s, flannel, MetalLB, node_exporter when " +
+    "scraped) and nothing labelled for a feature the lab does not run.",
   severity: "error",
   skippable: false,
   run,

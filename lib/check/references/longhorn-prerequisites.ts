@@ -29,7 +29,8 @@ function run(ctx: CheckContext): Finding[] {
       path: "k3s.longhorn",
       construct: release.construct,
       message:
-        `Longhorn is rendered, but k3s.longhorn is false, so the k3s nodes (${nodes.map((h) => h.hostname).join(", ")}) ` +
+        "Longhorn is rendered, but k3s.longhorn is false, so the k3s nodes " +
+        `(${nodes.map((h) => h.hostname).join(", ")}) ` +
         "get no open-iscsi, nfs-utils or PATH link, and Longhorn's manager exits without iscsiadm",
       fix: "Set k3s.longhorn to true (the default), or leave Longhorn out of the infrastructure (longhorn: false)",
     },
