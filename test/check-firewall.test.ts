@@ -74,12 +74,8 @@ describe("host-firewall", () => {
       expect.stringContaining('host "zippy" does not open 7946/tcp'),
       expect.stringContaining('host "zippy" does not open 7946/udp'),
     ]);
-    // Without MetalLB the agents need no memberlist; the server's preset role still opens it, labelled for MetalLB.
-    const withoutMetallb = hostFirewallCheck.run(ctx(noMemberlist, [release("longhorn")]));
-    expect(withoutMetallb.map((f) => f.message)).toEqual([
-      expect.stringMatching(/^role "k3s-server" opens 7946\/tcp on host "c1" .* the lab renders no MetalLB$/),
-      expect.stringMatching(/^role "k3s-server" opens 7946\/udp on host "c1" /),
-    ]);
+    // Without MetalLB rendered, nothing needs the memberlist (and the presets' ports for it are not refused).
+    expect(hostFirewallCheck.run(ctx(noMemberlist, [release("longhorn")]))).toEqual([]);
   });
 
   it("asks for node_exporter where a rendered scrape target or a Prometheus reaches it", () => {
@@ -149,7 +145,7 @@ describe("host-firewall", () => {
     expect(hostFirewallCheck.run(ctx({ ...odroidLab, roles: presetsWith("k3s-server", etcd) }))).toEqual([]);
   });
 
-  it("refuses ports labelled for MetalLB or Longhorn when the lab renders neither", () => {
+  it("refuses ports labelled for Longhorn when k3s.longhorn is false, never MetalLB's (installed another way)", () => {
     const spec = {
       ...smallSpec,
       roles: presetsWith("k3s-agent", (r) => ({
@@ -158,18 +154,11 @@ describe("host-firewall", () => {
       })),
     };
     expect(hostFirewallCheck.run(ctx(spec))).toEqual([]);
-    const messages = hostFirewallCheck.run(ctx(spec, [])).map((f) => f.message);
+    expect(hostFirewallCheck.run(ctx(spec, []))).toEqual([]);
+    const messages = hostFirewallCheck.run(ctx({ ...spec, k3s: { longhorn: false } }, [])).map((f) => f.message);
     expect(messages).toEqual([
-      expect.stringContaining('role "k3s-server" opens 7946/tcp on host "c1"'),
-      expect.stringContaining('role "k3s-server" opens 7946/udp on host "c1"'),
-      expect.stringContaining(
-        '7946/tcp on host "c2" for "MetalLB speaker memberlist (L2 mode)", but the lab renders no MetalLB',
-      ),
-      expect.stringContaining("7946/udp"),
-      expect.stringContaining('9500/tcp on host "c2" for "Longhorn manager", but the lab renders no Longhorn'),
-      expect.stringContaining('7946/tcp on host "zippy"'),
-      expect.stringContaining("7946/udp"),
-      expect.stringContaining('9500/tcp on host "zippy"'),
+      'role "k3s-agent" opens 9500/tcp on host "c2" for "Longhorn manager", but k3s.longhorn is false',
+      'role "k3s-agent" opens 9500/tcp on host "zippy" for "Longhorn manager", but k3s.longhorn is false',
     ]);
   });
 });

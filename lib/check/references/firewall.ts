@@ -26,11 +26,6 @@ const PROMETHEUS_CHARTS = ["kube-prometheus-stack", "prometheus-node-exporter", 
 
 /** What the rendered documents say is running. */
 interface Features {
-  /**
-   * Whether the lab has a Kubernetes side to read: without one, what runs in the cluster is not known, and
-   * MetalLB and Longhorn are neither required nor refused.
-   */
-  readonly known: boolean;
   readonly metallb: boolean;
   readonly longhorn: boolean;
   /** A Prometheus that scrapes every node's node_exporter. */
@@ -45,10 +40,9 @@ function chartOf(d: CheckedDocument): string | undefined {
   return typeof chart === "string" ? chart : undefined;
 }
 
-function featuresOf(homelab: Homelab, documents: readonly CheckedDocument[]): Features {
+function featuresOf(documents: readonly CheckedDocument[]): Features {
   const charts = new Set(documents.map(chartOf).filter((c) => c !== undefined));
   return {
-    known: homelab.kubernetesOptions !== undefined,
     metallb: charts.has("metallb"),
     longhorn: charts.has("longhorn"),
     prometheus: PROMETHEUS_CHARTS.some((c) => charts.has(c)),
@@ -112,8 +106,12 @@ function needs(homelab: Homelab, host: Host, f: Features): { port: PortSpec; why
   return out;
 }
 
-/** The feature a port's label names, when the lab does not run it: the reason, or undefined. */
-function offFeature(homelab: Homelab, host: Host, port: PortSpec, f: Features): string | undefined {
+/**
+ * The feature a port's label names, when the model turns it off: the reason, or undefined. Only what the model
+ * decides counts (flannel's backend, the number of servers, `k3s.longhorn`); a MetalLB the lab does not render
+ * may still be installed another way, so its ports are never refused.
+ */
+function offFeature(homelab: Homelab, host: Host, port: PortSpec): string | undefined {
   const label = (port.description ?? "").toLowerCase();
   const backend = homelab.k3s.flannelBackend;
   if (label.includes("flannel") && label.includes("wireguard") && backend !== "wireguard-native")
@@ -125,14 +123,13 @@ function offFeature(homelab: Homelab, host: Host, port: PortSpec, f: Features): 
     const servers = homelab.hostsWith("k3s-server").length;
     if (servers < 2) return `the cluster has ${servers} k3s server; etcd's peer ports matter from two servers on`;
   }
-  if (f.known && label.includes("metallb") && !f.metallb) return "the lab renders no MetalLB";
-  if (f.known && label.includes("longhorn") && !f.longhorn) return "the lab renders no Longhorn";
+  if (label.includes("longhorn") && !homelab.k3s.longhorn) return "k3s.longhorn is false";
   return undefined;
 }
 
 function run(ctx: CheckContext): Finding[] {
   const { homelab } = ctx;
-  const f = featuresOf(homelab, ctx.documents);
+  const f = featuresOf(ctx.documents);
   const findings: Finding[] = [];
   homelab.hosts.forEach((host, i) => {
     const path = `hosts[${i}].firewall`;
@@ -150,7 +147,7 @@ function run(ctx: CheckContext): Finding[] {
     }
     for (const role of host.roles) {
       for (const port of role.ports) {
-        const reason = offFeature(homelab, host, port, f);
+        const reason = offFeature(homelab, host, port);
         if (reason === undefined) continue;
         findings.push({
           check: HOST_FIREWALL_CHECK,
