@@ -96,6 +96,9 @@ describe("host-firewall", () => {
       ["hosts[2].firewall", expect.stringContaining('host "zippy" does not open 9100/tcp')],
     ]);
     expect(byTarget[0]!.message).toContain("a rendered scrape target names zippy:9100");
+    // A target is a whole address: 10.0.20.111:9100 is not c1 (10.0.20.11).
+    const other = { ...scrape, doc: { ...scrape.doc, data: { "t.yml": "targets: ['10.0.20.111:9100', 'xc1:9100']" } } };
+    expect(hostFirewallCheck.run(ctx(spec, [...cluster, other]))).toEqual([]);
     const byChart = hostFirewallCheck.run(ctx(spec, [...cluster, release("kube-prometheus-stack", "monitoring")]));
     expect(byChart.map((f) => f.path)).toEqual(["hosts[0].firewall", "hosts[1].firewall", "hosts[2].firewall"]);
   });

@@ -1,7 +1,7 @@
 /**
  * The hosts' firewalls against what the cluster needs (issue 8 §3): every k3s node opens the ports k3s,
  * flannel, MetalLB and a scraping Prometheus reach it on, and no role opens a port labelled for a feature
- * the lab does not run. What is needed is read from the model (roles, flannel backend, servers) and from the
+ * the model turns off. What is needed is read from the model (roles, flannel backend, servers) and from the
  * rendered documents (a MetalLB, Longhorn or Prometheus release, a scrape target `<host>:9100`).
  */
 import type { Homelab, Host } from "../../model/homelab.js";
@@ -70,6 +70,12 @@ function factory(port: PortSpec): string {
     : `Port.${port.protocol}Range(${port.from}, ${port.to}, ${what})`;
 }
 
+/** `<address>:9100` or `<hostname>:9100` as a whole target (not `10.0.0.11:9100` for `10.0.0.1`). */
+function scrapeTarget(host: Host): RegExp {
+  const names = [host.address.toString(), host.hostname].map((n) => n.replaceAll(".", "\\."));
+  return new RegExp(`(?<![\\w.-])(?:${names.join("|")}):9100(?!\\d)`);
+}
+
 function show(port: PortSpec): string {
   return `${port.from === port.to ? port.from : `${port.from}-${port.to}`}/${port.protocol}`;
 }
@@ -94,8 +100,7 @@ function needs(homelab: Homelab, host: Host, f: Features): { port: PortSpec; why
       for (const port of MEMBERLIST)
         out.push({ port, why: "MetalLB's speakers elect the node that answers for an IP" });
   }
-  const address = host.address.toString();
-  const scraped = f.texts.some((t) => t.includes(`${address}:9100`) || t.includes(`${host.hostname}:9100`));
+  const scraped = f.texts.some((t) => scrapeTarget(host).test(t));
   if (scraped || (node && f.prometheus))
     out.push({
       port: NODE_EXPORTER,
