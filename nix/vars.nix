@@ -29,11 +29,26 @@
       "node2"
       "node3"
     ];
+    flannelBackend = "vxlan";
+    clusterCidr = "10.42.0.0/16";
+    serviceCidr = "10.43.0.0/16";
+    serverFlags = [
+      "--flannel-backend=vxlan"
+      "--cluster-cidr=10.42.0.0/16"
+      "--service-cidr=10.43.0.0/16"
+    ];
+    trustedInterfaces = [
+      "cni0"
+      "flannel.1"
+    ];
+    tokenSecret = "k3s-token";
   };
   nodes = {
     node1 = {
       hostname = "node1";
       address = "192.168.1.11";
+      interface = "eno1";
+      predictableInterfaceNames = true;
       mac = "dc:a6:32:00:00:01";
       system = "x86_64-linux";
       master = true;
@@ -50,6 +65,9 @@
         espSize = "512M";
         longhorn = null;
       };
+      longhorn = {
+        iscsiInitiatorName = "iqn.2020-08.com.example.home:node1";
+      };
       firewall = {
         allowedTCPPorts = [
           22
@@ -58,16 +76,10 @@
           9100
           10250
         ];
-        allowedTCPPortRanges = [
-          {
-            from = 2379;
-            to = 2380;
-          }
-        ];
+        allowedTCPPortRanges = [ ];
         allowedUDPPorts = [
           7946
           8472
-          51820
         ];
         allowedUDPPortRanges = [ ];
       };
@@ -75,6 +87,8 @@
     node2 = {
       hostname = "node2";
       address = "192.168.1.12";
+      interface = "eth0";
+      predictableInterfaceNames = false;
       mac = "dc:a6:32:00:00:02";
       system = "x86_64-linux";
       master = false;
@@ -94,6 +108,9 @@
           mountPoint = "/var/lib/longhorn";
         };
       };
+      longhorn = {
+        iscsiInitiatorName = "iqn.2020-08.com.example.home:node2";
+      };
       firewall = {
         allowedTCPPorts = [
           22
@@ -105,7 +122,6 @@
         allowedUDPPorts = [
           7946
           8472
-          51820
         ];
         allowedUDPPortRanges = [ ];
       };
@@ -113,6 +129,8 @@
     node3 = {
       hostname = "node3";
       address = "192.168.1.13";
+      interface = "end0";
+      predictableInterfaceNames = true;
       mac = "00:1e:06:00:00:03";
       system = "aarch64-linux";
       master = false;
@@ -132,6 +150,9 @@
           mountPoint = "/var/lib/longhorn";
         };
       };
+      longhorn = {
+        iscsiInitiatorName = "iqn.2020-08.com.example.home:node3";
+      };
       firewall = {
         allowedTCPPorts = [
           22
@@ -143,7 +164,6 @@
         allowedUDPPorts = [
           7946
           8472
-          51820
         ];
         allowedUDPPortRanges = [ ];
       };

@@ -15,6 +15,8 @@ describe("referenceChecks", () => {
       "object-references",
       "storage-classes",
       "flux-depends-on",
+      "host-firewall",
+      "longhorn-prerequisites",
       "memory-fits-nodes",
     ]);
     for (const c of referenceChecks) {
@@ -22,7 +24,10 @@ describe("referenceChecks", () => {
       expect(c.skippable, c.id).toBe(false);
       expect(c.doc.length, c.id).toBeLessThan(130);
     }
-    expect(referenceChecks.filter((c) => c.severity === "warning").map((c) => c.id)).toEqual(["memory-fits-nodes"]);
+    expect(referenceChecks.filter((c) => c.severity === "warning").map((c) => c.id)).toEqual([
+      "longhorn-prerequisites",
+      "memory-fits-nodes",
+    ]);
   });
 
   it("the README's References section has one line per check", () => {

@@ -118,7 +118,12 @@ describe("diffLab", () => {
       const worker3 = diff.nix.hosts.find((h) => h.hostname === "worker3")!;
       expect(worker3).toMatchObject({ change: "added", address: "192.168.1.13", roles: ["minimal-node", "k3s-agent"] });
       expect(worker3.k3s).toEqual({ before: "none", after: "agent" });
-      expect(diff.nix.hosts.map((h) => h.hostname)).toEqual(["worker1", "worker3"]);
+      // A second server: etcd's peer ports open on the first one too.
+      expect(diff.nix.hosts.find((h) => h.hostname === "master")!.firewall).toEqual({
+        opened: ["tcp 2379-2380"],
+        closed: [],
+      });
+      expect(diff.nix.hosts.map((h) => h.hostname)).toEqual(["master", "worker1", "worker3"]);
       expect(diff.nix.lab).toEqual([{ path: "wireguardIp", before: "192.168.1.194", after: "192.168.1.195" }]);
     });
 
@@ -201,6 +206,12 @@ describe("diffLab", () => {
     const removed = render({ spec: { ...spec, hosts: [spec.hosts[0]] }, kubernetes: thinkcentreKubernetes() });
     const d1 = diffLab(before.files, removed.files);
     expect(d1.nix.hosts).toEqual([
+      // One server left: it has no etcd peers, so 2379-2380 closes.
+      expect.objectContaining({
+        hostname: "homelab-0",
+        change: "changed",
+        firewall: { opened: [], closed: ["tcp 2379-2380"] },
+      }),
       expect.objectContaining({ hostname: "homelab-1", change: "removed", address: "192.168.50.103" }),
     ]);
     expect(d1.warnings.map((w) => `${w.kind} ${w.subject}`)).toEqual(["k3s-server-removed homelab-1"]);

@@ -156,7 +156,7 @@ describe("labPage", () => {
     expect(page).toContain("| Host | Address | Roles | k3s | Open ports |");
     expect(page).toContain(
       "| master | 192.168.1.10 | minimal-node, cluster-tools, k3s-server | server (cluster-init) | " +
-        "TCP 22, 2379-2380, 6443, 7946, 9100, 10250; UDP 7946, 8472, 51820 |",
+        "TCP 22, 6443, 7946, 9100, 10250; UDP 7946, 8472 |",
     );
     expect(page).toContain("| worker2 | 192.168.1.12 | minimal-node, k3s-agent | agent |");
   });

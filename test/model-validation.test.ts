@@ -34,9 +34,10 @@ describe("the fixture lab", () => {
     expect(h.fqdn("cloud")).toBe("cloud.home.example.com");
     expect(h.vpn!.serverAddress.toString()).toBe("10.8.0.1");
     expect(h.vpn!.users[0]!.allowedIps.map(String)).toEqual(["10.8.0.2/32"]);
-    expect(h.host("node1")!.firewall.allowedTCPPortRanges).toEqual([{ from: 2379, to: 2380 }]);
+    // One server: no etcd peers (no 2379-2380); flannel's default VXLAN backend: 8472/udp, not 51820/udp.
+    expect(h.host("node1")!.firewall.allowedTCPPortRanges).toEqual([]);
     expect(h.host("node1")!.firewall.allowedTCPPorts).toEqual([22, 6443, 7946, 9100, 10250]);
-    expect(h.host("node1")!.firewall.allowedUDPPorts).toEqual([7946, 8472, 51820]);
+    expect(h.host("node1")!.firewall.allowedUDPPorts).toEqual([7946, 8472]);
   });
 
   it("names a missing reservation and the ones there are", () => {

@@ -6,7 +6,14 @@
 import type { Cidr, Ip, IpRange } from "./ip.js";
 import { HomelabValidationError, type Problem } from "./problems.js";
 import { hasClusterFunction } from "./roles.js";
-import type { Architecture, ClusterFunction, HomelabSpec, IngressController, PortSpec } from "./spec.js";
+import type {
+  Architecture,
+  ClusterFunction,
+  FlannelBackend,
+  HomelabSpec,
+  IngressController,
+  PortSpec,
+} from "./spec.js";
 import { validateSpec } from "./validate.js";
 
 /** A role after validation, with its defaults filled in. */
@@ -59,6 +66,21 @@ export interface Host {
    * @default undefined - unknown
    */
   readonly hardware?: Hardware;
+  /** The LAN interface that gets the static address (`eth0` unless the spec names one). */
+  readonly interface: string;
+  /** False when the spec names no interface: kernel names (`eth0`) instead of predictable ones. */
+  readonly predictableInterfaceNames: boolean;
+}
+
+/** The k3s cluster's host side, defaults filled in. */
+export interface K3s {
+  readonly flannelBackend: FlannelBackend;
+  readonly clusterCidr: Cidr;
+  readonly serviceCidr: Cidr;
+  /** The sops-nix secret with the join token. */
+  readonly tokenSecret: string;
+  /** Whether k3s nodes get Longhorn's host prerequisites. */
+  readonly longhorn: boolean;
 }
 
 /** NixOS `networking.firewall` port options. */
@@ -123,6 +145,8 @@ export interface HomelabData {
   readonly vpn: Vpn | undefined;
   readonly nix: { readonly rolesDir: string };
   readonly kubernetes: Kubernetes | undefined;
+  /** The k3s cluster's host side (defaults when the spec has no `k3s`). */
+  readonly k3s: K3s;
   /** Warnings found by validation (errors make {@link Homelab.create} throw). */
   readonly warnings: readonly Problem[];
 }

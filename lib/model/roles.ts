@@ -45,8 +45,6 @@ export function hasClusterFunction(
 const SSH = Port.tcp(22, "SSH");
 const NODE_EXPORTER = Port.tcp(9100, "Prometheus node_exporter");
 const KUBELET = Port.tcp(10250, "kubelet metrics and exec");
-const FLANNEL_VXLAN = Port.udp(8472, "flannel VXLAN");
-const FLANNEL_WIREGUARD = Port.udp(51820, "flannel WireGuard (wireguard-native backend)");
 const METALLB_MEMBERLIST = Port.both(7946, 7946, "MetalLB speaker memberlist (L2 mode)");
 const NFS_SERVER = [Port.tcp(2049, "NFS"), ...Port.both(111, 111, "rpcbind"), ...Port.both(20048, 20048, "NFS mountd")];
 const CONSUL_SERF_LAN = Port.both(8301, 8301, "Consul Serf LAN");
@@ -120,23 +118,18 @@ export const rolePresets: readonly RoleSpec[] = [
   },
   {
     name: "k3s-server",
-    description: "k3s control-plane node with embedded etcd.",
+    description:
+      "k3s control-plane node with embedded etcd. The model adds the flannel backend's port, and etcd's " +
+      "2379-2380 when there are two or more servers.",
     requires: ["minimal-node"],
     cluster: "k3s-server",
-    ports: [
-      Port.tcp(6443, "Kubernetes API"),
-      Port.tcpRange(2379, 2380, "etcd client and peer"),
-      KUBELET,
-      FLANNEL_VXLAN,
-      FLANNEL_WIREGUARD,
-      ...METALLB_MEMBERLIST,
-    ],
+    ports: [Port.tcp(6443, "Kubernetes API"), KUBELET, ...METALLB_MEMBERLIST],
   },
   {
     name: "k3s-agent",
-    description: "k3s worker node.",
+    description: "k3s worker node. The model adds the flannel backend's port.",
     requires: ["minimal-node"],
     cluster: "k3s-agent",
-    ports: [KUBELET, FLANNEL_VXLAN, FLANNEL_WIREGUARD, ...METALLB_MEMBERLIST],
+    ports: [KUBELET, ...METALLB_MEMBERLIST],
   },
 ];

@@ -141,6 +141,13 @@ export interface HostSpec {
    * @default undefined - unknown
    */
   readonly hardware?: HardwareSpec;
+  /**
+   * Name of the LAN network interface that gets the static {@link address}, e.g. `enp1s0` or `end0`
+   * (see `ip link` on the host). DHCP stays off on it.
+   * @default undefined - `eth0` with kernel interface names (`networking.usePredictableInterfaceNames = false`),
+   *   which is the one NIC of a host that has one; name the interface on a host with several
+   */
+  readonly interface?: string;
 }
 
 /** The LAN, its DNS and the MetalLB pool. */
@@ -300,6 +307,42 @@ export interface KubernetesSpec {
   readonly certificates: CertificatesSpec;
 }
 
+/** The flannel backend k3s runs: VXLAN (k3s's default) or WireGuard between the nodes. */
+export type FlannelBackend = "vxlan" | "wireguard-native";
+
+/** The k3s cluster on the NixOS hosts: what the role modules pass to k3s and open in the host firewall. */
+export interface K3sSpec {
+  /**
+   * flannel's backend, passed as `--flannel-backend`. VXLAN opens 8472/udp between the nodes,
+   * `wireguard-native` 51820/udp (and encrypts pod traffic between nodes).
+   * @default "vxlan"
+   */
+  readonly flannelBackend?: FlannelBackend;
+  /**
+   * Pod network (`--cluster-cidr`); the host firewall trusts the pod interfaces. Must not overlap the LAN.
+   * @default "10.42.0.0/16"
+   */
+  readonly clusterCidr?: string;
+  /**
+   * Service network (`--service-cidr`). Must not overlap the LAN or the pod network.
+   * @default "10.43.0.0/16"
+   */
+  readonly serviceCidr?: string;
+  /**
+   * Name of the sops-nix secret (`sops.secrets.<name>`) that holds the cluster's join token; the role
+   * modules point `services.k3s.tokenFile` at it. Every k3s host must be able to decrypt it.
+   * @default "k3s-token"
+   */
+  readonly tokenSecret?: string;
+  /**
+   * Whether every k3s node (servers schedule workloads too) gets what Longhorn needs on the host:
+   * open-iscsi with a per-host initiator name, nfs-utils, and `iscsiadm` on a PATH Longhorn searches.
+   * @default true - Longhorn is part of the infrastructure unless left out; synth warns when it is
+   *   rendered while this is false
+   */
+  readonly longhorn?: boolean;
+}
+
 /** The whole homelab, as written by the user. */
 export interface HomelabSpec {
   /** A short name for the lab, a DNS label; used in generated headers and Flux names. */
@@ -328,4 +371,9 @@ export interface HomelabSpec {
    * @default undefined - the lab has no Kubernetes (a Nomad lab): constructs refuse to build
    */
   readonly kubernetes?: KubernetesSpec;
+  /**
+   * The k3s cluster's host side (flannel backend, pod and service networks, join token, Longhorn).
+   * @default {} - every field at its default
+   */
+  readonly k3s?: K3sSpec;
 }

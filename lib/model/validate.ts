@@ -8,6 +8,7 @@ import type { Disk, Firewall, Host, HomelabData, Kubernetes, Role, Vpn, VpnUser 
 import { Cidr, Ip, IpRange, cidrProblem, ipv4Problem, rangeProblem } from "./ip.js";
 import { isRfc1123Label, isRfc1123Subdomain } from "./names.js";
 import { ProblemCollector, describeValue, formatPath, type Problem, type SpecPath } from "./problems.js";
+import { clusterPorts, validateInterface, validateK3s } from "./k3s.js";
 import { hasClusterFunction, rolePresets } from "./roles.js";
 import { validateAgeRecipients } from "./sops-recipients.js";
 import { isUnder, unwritableText } from "./text.js";
@@ -161,7 +162,7 @@ class Validator {
       [],
       spec,
       "a homelab",
-      ["name", "network", "hosts", "roles", "vpn", "nix", "kubernetes"],
+      ["name", "network", "hosts", "roles", "vpn", "nix", "kubernetes", "k3s"],
       ["name", "network", "hosts"],
     );
     if (root === undefined) return undefined;
@@ -177,6 +178,11 @@ class Validator {
     const kubernetes = root.kubernetes === undefined ? undefined : this.kubernetes(root.kubernetes);
     this.addressConflicts(hosts, network);
     const derivedInit = this.k3s(hosts, complete);
+    const k3s = validateK3s(this.c, root.k3s, [
+      { path: ["network", "lan"], cidr: network?.lan },
+      { path: ["vpn", "subnet"], cidr: vpn?.subnet },
+    ]);
+    const servers = hosts.filter(({ host }) => hasClusterFunction(host, "k3s-server")).length;
 
     return {
       name,
@@ -186,11 +192,16 @@ class Validator {
       upstreamDns: network?.upstreamDns ?? [],
       metallbPool: network?.pool ?? [],
       loadBalancerIps: network?.reservations ?? new Map(),
-      hosts: hosts.map(({ host }) => (host.hostname === derivedInit ? { ...host, clusterInit: true } : host)),
+      hosts: hosts.map(({ host }) => ({
+        ...host,
+        clusterInit: host.clusterInit || host.hostname === derivedInit,
+        firewall: firewallOf(host.roles, clusterPorts(host, k3s, servers)),
+      })),
       roles,
       vpn,
       nix,
       kubernetes,
+      k3s,
       warnings: this.c.problems.filter((p) => p.level === "warning"),
     };
   }
@@ -506,7 +517,7 @@ class Validator {
         path,
         raw,
         "a host",
-        ["hostname", "address", "mac", "architecture", "disk", "tags", "roles", "clusterInit", "hardware"],
+        ["hostname", "address", "mac", "architecture", "disk", "tags", "roles", "clusterInit", "hardware", "interface"],
         ["hostname", "address", "roles"],
       );
       if (h === undefined) return;
@@ -601,6 +612,7 @@ class Validator {
         });
       const ordered = orderRoles(roleNames, roles);
       const clusterInit = this.boolean([...path, "clusterInit"], h.clusterInit, false);
+      const lanInterface = validateInterface(this.c, [...path, "interface"], h.interface);
       if (hostname === undefined || address === undefined) return;
       out.push({
         path,
@@ -615,6 +627,7 @@ class Validator {
           clusterInit,
           firewall: firewallOf(ordered),
           ...hardwareOf(this.c, [...path, "hardware"], h.hardware),
+          ...lanInterface,
         },
       });
     });
@@ -1082,10 +1095,10 @@ export function orderRoles(names: readonly string[], roles: ReadonlyMap<string, 
   return out;
 }
 
-/** Merges the ports of `roles` into NixOS firewall options: sorted, deduplicated, singles inside ranges dropped. */
-export function firewallOf(roles: readonly Role[]): Firewall {
+/** Merges the ports of `roles` (and `extra` ports) into NixOS firewall options: sorted, deduplicated, singles inside ranges dropped. */
+export function firewallOf(roles: readonly Role[], extra: readonly PortSpec[] = []): Firewall {
   const pick = (protocol: "tcp" | "udp") => {
-    const ports = roles.flatMap((r) => r.ports).filter((p) => p.protocol === protocol);
+    const ports = [...roles.flatMap((r) => r.ports), ...extra].filter((p) => p.protocol === protocol);
     const ranges = mergeRanges(ports.filter((p) => p.from !== p.to).map((p) => ({ from: p.from, to: p.to })));
     const singles = [...new Set(ports.filter((p) => p.from === p.to).map((p) => p.from))]
       .filter((n) => !ranges.some((r) => r.from <= n && n <= r.to))

@@ -8,6 +8,7 @@
 import * as posix from "node:path/posix";
 import type { Homelab, Host, VpnUser } from "../model/homelab.js";
 import { compareStrings } from "../model/order.js";
+import { podInterfaces } from "../model/k3s.js";
 import { hasClusterFunction } from "../model/roles.js";
 import { nix, type NixExpr } from "./ast.js";
 import { printNixFile } from "./printer.js";
@@ -82,8 +83,14 @@ export function varsValue(homelab: Homelab): Record<string, unknown> {
           serverAddr: `https://${init.address.toString()}:6443`,
           servers: k3sServers.map((h) => h.hostname),
           agents: k3sAgents.map((h) => h.hostname),
+          flannelBackend: homelab.k3s.flannelBackend,
+          clusterCidr: homelab.k3s.clusterCidr.toString(),
+          serviceCidr: homelab.k3s.serviceCidr.toString(),
+          serverFlags: k3sServerFlags(homelab),
+          trustedInterfaces: [...podInterfaces(homelab.k3s.flannelBackend)],
+          tokenSecret: homelab.k3s.tokenSecret,
         };
-  vars.nodes = Object.fromEntries(hosts.map((h) => [h.hostname, nodeValue(h)]));
+  vars.nodes = Object.fromEntries(hosts.map((h) => [h.hostname, nodeValue(homelab, h)]));
   vars.vpn =
     homelab.vpn === undefined
       ? null
@@ -97,10 +104,39 @@ export function varsValue(homelab: Homelab): Record<string, unknown> {
   return vars;
 }
 
-function nodeValue(h: Host): Record<string, unknown> {
+/**
+ * Flags every k3s server passes (they must agree across servers): the flannel backend and the pod and
+ * service networks of the model.
+ */
+export function k3sServerFlags(homelab: Homelab): string[] {
+  return [
+    `--flannel-backend=${homelab.k3s.flannelBackend}`,
+    `--cluster-cidr=${homelab.k3s.clusterCidr.toString()}`,
+    `--service-cidr=${homelab.k3s.serviceCidr.toString()}`,
+  ];
+}
+
+/**
+ * The iSCSI initiator name of `host` (unique per host, as iSCSI requires): the lab domain reversed as
+ * the naming authority, the hostname as the unique part.
+ */
+export function iscsiInitiatorName(homelab: Homelab, host: Host): string {
+  const authority = homelab.domain.split(".").reverse().join(".");
+  return `iqn.2020-08.${authority}:${host.hostname}`;
+}
+
+/** Longhorn's host prerequisites for `host`, or null when it is not a k3s node or the lab has no Longhorn. */
+function longhornValue(homelab: Homelab, h: Host): Record<string, unknown> | null {
+  if (!homelab.k3s.longhorn || !hasClusterFunction(h, "k3s-server", "k3s-agent")) return null;
+  return { iscsiInitiatorName: iscsiInitiatorName(homelab, h) };
+}
+
+function nodeValue(homelab: Homelab, h: Host): Record<string, unknown> {
   return {
     hostname: h.hostname,
     address: h.address.toString(),
+    interface: h.interface,
+    predictableInterfaceNames: h.predictableInterfaceNames,
     mac: h.mac ?? null,
     system: h.architecture,
     master: h.clusterInit,
@@ -117,6 +153,7 @@ function nodeValue(h: Host): Record<string, unknown> {
                 ? null
                 : { device: h.disk.longhorn.device, mountPoint: h.disk.longhorn.mountPoint },
           },
+    longhorn: longhornValue(homelab, h),
     firewall: {
       allowedTCPPorts: [...h.firewall.allowedTCPPorts],
       allowedTCPPortRanges: h.firewall.allowedTCPPortRanges.map((r) => ({ from: r.from, to: r.to })),

@@ -2,13 +2,14 @@
 # node with `master = true` in vars.nix; the other servers join it at vars.k3s.serverAddr.
 { lib, vars, node, ... }:
 {
+  imports = [ ./k3s-node.nix ];
   services.k3s = {
     enable = true;
     role = "server";
     clusterInit = node.master;
     serverAddr = lib.mkIf (!node.master) vars.k3s.serverAddr;
-    tokenFile = "/var/lib/rancher/k3s/server/token-file";
-    extraFlags = [
+    # --flannel-backend, --cluster-cidr and --service-cidr from the model, the same on every server
+    extraFlags = vars.k3s.serverFlags ++ [
       "--disable=servicelb" # MetalLB hands out LoadBalancer IPs (vars.metallbPool)
       "--disable=traefik" # dist/ installs the ingress controller the model names, with Flux
       "--node-ip=${node.address}"

@@ -4,11 +4,28 @@
 {
   networking.hostName = node.hostname;
   networking.domain = vars.domain;
+  # The ports every role of the host needs, merged by synth (vars.nodes.<hostname>.firewall).
   networking.firewall = {
     enable = true;
     inherit (node.firewall) allowedTCPPorts allowedTCPPortRanges allowedUDPPorts allowedUDPPortRanges;
   };
-  networking.defaultGateway = vars.lan.gateway;
+  # The static LAN address, on the interface the model names (eth0 with kernel names when it names
+  # none); DHCP stays off, on that interface and everywhere else.
+  networking.useDHCP = false;
+  networking.usePredictableInterfaceNames = node.predictableInterfaceNames;
+  networking.interfaces.${node.interface} = {
+    useDHCP = false;
+    ipv4.addresses = [
+      {
+        address = node.address;
+        prefixLength = vars.lan.prefixLength;
+      }
+    ];
+  };
+  networking.defaultGateway = {
+    address = vars.lan.gateway;
+    interface = node.interface;
+  };
   networking.nameservers = vars.upstreamDns;
 
   services.openssh = {
