@@ -174,9 +174,7 @@ function run(ctx: CheckContext): Finding[] {
 /** Hosts' firewalls open what the cluster needs, and nothing labelled for a feature that is off. */
 export const hostFirewallCheck: Check = {
   id: HOST_FIREWALL_CHECK,
-  doc:
-    "Each host's firewall opens what the cluster needs of it (k3s, flannel, MetalLB, node_exporter when " +
-    "scraped) and nothing labelled for a feature the lab does not run.",
+  doc: "Each host opens what the cluster needs of it (k3s, flannel, MetalLB, node_exporter) and no port of a feature that is off.",
   severity: "error",
   skippable: false,
   run,
