@@ -20,7 +20,7 @@ import {
 import type { Homelab } from "../model/index.js";
 import { commonLabels } from "./defaults.js";
 import { collectUnits, type Unit } from "./documents.js";
-import { goDuration } from "./duration.js";
+import { goDuration, parseGoDuration } from "./duration.js";
 import type { Layer } from "./homelab-app.js";
 
 /** Namespace Flux runs in (created by `flux install` / `flux bootstrap`). */
@@ -31,19 +31,43 @@ export const BOOTSTRAP_DIR = "bootstrap";
 
 /** How soon a layer's Kustomization retries after a failure. */
 const RETRY_INTERVAL = Duration.minutes(1);
-/** How long a layer's Kustomization waits for its resources to become ready. */
+/** How long a layer's Kustomization waits for its resources to become ready, at the least. */
 const TIMEOUT = Duration.minutes(5);
+/** helm-controller's timeout of a HelmRelease that sets none. */
+const HELM_DEFAULT_TIMEOUT = Duration.minutes(5);
+/** Added to the slowest HelmRelease's timeout: time to fetch the chart and apply the layer. */
+const TIMEOUT_MARGIN = Duration.minutes(1);
+
+/**
+ * How long a layer's Kustomization waits (`spec.timeout`) for the documents of its units: at least
+ * {@link TIMEOUT}, and longer than the slowest HelmRelease among them (its `spec.timeout`, or Helm's
+ * 5 minutes) by {@link TIMEOUT_MARGIN}, so Flux never gives up on a layer while Helm still waits.
+ */
+export function layerTimeout(units: readonly Unit[]): Duration {
+  let slowest = 0;
+  for (const doc of units.flatMap((u) => u.docs.map((d) => d.doc))) {
+    if (doc.kind !== "HelmRelease" || !doc.apiVersion.startsWith("helm.toolkit.fluxcd.io/")) continue;
+    const spec = (doc as { spec?: { timeout?: unknown } }).spec;
+    const text = typeof spec?.timeout === "string" ? spec.timeout : undefined;
+    const ms = (text === undefined ? undefined : parseGoDuration(text)) ?? HELM_DEFAULT_TIMEOUT.toMilliseconds();
+    slowest = Math.max(slowest, ms);
+  }
+  const needed = slowest === 0 ? 0 : slowest + TIMEOUT_MARGIN.toMilliseconds();
+  return Duration.millis(Math.max(TIMEOUT.toMilliseconds(), needed));
+}
 
 /**
  * The bootstrap units (`source`, `layers`): a Kustomization for each layer whose folder is in
  * `active` (an empty layer has no folder), depending on the nearest active layers before it.
- * `decrypt` names the folders whose layers apply SOPS-encrypted secrets.
+ * `decrypt` names the folders whose layers apply SOPS-encrypted secrets; `units` are the layers'
+ * units, whose HelmReleases set each layer's timeout ({@link layerTimeout}).
  */
 export function bootstrapUnits(
   lab: Homelab,
   layers: readonly Layer[],
   active: ReadonlySet<string>,
   decrypt: ReadonlySet<string>,
+  units: readonly Unit[] = [],
 ): Unit[] {
   const flux = lab.kubernetes.flux;
   const chart = new Chart(new App(), BOOTSTRAP_DIR, { disableResourceNameHashes: true });
@@ -69,7 +93,7 @@ export function bootstrapUnits(
       spec: {
         interval: flux.interval,
         retryInterval: goDuration(RETRY_INTERVAL),
-        timeout: goDuration(TIMEOUT),
+        timeout: goDuration(layerTimeout(units.filter((u) => u.dir === layer.dir))),
         path: `${flux.path.replace(/\/$/, "")}/${layer.dir}`,
         prune: true,
         wait: true,

@@ -149,7 +149,7 @@ export function renderKubernetes(app: HomelabApp, options: RenderKubernetesOptio
   const collected = app.layers.map((l) => collectUnits(l, l.dir));
   const layerUnits = collected.flatMap((c) => c.units);
   const active = new Set([...layerUnits.map((u) => u.dir), ...sops.carried.keys()]);
-  const bootstrap = bootstrapUnits(app.homelab, app.layers, active, sops.decrypt);
+  const bootstrap = bootstrapUnits(app.homelab, app.layers, active, sops.decrypt, layerUnits);
   const units = [...bootstrap, ...layerUnits];
 
   const problems = [
@@ -173,7 +173,10 @@ export function renderKubernetes(app: HomelabApp, options: RenderKubernetesOptio
   for (const unit of units) {
     const file = `${outDir}/${unit.dir}/${unit.name}.yaml`;
     const sorted = [...unit.docs].sort((a, b) => compareDocs(a.doc, b.doc));
-    documents.set(file, sorted.map((d) => d.doc));
+    documents.set(
+      file,
+      sorted.map((d) => d.doc),
+    );
     for (const d of sorted) checked.push({ file, doc: d.doc, construct: d.path });
   }
   return {

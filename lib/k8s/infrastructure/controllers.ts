@@ -3,8 +3,8 @@
  * to install (chart, namespace, Pod Security, CRDs, wait strategy, timeout), the
  * values this library sets for the lab, the Secrets the user keeps as SOPS files
  * and the model's problems for it. {@link addControllers} turns the rows into
- * HelmApps, one per row, each a direct child of the controllers layer
- * (`dist/infrastructure/controllers/<id>.yaml`).
+ * HelmApps, one per row, each a direct child of its layer
+ * (`dist/infrastructure/<layer>/<id>.yaml`).
  */
 import { Duration, Size } from "cdk8s";
 import { Cpu } from "cdk8s-plus-30";
@@ -12,7 +12,7 @@ import type { CertManagerValuesOverrides } from "../../../imports/values/cert-ma
 import type { ExternalDnsValuesOverrides } from "../../../imports/values/external-dns.js";
 import type { MetallbValuesOverrides } from "../../../imports/values/metallb.js";
 import type { Homelab } from "../../model/index.js";
-import type { Layer } from "../homelab-app.js";
+import type { HomelabApp } from "../homelab-app.js";
 import type { PodSecurityLevel } from "../namespace.js";
 import type { ChartSource } from "./chart-source.js";
 import { CHARTS } from "./charts.js";
@@ -47,10 +47,18 @@ export type ControllerName =
   | "cloudnativePg"
   | "pihole";
 
+/**
+ * The layer a controller is installed in: core networking (`controllers`), what the apps store
+ * data with (`storage`), or optional (`addons`, which nothing waits for).
+ */
+export type ControllerLayer = "controllers" | "storage" | "addons";
+
 /** One row of the table: a chart to install and how, for one lab. */
 export interface ControllerRow {
   /** Construct id, file name and Helm release name. */
   readonly id: string;
+  /** The layer the controller is installed in. */
+  readonly layer: ControllerLayer;
   /** The pinned chart (the user's `version` replaces its version). */
   readonly chart: ChartSource;
   readonly namespace: string;
@@ -83,6 +91,7 @@ function metallb(): ControllerRow {
   } satisfies MetallbValuesOverrides;
   return {
     id: "metallb",
+    layer: "controllers",
     chart: CHARTS.metallb,
     namespace: "metallb-system",
     podSecurity: "privileged",
@@ -110,6 +119,7 @@ function certManager(lab: Homelab): ControllerRow {
   } satisfies CertManagerValuesOverrides;
   return {
     id: "cert-manager",
+    layer: "controllers",
     chart: CHARTS.certManager,
     namespace: "cert-manager",
     podSecurity: "restricted",
@@ -159,6 +169,7 @@ function ingressController(lab: Homelab): ControllerRow {
     const chart = CHARTS.ingressNginx;
     return {
       id: "ingress-nginx",
+      layer: "controllers",
       chart,
       namespace: "ingress-nginx",
       podSecurity: "restricted",
@@ -177,6 +188,7 @@ function ingressController(lab: Homelab): ControllerRow {
   } satisfies TraefikValuesOverrides;
   return {
     id: "traefik",
+    layer: "controllers",
     chart: CHARTS.traefik,
     namespace: "traefik",
     podSecurity: "restricted",
@@ -206,9 +218,12 @@ function externalDns(lab: Homelab): ControllerRow {
   const purpose = `Cloudflare API token (key ${CLOUDFLARE_TOKEN_KEY}, permission Zone:DNS:Edit) for external-dns`;
   return {
     id: "external-dns",
+    layer: "addons",
     chart: CHARTS.externalDns,
     namespace: "external-dns",
     podSecurity: "restricted",
+    // The chart ships its DNSEndpoint CRD in crds/: create and replace it on install and upgrade.
+    crds: true,
     values,
     secrets: [{ name: secret, purpose }],
   };
@@ -244,6 +259,7 @@ function longhorn(lab: Homelab): ControllerRow {
       : [];
   return {
     id: "longhorn",
+    layer: "storage",
     chart: CHARTS.longhorn,
     namespace: "longhorn-system",
     podSecurity: "privileged",
@@ -263,6 +279,7 @@ function cloudnativePg(): ControllerRow {
   } satisfies CloudnativePgValuesOverrides;
   return {
     id: "cloudnative-pg",
+    layer: "storage",
     chart: CHARTS.cloudnativePg,
     namespace: "cnpg-system",
     podSecurity: "restricted",
@@ -335,6 +352,7 @@ function pihole(lab: Homelab, options: PiholeOptions): ControllerRow {
   }
   return {
     id: "pihole",
+    layer: "addons",
     chart: CHARTS.pihole,
     namespace: "pihole",
     podSecurity: "baseline",
@@ -363,11 +381,11 @@ const ROWS: {
 };
 
 /**
- * Builds one HelmApp per row in `layer` (the controllers layer), leaving out those the props
- * set to `false`. The user's `version` and `values` of each option apply to its row.
+ * Builds one HelmApp per row in its layer of `app`, leaving out those the props set to `false`.
+ * The user's `version` and `values` of each option apply to its row.
  */
 export function addControllers(
-  layer: Layer,
+  app: HomelabApp,
   lab: Homelab,
   props: InfrastructureProps,
 ): { readonly [K in ControllerName]?: HelmApp } {
@@ -377,7 +395,8 @@ export function addControllers(
     if (options === false) continue;
     const row = ROWS[name](lab, (options ?? {}) as PiholeOptions);
     const user: ChartOptions = options ?? {};
-    const app = new HelmApp(layer, row.id, {
+    const layer = app[row.layer];
+    const helmApp = new HelmApp(layer, row.id, {
       chart: user.version === undefined ? row.chart : row.chart.withVersion(user.version),
       namespace: row.namespace,
       podSecurity: row.podSecurity,
@@ -386,10 +405,10 @@ export function addControllers(
       ...(row.timeout !== undefined ? { timeout: row.timeout } : {}),
       values: mergeValues(row.values, user.values),
     });
-    for (const s of row.secrets ?? []) layer.expectSecret(app.namespace, s.name, s.purpose);
+    for (const s of row.secrets ?? []) layer.expectSecret(helmApp.namespace, s.name, s.purpose);
     const problems = row.problems ?? [];
-    if (problems.length > 0) app.node.addValidation({ validate: () => [...problems] });
-    built[name] = app;
+    if (problems.length > 0) helmApp.node.addValidation({ validate: () => [...problems] });
+    built[name] = helmApp;
   }
   return built;
 }
