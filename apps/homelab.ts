@@ -76,5 +76,7 @@ export const homelab: HomelabSpec = {
     storageClass: "longhorn",
     flux: { url: "ssh://git@github.com/example/homelab", branch: "main", interval: "10m", path: "./dist" },
     certificates: { acmeEmail: "admin@example.com", acmeServer: "production" },
+    // The Cloudflare zone holds example.com; the lab lives under home.example.com.
+    dns: { zone: "example.com" },
   },
 };

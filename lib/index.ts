@@ -27,6 +27,8 @@ export {
   type ConstructLike,
   type Disk,
   type DiskSpec,
+  type Dns,
+  type DnsSpec,
   type Firewall,
   type FluxSpec,
   type HomelabData,

@@ -500,9 +500,13 @@ describe("Infrastructure: the ingress controller", () => {
 });
 
 describe("Infrastructure: external-dns", () => {
-  it("manages the model's domain on Cloudflare, in sync, as the lab's owner id, with the token from the model's Secret", () => {
+  it("manages the model's DNS zone on Cloudflare, in sync, as the lab's owner id, with the token from the model's Secret", () => {
     const values = release(example, "external-dns").spec.values;
-    expect(values.domainFilters).toEqual([example.lab.domain]);
+    // The Cloudflare provider drops zones the filter does not match: the filter is the zone (example.com),
+    // not the lab's domain (home.example.com), or nothing would be published.
+    expect(example.lab.domain).toBe("home.example.com");
+    expect(values.domainFilters).toEqual(["example.com"]);
+    expect(values.domainFilters).toEqual([example.lab.kubernetes.dns.zone]);
     expect(values.provider).toEqual({ name: "cloudflare" });
     expect(values.policy).toBe("sync");
     expect(values.txtOwnerId).toBe(example.lab.name);
@@ -516,8 +520,29 @@ describe("Infrastructure: external-dns", () => {
     ]);
   });
 
-  it("follows the model's domain", () => {
-    const r = render(spec((s) => ({ ...s, network: { ...s.network, domain: "lab.example.net" } })));
+  it("asks for a token that may edit the zone's records and read its zones", () => {
+    for (const secret of [...example.app.addons.secrets, ...example.app.configs.secrets]) {
+      if (secret.name !== "cloudflare-api-token") continue;
+      expect(secret.purpose, secret.namespace).toContain("Zone:DNS:Edit and Zone:Zone:Read");
+    }
+    expect(example.warnings.join("\n")).toContain("Zone:DNS:Edit and Zone:Zone:Read");
+  });
+
+  it("is left out when the model publishes no records, and its Secret is no longer expected", () => {
+    const r = render(spec((s) => ({ ...s, kubernetes: { ...s.kubernetes!, dns: { publish: false } } })));
+    expect(r.docs.has(`${ADDONS}/external-dns.yaml`)).toBe(false);
+    expect(r.infra.externalDns).toBeUndefined();
+    expect(r.app.addons.secrets.map((x) => `${x.namespace}/${x.name}`)).toEqual(["pihole/pihole-admin"]);
+  });
+
+  it("follows the model's domain (the zone defaults to it)", () => {
+    const r = render(
+      spec((s) => ({
+        ...s,
+        network: { ...s.network, domain: "lab.example.net" },
+        kubernetes: { ...s.kubernetes!, dns: undefined },
+      })),
+    );
     expect(release(r, "external-dns").spec.values.domainFilters).toEqual(["lab.example.net"]);
     expect(
       r.one(`${CONFIGS}/cert-manager-config.yaml`, "ClusterIssuer").spec.acme.solvers[0].selector.dnsZones,

@@ -3,6 +3,7 @@
  * emitted Nix file reads. Build one with {@link Homelab.create}; look it up from
  * a construct with {@link Homelab.of}.
  */
+import type { Dns } from "./dns.js";
 import type { Cidr, Ip, IpRange } from "./ip.js";
 import { HomelabValidationError, type Problem } from "./problems.js";
 import { hasClusterFunction } from "./roles.js";
@@ -92,6 +93,8 @@ export interface Kubernetes {
     readonly acmeServer: "production" | "staging";
     readonly cloudflareApiTokenSecret: string;
   };
+  /** The DNS zone and whether external-dns publishes the lab's host names. */
+  readonly dns: Dns;
 }
 
 /** Everything {@link Homelab} holds; produced by validation. */

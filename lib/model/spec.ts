@@ -254,6 +254,9 @@ export interface CertificatesSpec {
   readonly cloudflareApiTokenSecret?: string;
 }
 
+export type { DnsSpec } from "./dns.js";
+import type { DnsSpec } from "./dns.js";
+
 /** The Kubernetes side: what dist/ is made of. */
 export interface KubernetesSpec {
   /**
@@ -271,6 +274,11 @@ export interface KubernetesSpec {
   readonly flux: FluxSpec;
   /** TLS certificates. */
   readonly certificates: CertificatesSpec;
+  /**
+   * The DNS zone the lab's host names are published in, and whether external-dns publishes them.
+   * @default { zone: <network.domain>, publish: true }
+   */
+  readonly dns?: DnsSpec;
 }
 
 /** The whole homelab, as written by the user. */

@@ -6,6 +6,7 @@
  */
 import type { Disk, Firewall, Host, HomelabData, Kubernetes, Role, Vpn, VpnUser } from "./homelab.js";
 import { Cidr, Ip, IpRange, cidrProblem, ipv4Problem, rangeProblem } from "./ip.js";
+import { validateDns } from "./dns.js";
 import { isRfc1123Label, isRfc1123Subdomain } from "./names.js";
 import { ProblemCollector, describeValue, formatPath, type Problem, type SpecPath } from "./problems.js";
 import { hasClusterFunction, rolePresets } from "./roles.js";
@@ -164,7 +165,7 @@ class Validator {
     const hosts = this.hosts(root.hosts, roles, network);
     const vpn = root.vpn === undefined ? undefined : this.vpn(root.vpn, network?.lan);
     const nix = this.nixOptions(root.nix);
-    const kubernetes = root.kubernetes === undefined ? undefined : this.kubernetes(root.kubernetes);
+    const kubernetes = root.kubernetes === undefined ? undefined : this.kubernetes(root.kubernetes, network?.domain);
     this.addressConflicts(hosts, network);
     const derivedInit = this.k3s(hosts);
 
@@ -905,13 +906,13 @@ class Validator {
     return { subnet, serverAddress, listenPort, users };
   }
 
-  kubernetes(value: unknown): Kubernetes | undefined {
+  kubernetes(value: unknown, domain: string | undefined): Kubernetes | undefined {
     const path = ["kubernetes"];
     const k = this.object(
       path,
       value,
       "the Kubernetes options",
-      ["ingressController", "storageClass", "flux", "certificates"],
+      ["ingressController", "storageClass", "flux", "certificates", "dns"],
       ["flux", "certificates"],
     );
     if (k === undefined) return undefined;
@@ -997,6 +998,7 @@ class Validator {
       storageClass,
       flux: { url, branch, interval, path: fluxPath, sopsAgeSecret },
       certificates: { acmeEmail, acmeServer, cloudflareApiTokenSecret },
+      dns: validateDns(this.c, [...path, "dns"], k.dns, domain),
     };
   }
 

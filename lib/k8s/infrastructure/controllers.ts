@@ -18,6 +18,7 @@ import type { ChartSource } from "./chart-source.js";
 import { CHARTS } from "./charts.js";
 import {
   CLOUDFLARE_TOKEN_KEY,
+  CLOUDFLARE_TOKEN_PERMISSIONS,
   CLUSTER_ISSUER_ANNOTATION,
   CLUSTER_ISSUER_NAME,
   METALLB_IPS_ANNOTATION,
@@ -201,21 +202,27 @@ function ingressController(lab: Homelab): ControllerRow {
   };
 }
 
-/** external-dns: the model's domain on Cloudflare, fully synchronized, records owned by this lab. */
+/**
+ * external-dns: the lab's host names published in the model's DNS zone on Cloudflare, fully
+ * synchronized, records owned by this lab. The domain filter names the zone (`kubernetes.dns.zone`),
+ * not the domain: the Cloudflare provider drops every zone the filter does not match, so a lab at
+ * `home.example.com` in the zone `example.com` would publish nothing with the domain as filter.
+ */
 function externalDns(lab: Homelab): ControllerRow {
   const secret = lab.kubernetes.certificates.cloudflareApiTokenSecret;
   const values = {
     provider: { name: "cloudflare" },
     env: [{ name: "CF_API_TOKEN", valueFrom: { secretKeyRef: { name: secret, key: CLOUDFLARE_TOKEN_KEY } } }],
     sources: ["service", "ingress"],
-    domainFilters: [lab.domain],
+    domainFilters: [lab.kubernetes.dns.zone],
     // sync: records of removed Ingresses are deleted too; the TXT registry limits that to records this lab owns.
     policy: "sync",
     registry: "txt",
     txtOwnerId: lab.name,
     resources: res(10, 48),
   } satisfies ExternalDnsValuesOverrides;
-  const purpose = `Cloudflare API token (key ${CLOUDFLARE_TOKEN_KEY}, permission Zone:DNS:Edit) for external-dns`;
+  const purpose =
+    `Cloudflare API token (key ${CLOUDFLARE_TOKEN_KEY}, ${CLOUDFLARE_TOKEN_PERMISSIONS}) ` + "for external-dns";
   return {
     id: "external-dns",
     layer: "addons",
@@ -393,6 +400,8 @@ export function addControllers(
   for (const name of Object.keys(ROWS) as ControllerName[]) {
     const options = props[name];
     if (options === false) continue;
+    // The model's choice: with kubernetes.dns.publish false nothing publishes records (the dns-published check warns).
+    if (name === "externalDns" && !lab.kubernetes.dns.publish) continue;
     const row = ROWS[name](lab, (options ?? {}) as PiholeOptions);
     const user: ChartOptions = options ?? {};
     const layer = app[row.layer];

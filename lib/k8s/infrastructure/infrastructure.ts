@@ -43,8 +43,8 @@ export interface Infrastructure {
   readonly certManager: HelmApp;
   /** The ingress controller (`controllers/traefik` or `controllers/ingress-nginx`). */
   readonly ingressController: HelmApp;
-  /** external-dns (`addons/external-dns`). */
-  readonly externalDns: HelmApp;
+  /** external-dns (`addons/external-dns`), unless the model publishes no records (`kubernetes.dns.publish: false`). */
+  readonly externalDns: HelmApp | undefined;
   /** Longhorn (`storage/longhorn`), unless left out. */
   readonly longhorn: HelmApp | undefined;
   /** The CloudNativePG operator (`storage/cloudnative-pg`). */
@@ -87,7 +87,7 @@ export function addInfrastructure(app: HomelabApp, props: InfrastructureProps = 
     metallb,
     certManager,
     ingressController: controllers.ingressController!,
-    externalDns: controllers.externalDns!,
+    externalDns: controllers.externalDns,
     longhorn: controllers.longhorn,
     cloudnativePg: controllers.cloudnativePg!,
     pihole: controllers.pihole,
