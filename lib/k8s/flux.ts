@@ -29,6 +29,37 @@ export const FLUX_NAMESPACE = "flux-system";
 /** Folder of the bootstrap chart under dist/. */
 export const BOOTSTRAP_DIR = "bootstrap";
 
+/**
+ * The folder `flux bootstrap --path` points at: `clusters/<lab name>`. It belongs to the user and to
+ * Flux (`flux bootstrap` writes `flux-system/` in it); synth never writes, overwrites or deletes there.
+ */
+export function clusterDir(labName: string): string {
+  return `clusters/${labName}`;
+}
+
+/**
+ * The one hand-owned file of {@link clusterDir}, `kustomization.yaml`: it applies what `flux bootstrap`
+ * wrote (`flux-system/`, so Flux keeps managing itself from git: its components and its sync) and the
+ * bootstrap folder synth writes under `fluxPath` (`./dist` -> `../../dist/bootstrap`). `init` writes it
+ * once for a new lab; keep it when you change the lab (synth does not own it).
+ */
+export function clusterKustomization(labName: string, fluxPath: string): string {
+  const dist = fluxPath.replace(/^\.\//, "").replace(/\/+$/, "");
+  const bootstrap = `${"../".repeat(clusterDir(labName).split("/").length)}${dist}/${BOOTSTRAP_DIR}`;
+  return [
+    `# The Flux entry point of the lab "${labName}": flux bootstrap --path=./${clusterDir(labName)}`,
+    "# writes flux-system/ here. Written once by cdk8s-homelab init, then yours: synth never touches this folder.",
+    "apiVersion: kustomize.config.k8s.io/v1beta1",
+    "kind: Kustomization",
+    "resources:",
+    "  # what flux bootstrap wrote: Flux's own components and its sync, so Flux upgrades from git",
+    "  - flux-system",
+    "  # what synth writes: the GitRepository of this repository and one Kustomization per layer",
+    `  - ${bootstrap}`,
+    "",
+  ].join("\n");
+}
+
 /** How soon a layer's Kustomization retries after a failure. */
 const RETRY_INTERVAL = Duration.minutes(1);
 /** How long a layer's Kustomization waits for its resources to become ready, at the least. */
