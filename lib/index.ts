@@ -52,9 +52,11 @@ export {
   type VpnUserSpec,
 } from "./model/index.js";
 export {
+  AppCronJob,
   ChartSource,
   ConstructValidationError,
   DEFAULT_DATABASE_ENV,
+  DEFAULT_POSTGRES_IMAGE,
   EnvValue,
   HealthCheck,
   HelmApp,
@@ -104,6 +106,7 @@ export {
   type TraefikValuesOverrides,
   type VolumeSnapshotOptions,
   type WireGuardGatewayProps,
+  type AppCronJobProps,
   type WorkloadOptions,
   type WorkloadProps,
 } from "./k8s/index.js";

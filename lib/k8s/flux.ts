@@ -19,7 +19,7 @@ import {
 } from "../../imports/kustomize.toolkit.fluxcd.io.js";
 import type { Homelab } from "../model/index.js";
 import { commonLabels } from "./defaults.js";
-import { collectUnits, type Unit } from "./documents.js";
+import { collectUnits, type Doc, type Unit } from "./documents.js";
 import { goDuration, parseGoDuration } from "./duration.js";
 import type { Layer } from "./homelab-app.js";
 
@@ -70,13 +70,35 @@ const HELM_DEFAULT_TIMEOUT = Duration.minutes(5);
 const TIMEOUT_MARGIN = Duration.minutes(1);
 
 /**
+ * The longest a Deployment's containers may take to start (a startup probe's `initialDelaySeconds` +
+ * `periodSeconds` x `failureThreshold`), in milliseconds; 0 without a startup probe.
+ */
+function startupBudget(doc: Doc): number {
+  const spec = (doc as { spec?: { template?: { spec?: { containers?: unknown } } } }).spec;
+  const containers = spec?.template?.spec?.containers;
+  let longest = 0;
+  for (const c of Array.isArray(containers) ? containers : []) {
+    const p = (c as { startupProbe?: Record<string, unknown> }).startupProbe;
+    if (p === undefined) continue;
+    const n = (key: string, fallback: number): number => (typeof p[key] === "number" ? (p[key] as number) : fallback);
+    longest = Math.max(
+      longest,
+      (n("initialDelaySeconds", 0) + n("periodSeconds", 10) * n("failureThreshold", 3)) * 1000,
+    );
+  }
+  return longest;
+}
+
+/**
  * How long a layer's Kustomization waits (`spec.timeout`) for the documents of its units: at least
  * {@link TIMEOUT}, and longer than the slowest HelmRelease among them (its `spec.timeout`, or Helm's
- * 5 minutes) by {@link TIMEOUT_MARGIN}, so Flux never gives up on a layer while Helm still waits.
+ * 5 minutes) and the slowest Deployment start (its startup probe's budget) by {@link TIMEOUT_MARGIN},
+ * so Flux never gives up on a layer while Helm or a first start (an install onto a new volume) still runs.
  */
 export function layerTimeout(units: readonly Unit[]): Duration {
   let slowest = 0;
   for (const doc of units.flatMap((u) => u.docs.map((d) => d.doc))) {
+    if (doc.kind === "Deployment" && doc.apiVersion === "apps/v1") slowest = Math.max(slowest, startupBudget(doc));
     if (doc.kind !== "HelmRelease" || !doc.apiVersion.startsWith("helm.toolkit.fluxcd.io/")) continue;
     const spec = (doc as { spec?: { timeout?: unknown } }).spec;
     const text = typeof spec?.timeout === "string" ? spec.timeout : undefined;

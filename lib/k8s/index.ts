@@ -44,6 +44,7 @@ export { Workload, type PersistentStorage, type WorkloadOptions, type WorkloadPr
 export { IngressedService, type IngressOptions, type IngressedServiceProps } from "./apps/ingressed-service.js";
 export {
   DEFAULT_DATABASE_ENV,
+  DEFAULT_POSTGRES_IMAGE,
   PostgresApp,
   type PostgresAppProps,
   type PostgresBackup,
@@ -58,3 +59,4 @@ export {
 } from "./apps/postgres-backup.js";
 export { Retention, type RetentionUnit } from "./apps/retention.js";
 export { WireGuardGateway, type WireGuardGatewayProps } from "./apps/wireguard-gateway.js";
+export { AppCronJob, type AppCronJobProps } from "./apps/app-cron-job.js";

@@ -164,7 +164,7 @@ function ingressController(lab: Homelab): ControllerRow {
         publishService: { enabled: true },
         replicaCount: 1,
         resources: res(100, 96),
-        service: { type: "LoadBalancer", annotations },
+        service: { type: "LoadBalancer", annotations, externalTrafficPolicy: "Local" },
       },
     } satisfies IngressNginxValuesOverrides;
     const chart = CHARTS.ingressNginx;
@@ -181,7 +181,9 @@ function ingressController(lab: Homelab): ControllerRow {
   }
   const values = {
     ingressClass: { enabled: true, isDefaultClass: true, name: className },
-    service: { enabled: true, annotations },
+    // Local keeps the client's address (MetalLB announces from the pod's node), so apps behind the ingress see
+    // who is calling in X-Forwarded-For (brute-force throttling per client, not per node).
+    service: { enabled: true, annotations, spec: { externalTrafficPolicy: "Local" } },
     ports: { web: { http: { redirections: { entryPoint: { to: "websecure", scheme: "https", permanent: true } } } } },
     // Ingress status carries the Service's address, which external-dns publishes.
     providers: { kubernetesIngress: { enabled: true, publishedService: { enabled: true } } },
