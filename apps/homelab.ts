@@ -65,7 +65,10 @@ export const homelab: HomelabSpec = {
         name: "bob",
         address: "10.8.0.3",
         publicKey: "TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0=",
+        // The gateway routes bob's tunnel address and his site's LAN to him; his client sends everything
+        // through the tunnel (tunnel: "full" goes into his client configuration only).
         allowedIps: ["10.8.0.3/32", "192.168.50.0/24"],
+        tunnel: "full",
         group: "family",
       },
     ],

@@ -19,6 +19,14 @@ const CASES: readonly BadInput[] = [
     path: "kubernetes.dns.zone",
     message: /"com" is not a DNS zone/,
   },
+  {
+    name: "a VPN user whose allowedIps is a default route (a full tunnel belongs to the client)",
+    spec: (s) => {
+      s.vpn.users[0].allowedIps = ["0.0.0.0/0"];
+    },
+    path: "vpn.users[0].allowedIps[0]",
+    message: /0\.0\.0\.0\/0 covers the default route.*tunnel: "full"/s,
+  },
 ];
 
 describe("catalogue: deploy", () => {

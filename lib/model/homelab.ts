@@ -4,6 +4,7 @@
  * a construct with {@link Homelab.of}.
  */
 import type { Dns } from "./dns.js";
+import type { VpnTunnel } from "./vpn-routes.js";
 import type { Cidr, Ip, IpRange } from "./ip.js";
 import { HomelabValidationError, type Problem } from "./problems.js";
 import { hasClusterFunction } from "./roles.js";
@@ -63,7 +64,10 @@ export interface VpnUser {
   readonly address: Ip;
   readonly publicKey: string | undefined;
   readonly publicKeySecret: string | undefined;
+  /** What the gateway routes to this peer: its tunnel address and networks behind it. */
   readonly allowedIps: readonly Cidr[];
+  /** What the client sends through the tunnel (its own configuration): "split" or "full". */
+  readonly tunnel: VpnTunnel;
   readonly group: string;
   readonly enabled: boolean;
 }

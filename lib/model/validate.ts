@@ -7,6 +7,7 @@
 import type { Disk, Firewall, Host, HomelabData, Kubernetes, Role, Vpn, VpnUser } from "./homelab.js";
 import { Cidr, Ip, IpRange, cidrProblem, ipv4Problem, rangeProblem } from "./ip.js";
 import { validateDns } from "./dns.js";
+import { serverRouteProblems, validateTunnel } from "./vpn-routes.js";
 import { isRfc1123Label, isRfc1123Subdomain } from "./names.js";
 import { ProblemCollector, describeValue, formatPath, type Problem, type SpecPath } from "./problems.js";
 import { hasClusterFunction, rolePresets } from "./roles.js";
@@ -791,7 +792,7 @@ class Validator {
         p,
         raw,
         "a VPN user",
-        ["name", "address", "publicKey", "publicKeySecret", "allowedIps", "group", "enabled"],
+        ["name", "address", "publicKey", "publicKeySecret", "allowedIps", "tunnel", "group", "enabled"],
         ["name", "address"],
       );
       if (u === undefined) return;
@@ -889,6 +890,8 @@ class Validator {
         const c = this.cidr([...p, "allowedIps", j], a);
         return c === undefined ? [] : [c];
       });
+      serverRouteProblems(this.c, [...p, "allowedIps"], allowedIps, { lan, subnet });
+      const tunnel = validateTunnel(this.c, [...p, "tunnel"], u.tunnel);
       const group = u.group === undefined ? "users" : (this.label([...p, "group"], u.group, "group name") ?? "users");
       const enabled = this.boolean([...p, "enabled"], u.enabled, true);
       if (name === undefined || address === undefined) return;
@@ -898,6 +901,7 @@ class Validator {
         publicKey,
         publicKeySecret,
         allowedIps: u.allowedIps === undefined ? [Cidr.of(`${address.toString()}/32`)] : allowedIps,
+        tunnel,
         group,
         enabled,
       });
