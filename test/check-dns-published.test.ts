@@ -59,3 +59,12 @@ describe("dns-published", () => {
     );
   });
 });
+
+describe("dns-published on a lab without Kubernetes", () => {
+  it("finds nothing and does not throw", () => {
+    const spec = structuredClone(homelab) as any;
+    delete spec.kubernetes;
+    const r = render({ spec, source: "apps/homelab.ts" });
+    expect(r.checks.findings.filter((f) => f.check === "dns-published")).toEqual([]);
+  });
+});

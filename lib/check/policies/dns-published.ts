@@ -36,7 +36,8 @@ export const dnsPublished: Check = {
   severity: "warning",
   skippable: true,
   run(ctx) {
-    const k = ctx.homelab.kubernetes;
+    // A lab without Kubernetes serves no host (its `kubernetes` getter would throw).
+    const k = ctx.homelab.kubernetesOptions;
     if (k === undefined) return [];
     const { zone, publish } = k.dns;
     const findings: Finding[] = [];
