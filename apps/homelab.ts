@@ -67,7 +67,10 @@ export const homelab: HomelabSpec = {
         name: "bob",
         address: "10.8.0.3",
         publicKey: "TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0=",
+        // The gateway routes bob's tunnel address and his site's LAN to him; his client sends everything
+        // through the tunnel (tunnel: "full" goes into his client configuration only).
         allowedIps: ["10.8.0.3/32", "192.168.50.0/24"],
+        tunnel: "full",
         group: "family",
       },
     ],
@@ -78,5 +81,7 @@ export const homelab: HomelabSpec = {
     storageClass: "longhorn",
     flux: { url: "ssh://git@github.com/example/homelab", branch: "main", interval: "10m", path: "./dist" },
     certificates: { acmeEmail: "admin@example.com", acmeServer: "production" },
+    // The Cloudflare zone holds example.com; the lab lives under home.example.com.
+    dns: { zone: "example.com" },
   },
 };

@@ -3,9 +3,20 @@
  * then the apps. Every address, host name and domain comes from homelab.ts:
  * nothing below names one.
  */
-import { Size } from "cdk8s";
+import { Duration, Size } from "cdk8s";
 import { Cpu } from "cdk8s-plus-30";
-import { HealthCheck, PostgresApp, WireGuardGateway, addInfrastructure, type HomelabApp } from "cdk8s-homelab/k8s";
+import {
+  AppCronJob,
+  EnvValue,
+  HealthCheck,
+  PostgresApp,
+  WireGuardGateway,
+  addInfrastructure,
+  type HomelabApp,
+} from "cdk8s-homelab/k8s";
+
+/** What the Secret `nextcloud/nextcloud-admin` holds (keys username and password). */
+const NEXTCLOUD_ADMIN_PURPOSE = "Nextcloud admin account created on first start (keys username, password)";
 
 export function defineKubernetes(app: HomelabApp): void {
   // MetalLB (the model's pool), cert-manager (ACME DNS-01 via Cloudflare), the ingress
@@ -15,7 +26,7 @@ export function defineKubernetes(app: HomelabApp): void {
 
   // Nextcloud at https://cloud.<domain>, with its own PostgreSQL (CloudNativePG). The
   // credentials come from the Secret CNPG creates (nextcloud-db-app), never from dist/.
-  new PostgresApp(app.apps, "nextcloud", {
+  const nextcloud = new PostgresApp(app.apps, "nextcloud", {
     image: "docker.io/library/nextcloud:32.0.1-apache",
     port: 80,
     allowLowPorts: true, // Apache listens on 80; the safe sysctl lets www-data bind it
@@ -25,6 +36,10 @@ export function defineKubernetes(app: HomelabApp): void {
     env: {
       NEXTCLOUD_TRUSTED_DOMAINS: app.homelab.fqdn("cloud"),
       OVERWRITEPROTOCOL: "https",
+      // The first start installs Nextcloud with this admin (from a SOPS Secret), so the web installer is never
+      // open to the first visitor.
+      NEXTCLOUD_ADMIN_USER: EnvValue.fromSopsSecret("nextcloud-admin", "username", NEXTCLOUD_ADMIN_PURPOSE),
+      NEXTCLOUD_ADMIN_PASSWORD: EnvValue.fromSopsSecret("nextcloud-admin", "password", NEXTCLOUD_ADMIN_PURPOSE),
     },
     databaseEnv: {
       host: "POSTGRES_HOST",
@@ -35,7 +50,14 @@ export function defineKubernetes(app: HomelabApp): void {
     database: { size: Size.gibibytes(10) },
     storage: { size: Size.gibibytes(50), mountPath: "/var/www/html" },
     resources: { cpu: Cpu.millis(100), memory: Size.mebibytes(512), memoryLimit: Size.gibibytes(1) },
-    healthCheck: HealthCheck.http("/status.php"),
+    // The first start copies Nextcloud onto the new Longhorn volume and installs it before Apache answers.
+    healthCheck: HealthCheck.http("/status.php", { startupTimeout: Duration.minutes(20) }),
+  });
+  // Nextcloud's background jobs (cron.php) every five minutes, in its image, on its node and volume.
+  new AppCronJob(nextcloud, "cron", {
+    workload: nextcloud.workload,
+    schedule: "*/5 * * * *",
+    command: ["php", "-f", "/var/www/html/cron.php"],
   });
 
   // The WireGuard gateway on the "wireguard" reservation, for the model's enabled VPN users.

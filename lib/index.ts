@@ -27,6 +27,8 @@ export {
   type ConstructLike,
   type Disk,
   type DiskSpec,
+  type Dns,
+  type DnsSpec,
   type Firewall,
   type Hardware,
   type HardwareSpec,
@@ -55,9 +57,11 @@ export {
   type VpnUserSpec,
 } from "./model/index.js";
 export {
+  AppCronJob,
   ChartSource,
   ConstructValidationError,
   DEFAULT_DATABASE_ENV,
+  DEFAULT_POSTGRES_IMAGE,
   EnvValue,
   HealthCheck,
   HelmApp,
@@ -112,6 +116,7 @@ export {
   type TraefikValuesOverrides,
   type VolumeSnapshotOptions,
   type WireGuardGatewayProps,
+  type AppCronJobProps,
   type WorkloadOptions,
   type WorkloadProps,
 } from "./k8s/index.js";

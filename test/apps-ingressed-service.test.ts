@@ -79,6 +79,7 @@ describe("IngressedService", () => {
   it("follows the model: the subdomain defaults to the id, the domain and the ingress class come from the lab", () => {
     const spec = lab((s) => {
       s.network.domain = "lab.example.org";
+      s.kubernetes.dns = { zone: "example.org" };
       s.kubernetes.ingressController = "ingress-nginx";
     });
     const ingress = one(render(whoami(), spec).docs, "Ingress");

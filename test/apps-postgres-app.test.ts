@@ -7,6 +7,7 @@ import { Cpu } from "cdk8s-plus-30";
 import { describe, expect, it } from "vitest";
 import { homelab as example } from "./fixtures/lab/homelab.js";
 import {
+  DEFAULT_POSTGRES_IMAGE,
   EnvValue,
   PostgresApp,
   PostgresBackupTarget,
@@ -15,6 +16,7 @@ import {
 } from "../lib/k8s/apps/index.js";
 import type { HomelabApp } from "../lib/k8s/homelab-app.js";
 import { Homelab } from "../lib/model/index.js";
+import { imageProblem } from "../lib/k8s/apps/image.js";
 import { constructProblems, lab, one, renderApps, type Manifest } from "./helpers/k8s.js";
 import { checkManifest, crdsAvailable } from "./helpers/schemas.js";
 
@@ -27,6 +29,27 @@ const miniflux =
   (app: HomelabApp) =>
     new PostgresApp(app.apps, id, { ...base, ...props });
 const container = (docs: Manifest[]) => one(docs, "Deployment").spec.template.spec.containers[0];
+
+describe("PostgresApp: the PostgreSQL image", () => {
+  it("defaults to a pinned PostgreSQL 17, whose major version CNPG reads from the tag", () => {
+    expect(DEFAULT_POSTGRES_IMAGE).toMatch(/^ghcr\.io\/cloudnative-pg\/postgresql:17\.\d+-/);
+    expect(imageProblem(DEFAULT_POSTGRES_IMAGE)).toBeUndefined();
+  });
+
+  it("refuses a tag that does not start with a PostgreSQL version", () => {
+    const problems = constructProblems(miniflux({ database: { imageName: "ghcr.io/example/postgres:bookworm-17" } }));
+    expect(problems).toEqual([
+      expect.stringContaining(
+        'database.imageName "ghcr.io/example/postgres:bookworm-17": its tag "bookworm-17" does not start with a ' +
+          "PostgreSQL version",
+      ),
+    ]);
+    expect(
+      one(render(miniflux({ database: { imageName: "ghcr.io/cloudnative-pg/postgresql:16.6" } })).docs, "Cluster").spec
+        .imageName,
+    ).toBe("ghcr.io/cloudnative-pg/postgresql:16.6");
+  });
+});
 
 describe("PostgresApp", () => {
   it("makes a CNPG Cluster <id>-db next to the app, homelab-sized, on the model's StorageClass", () => {
@@ -45,6 +68,8 @@ describe("PostgresApp", () => {
     });
     expect(cluster.spec).toEqual({
       instances: 1,
+      // Pinned: the PostgreSQL major version never follows the operator's default.
+      imageName: DEFAULT_POSTGRES_IMAGE,
       enableSuperuserAccess: false,
       enablePDB: false,
       storage: { size: "5Gi", storageClass: "longhorn" },

@@ -93,16 +93,20 @@ describe("labGraph", () => {
     const graph = labGraph({ homelab: nixlab.homelab, files: nixlab.files });
     const controllers = nodeId(graph, "infra-controllers");
     const configs = nodeId(graph, "infra-configs");
+    const storage = nodeId(graph, "infra-storage");
+    const addons = nodeId(graph, "infra-addons");
     const apps = nodeId(graph, "apps");
     expect(graph).toContain(`${controllers} -->|then| ${configs}`);
     expect(graph).toContain(`${configs} -->|then| ${apps}`);
-    expect(graph.match(/-->\|then\|/g)).toHaveLength(2);
+    expect(graph).toContain(`${storage} -->|then| ${apps}`);
+    expect(graph).toContain(`${configs} -->|then| ${addons}`);
+    expect(graph.match(/-->\|then\|/g)).toHaveLength(4);
     expect(graph).toContain('"nextcloud/nextcloud<br/>https://cloud.nixlab.example.org/"');
     expect(graph).toContain('"whoami/whoami<br/>https://whoami.nixlab.example.org/"');
     expect(graph).toContain(`${apps} --> ${nodeId(graph, "nextcloud/nextcloud")}`);
     // A chart's own Ingress (values.ingress) counts too, in the layer that applies the chart.
     expect(graph).toContain('"pihole/pihole<br/>https://pihole.nixlab.example.org/"');
-    expect(graph).toContain(`${controllers} --> ${nodeId(graph, "pihole/pihole")}`);
+    expect(graph).toContain(`${addons} --> ${nodeId(graph, "pihole/pihole")}`);
     expect(graph).toContain('subgraph vpn["VPN 10.0.100.0/24"]');
     expect(graph).toMatch(/vpn\d\["laptop"\]/);
     expect(graph).toMatch(/vpn\d\["phone"\]/);
@@ -164,7 +168,7 @@ describe("labPage", () => {
   it("lists every app's URL, every load-balancer address and what holds it, and the layers", () => {
     expect(page).toContain("| nextcloud | nextcloud | https://cloud.nixlab.example.org/ | apps |");
     expect(page).toContain("| whoami | whoami | https://whoami.nixlab.example.org/ | apps |");
-    expect(page).toContain("| pihole | pihole | https://pihole.nixlab.example.org/ | infra-controllers |");
+    expect(page).toContain("| pihole | pihole | https://pihole.nixlab.example.org/ | infra-addons |");
     expect(page).toContain("| 192.168.1.193 | ingress | HelmRelease traefik/traefik |");
     expect(page).toContain("| 192.168.1.194 | wireguard | Service wireguard/wireguard |");
     expect(page).toContain("| 192.168.1.250 | pihole | HelmRelease pihole/pihole |");

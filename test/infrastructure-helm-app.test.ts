@@ -86,12 +86,12 @@ describe("HelmApp", () => {
     expect(docs.some((d) => d.kind === "HelmRepository")).toBe(false);
   });
 
-  it("CRDs are created and replaced only when the chart ships them; retries, timeout, intervals and dependencies are set", () => {
+  it("CRDs are created and replaced only when the chart ships them; retry strategy, timeout, intervals and dependencies are set", () => {
     const a = app();
     const base = new HelmApp(a.controllers, "base", { chart: repoChart, crds: true });
     new HelmApp(a.controllers, "plain", {
       chart: repoChart,
-      retries: 5,
+      retryInterval: Duration.seconds(30),
       timeout: Duration.minutes(15),
       interval: Duration.minutes(30),
       sourceInterval: Duration.days(1),
@@ -100,12 +100,15 @@ describe("HelmApp", () => {
     });
     const docs = synth(a);
     const rel = (name: string) => docs.find((d) => d.kind === "HelmRelease" && d.metadata.name === name)!.spec;
-    expect(rel("base").install).toEqual({ crds: "CreateReplace", remediation: { retries: 3 } });
-    expect(rel("base").upgrade).toEqual({ crds: "CreateReplace", cleanupOnFail: true, remediation: { retries: 3 } });
+    // RetryOnFailure: a failed install or upgrade is retried without end, never left Stalled (RetriesExceeded).
+    const retry = { name: "RetryOnFailure", retryInterval: "2m" };
+    expect(rel("base").install).toEqual({ crds: "CreateReplace", strategy: retry });
+    expect(rel("base").upgrade).toEqual({ crds: "CreateReplace", cleanupOnFail: true, strategy: retry });
+    expect(rel("base").install.remediation).toBeUndefined();
     expect(rel("base").values).toBeUndefined();
     const plain = rel("plain");
-    expect(plain.install).toEqual({ remediation: { retries: 5 } });
-    expect(plain.upgrade).toEqual({ cleanupOnFail: true, remediation: { retries: 5 } });
+    expect(plain.install).toEqual({ strategy: { name: "RetryOnFailure", retryInterval: "30s" } });
+    expect(plain.upgrade).toEqual({ cleanupOnFail: true, strategy: { name: "RetryOnFailure", retryInterval: "30s" } });
     expect(plain.timeout).toBe("15m");
     expect(plain.interval).toBe("30m");
     expect(plain.dependsOn).toEqual([{ name: "base", namespace: "base" }]);
@@ -123,13 +126,12 @@ describe("HelmApp", () => {
     expect(files.has("dist/infrastructure/controllers/demo.yaml")).toBe(true);
   });
 
-  it("refuses unpinned versions, mismatched URL schemes and negative retries, all at once", () => {
+  it("refuses unpinned versions and mismatched URL schemes, all at once", () => {
     const a = app();
     new HelmApp(a.controllers, "ranged", { chart: repoChart.withVersion("~1.2") });
     new HelmApp(a.controllers, "scheme", {
       chart: ChartSource.helmRepository({ url: "oci://registry.example.org/charts", chart: "demo", version: "1.0.0" }),
     });
-    new HelmApp(a.controllers, "retries", { chart: repoChart, retries: -1 });
     let error: ConstructValidationError | undefined;
     try {
       renderKubernetes(a);
@@ -142,7 +144,6 @@ describe("HelmApp", () => {
       expect.stringMatching(
         /^\[controllers\/scheme\] demo: a Helm repository URL starts with "https:\/\/".*use ChartSource\.oci/,
       ),
-      expect.stringMatching(/^\[controllers\/retries\] retries must be a whole number of at least 0/),
     ]);
   });
 });
@@ -161,7 +162,11 @@ describe("HelmApp durations", () => {
   it("a string, a zero or a fraction of a millisecond is refused, naming the prop", () => {
     const a = app();
     new HelmApp(a.controllers, "strings", { chart: repoChart, timeout: "5 minutes" as any, interval: "soon" as any });
-    new HelmApp(a.controllers, "zero", { chart: repoChart, sourceInterval: Duration.seconds(0) });
+    new HelmApp(a.controllers, "zero", {
+      chart: repoChart,
+      sourceInterval: Duration.seconds(0),
+      retryInterval: Duration.seconds(0),
+    });
     new HelmApp(a.controllers, "fraction", { chart: repoChart, timeout: Duration.millis(0.5) });
     let error: ConstructValidationError | undefined;
     try {
@@ -176,6 +181,7 @@ describe("HelmApp durations", () => {
       '[controllers/strings] timeout must be a Duration, e.g. Duration.minutes(5) (import { Duration } from "cdk8s"), ' +
         'got the string "5 minutes"',
       "[controllers/zero] sourceInterval must be longer than zero, got 0 seconds",
+      "[controllers/zero] retryInterval must be longer than zero, got 0 seconds",
       expect.stringMatching(/^\[controllers\/fraction\] timeout must be a whole number of milliseconds, got /),
     ]);
   });

@@ -23,6 +23,7 @@ import {
   type InfrastructureProps,
 } from "../lib/k8s/infrastructure/index.js";
 import { Homelab, type HomelabSpec } from "../lib/model/index.js";
+import { renderLab } from "./helpers/lab.js";
 
 type Doc = {
   apiVersion: string;
@@ -33,6 +34,17 @@ type Doc = {
 
 const CONTROLLERS = "dist/infrastructure/controllers";
 const CONFIGS = "dist/infrastructure/configs";
+const STORAGE = "dist/infrastructure/storage";
+const ADDONS = "dist/infrastructure/addons";
+/** Every folder a controller is installed in: core networking, storage, add-ons. */
+const CONTROLLER_DIRS = [CONTROLLERS, STORAGE, ADDONS];
+
+/** The file of a controller unit: core networking, storage or add-on. */
+function fileOf(unit: string): string {
+  if (["longhorn", "cloudnative-pg"].includes(unit)) return `${STORAGE}/${unit}.yaml`;
+  if (["external-dns", "pihole"].includes(unit)) return `${ADDONS}/${unit}.yaml`;
+  return `${CONTROLLERS}/${unit}.yaml`;
+}
 
 /** A variant of the fixture lab. */
 function spec(change: (s: HomelabSpec) => HomelabSpec = (s) => s): HomelabSpec {
@@ -83,7 +95,7 @@ function render(s: HomelabSpec = spec(), props?: InfrastructureProps) {
 
 /** The HelmRelease of a controller unit. */
 function release(r: ReturnType<typeof render>, unit: string): Doc {
-  return r.one(`${CONTROLLERS}/${unit}.yaml`, "HelmRelease", unit);
+  return r.one(fileOf(unit), "HelmRelease", unit);
 }
 
 const example = render();
@@ -92,24 +104,28 @@ describe("Infrastructure: layout", () => {
   it("writes one file per controller and per config unit, plus the namespaces", () => {
     const files = [...example.files.keys()].filter((p) => p.startsWith("dist/infrastructure/")).sort();
     expect(files).toEqual([
+      `${ADDONS}/external-dns.yaml`,
+      `${ADDONS}/kustomization.yaml`,
+      `${ADDONS}/namespaces.yaml`,
+      `${ADDONS}/pihole.yaml`,
       `${CONFIGS}/cert-manager-config.yaml`,
       `${CONFIGS}/kustomization.yaml`,
       `${CONFIGS}/metallb-config.yaml`,
       `${CONTROLLERS}/cert-manager.yaml`,
-      `${CONTROLLERS}/cloudnative-pg.yaml`,
-      `${CONTROLLERS}/external-dns.yaml`,
       `${CONTROLLERS}/kustomization.yaml`,
-      `${CONTROLLERS}/longhorn.yaml`,
       `${CONTROLLERS}/metallb.yaml`,
       `${CONTROLLERS}/namespaces.yaml`,
-      `${CONTROLLERS}/pihole.yaml`,
       `${CONTROLLERS}/traefik.yaml`,
+      `${STORAGE}/cloudnative-pg.yaml`,
+      `${STORAGE}/kustomization.yaml`,
+      `${STORAGE}/longhorn.yaml`,
+      `${STORAGE}/namespaces.yaml`,
     ]);
   });
 
   it("every controller unit is a Flux source and a helm.toolkit.fluxcd.io/v2 HelmRelease of the same name, in one namespace", () => {
     for (const unit of ["metallb", "cert-manager", "traefik", "external-dns", "longhorn", "cloudnative-pg", "pihole"]) {
-      const docs = example.file(`${CONTROLLERS}/${unit}.yaml`);
+      const docs = example.file(fileOf(unit));
       expect(docs.map((d) => `${d.apiVersion} ${d.kind}`).sort(), unit).toEqual(
         unit === "cert-manager"
           ? ["helm.toolkit.fluxcd.io/v2 HelmRelease", "source.toolkit.fluxcd.io/v1 OCIRepository"]
@@ -120,8 +136,10 @@ describe("Infrastructure: layout", () => {
     }
   });
 
-  it("no custom resource sits in the controllers folder and no HelmRelease in the configs folder", () => {
-    const controllerKinds = new Set(example.under(CONTROLLERS).map((d) => `${d.apiVersion.split("/")[0]} ${d.kind}`));
+  it("no custom resource sits in a controllers folder and no HelmRelease in the configs folder", () => {
+    const controllerKinds = new Set(
+      CONTROLLER_DIRS.flatMap((dir) => example.under(dir)).map((d) => `${d.apiVersion.split("/")[0]} ${d.kind}`),
+    );
     expect([...controllerKinds].sort()).toEqual([
       "helm.toolkit.fluxcd.io HelmRelease",
       "source.toolkit.fluxcd.io HelmRepository",
@@ -142,8 +160,53 @@ describe("Infrastructure: layout", () => {
     expect(configs?.spec.dependsOn).toEqual([{ name: "infra-controllers" }]);
   });
 
+  it("core networking waits for no optional controller, the apps wait for storage but not for the add-ons", () => {
+    // The fixture lab with its apps (Nextcloud), so every layer is there.
+    const layers = parseAllDocuments(renderLab().get("dist/bootstrap/layers.yaml")!).map((d) => d.toJS() as Doc);
+    const ks = layers.filter((d) => d.kind === "Kustomization");
+    const deps = Object.fromEntries(
+      ks.map((k) => [k.metadata.name, (k.spec.dependsOn ?? []).map((d: { name: string }) => d.name)]),
+    );
+    expect(deps).toEqual({
+      "infra-controllers": [],
+      "infra-configs": ["infra-controllers"],
+      "infra-storage": [],
+      "infra-addons": ["infra-configs"],
+      apps: ["infra-configs", "infra-storage"],
+    });
+    // Transitively: nothing waits for the add-ons, and core networking waits for nothing.
+    const waitsFor = (name: string): string[] => deps[name].flatMap((d: string) => [d, ...waitsFor(d)]);
+    for (const name of Object.keys(deps)) expect(waitsFor(name), name).not.toContain("infra-addons");
+    expect(waitsFor("infra-configs")).toEqual(["infra-controllers"]);
+    expect(
+      example
+        .under(CONTROLLERS)
+        .filter((d) => d.kind === "HelmRelease")
+        .map((d) => d.metadata.name)
+        .sort(),
+    ).toEqual(["cert-manager", "metallb", "traefik"]);
+  });
+
+  it("each layer's timeout outlasts its slowest HelmRelease (Longhorn's 10m), and is never under 5m", () => {
+    const ks = example.file("dist/bootstrap/layers.yaml").filter((d) => d.kind === "Kustomization");
+    const minutes = (t: string): number => {
+      const m = /^(\d+)m$/.exec(t);
+      if (m === null) throw new Error(`unexpected duration ${t}`);
+      return Number(m[1]);
+    };
+    for (const k of ks) {
+      const dir = `dist/${k.spec.path.replace(/^\.\/dist\//, "")}`;
+      const releases = example.under(dir).filter((d) => d.kind === "HelmRelease");
+      const slowest = Math.max(0, ...releases.map((r) => minutes(r.spec.timeout ?? "5m")));
+      expect(minutes(k.spec.timeout), k.metadata.name).toBeGreaterThan(slowest);
+      expect(minutes(k.spec.timeout), k.metadata.name).toBeGreaterThanOrEqual(5);
+    }
+    expect(release(example, "longhorn").spec.timeout).toBe("10m");
+    expect(ks.find((k) => k.metadata.name === "infra-storage")!.spec.timeout).toBe("11m");
+  });
+
   it("names are stable and readable, and rendering twice gives the same bytes", () => {
-    for (const d of [...example.under(CONTROLLERS), ...example.under(CONFIGS)]) {
+    for (const d of [...CONTROLLER_DIRS, CONFIGS].flatMap((dir) => example.under(dir))) {
       expect(d.metadata.name).toMatch(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/);
       expect(d.metadata.name).not.toMatch(/-[0-9a-f]{8}$/);
     }
@@ -153,9 +216,10 @@ describe("Infrastructure: layout", () => {
 
 describe("Infrastructure: namespaces and Pod Security", () => {
   const levels = Object.fromEntries(
-    example
-      .file(`${CONTROLLERS}/namespaces.yaml`)
-      .map((n) => [n.metadata.name, n.metadata.labels?.["pod-security.kubernetes.io/enforce"]]),
+    CONTROLLER_DIRS.flatMap((dir) => example.file(`${dir}/namespaces.yaml`)).map((n) => [
+      n.metadata.name,
+      n.metadata.labels?.["pod-security.kubernetes.io/enforce"],
+    ]),
   );
 
   it("labels each namespace with the level its controller needs", () => {
@@ -171,7 +235,7 @@ describe("Infrastructure: namespaces and Pod Security", () => {
   });
 
   it("every namespaced object of the infrastructure lives in a namespace that is created", () => {
-    for (const d of [...example.under(CONTROLLERS), ...example.under(CONFIGS)]) {
+    for (const d of [...CONTROLLER_DIRS, CONFIGS].flatMap((dir) => example.under(dir))) {
       if (d.kind === "Namespace" || d.kind === "ClusterIssuer") continue;
       expect(Object.keys(levels), `${d.kind} ${d.metadata.name}`).toContain(d.metadata.namespace);
     }
@@ -186,7 +250,7 @@ describe("Infrastructure: HelmReleases", () => {
       expect(r.spec.chartRef, unit).toBeUndefined();
       expect(r.spec.chart.spec.version, unit).toMatch(pinned);
       expect(r.spec.chart.spec.sourceRef, unit).toEqual({ kind: "HelmRepository", name: unit });
-      const repo = example.one(`${CONTROLLERS}/${unit}.yaml`, "HelmRepository");
+      const repo = example.one(fileOf(unit), "HelmRepository");
       expect(repo.spec.url, unit).toMatch(/^https:\/\//);
       expect(repo.spec.type, unit).toBeUndefined();
     }
@@ -212,12 +276,15 @@ describe("Infrastructure: HelmReleases", () => {
   });
 
   it("creates and replaces CRDs for the charts that ship them, retries failed installs, reconciles at the lab's interval", () => {
-    const withCrds = ["metallb", "cert-manager", "traefik", "longhorn", "cloudnative-pg"];
-    for (const unit of [...withCrds, "external-dns", "pihole"]) {
+    // external-dns ships its DNSEndpoint CRD in the chart's crds/ folder.
+    const withCrds = ["metallb", "cert-manager", "traefik", "external-dns", "longhorn", "cloudnative-pg"];
+    for (const unit of [...withCrds, "pihole"]) {
       const r = release(example, unit);
       expect(r.spec.interval, unit).toBe(example.lab.kubernetes.flux.interval);
-      expect(r.spec.install.remediation.retries, unit).toBe(3);
-      expect(r.spec.upgrade.remediation.retries, unit).toBe(3);
+      // Retried until it works (a SOPS Secret that appears later), never Stalled after a fixed count.
+      expect(r.spec.install.strategy, unit).toEqual({ name: "RetryOnFailure", retryInterval: "2m" });
+      expect(r.spec.upgrade.strategy, unit).toEqual({ name: "RetryOnFailure", retryInterval: "2m" });
+      expect(r.spec.install.remediation, unit).toBeUndefined();
       const crds = withCrds.includes(unit) ? "CreateReplace" : undefined;
       expect(r.spec.install.crds, unit).toBe(crds);
       expect(r.spec.upgrade.crds, unit).toBe(crds);
@@ -269,7 +336,7 @@ describe("Infrastructure: HelmReleases", () => {
     const { app } = build(spec(), { longhorn: { version: "1.12.x" } });
     expect(() => renderKubernetes(app)).toThrow(ConstructValidationError);
     const { app: app2 } = build(spec(), { longhorn: { version: "1.12.x" } });
-    expect(() => renderKubernetes(app2)).toThrow(/controllers\/longhorn\].*chart version "1\.12\.x" is not pinned/);
+    expect(() => renderKubernetes(app2)).toThrow(/storage\/longhorn\].*chart version "1\.12\.x" is not pinned/);
   });
 
   it("merges user values over the library's, the way Helm merges values files", () => {
@@ -433,9 +500,13 @@ describe("Infrastructure: the ingress controller", () => {
 });
 
 describe("Infrastructure: external-dns", () => {
-  it("manages the model's domain on Cloudflare, in sync, as the lab's owner id, with the token from the model's Secret", () => {
+  it("manages the model's DNS zone on Cloudflare, in sync, as the lab's owner id, with the token from the model's Secret", () => {
     const values = release(example, "external-dns").spec.values;
-    expect(values.domainFilters).toEqual([example.lab.domain]);
+    // The Cloudflare provider drops zones the filter does not match: the filter is the zone (example.com),
+    // not the lab's domain (home.example.com), or nothing would be published.
+    expect(example.lab.domain).toBe("home.example.com");
+    expect(values.domainFilters).toEqual(["example.com"]);
+    expect(values.domainFilters).toEqual([example.lab.kubernetes.dns.zone]);
     expect(values.provider).toEqual({ name: "cloudflare" });
     expect(values.policy).toBe("sync");
     expect(values.txtOwnerId).toBe(example.lab.name);
@@ -449,8 +520,29 @@ describe("Infrastructure: external-dns", () => {
     ]);
   });
 
-  it("follows the model's domain", () => {
-    const r = render(spec((s) => ({ ...s, network: { ...s.network, domain: "lab.example.net" } })));
+  it("asks for a token that may edit the zone's records and read its zones", () => {
+    for (const secret of [...example.app.addons.secrets, ...example.app.configs.secrets]) {
+      if (secret.name !== "cloudflare-api-token") continue;
+      expect(secret.purpose, secret.namespace).toContain("Zone:DNS:Edit and Zone:Zone:Read");
+    }
+    expect(example.warnings.join("\n")).toContain("Zone:DNS:Edit and Zone:Zone:Read");
+  });
+
+  it("is left out when the model publishes no records, and its Secret is no longer expected", () => {
+    const r = render(spec((s) => ({ ...s, kubernetes: { ...s.kubernetes!, dns: { publish: false } } })));
+    expect(r.docs.has(`${ADDONS}/external-dns.yaml`)).toBe(false);
+    expect(r.infra.externalDns).toBeUndefined();
+    expect(r.app.addons.secrets.map((x) => `${x.namespace}/${x.name}`)).toEqual(["pihole/pihole-admin"]);
+  });
+
+  it("follows the model's domain (the zone defaults to it)", () => {
+    const r = render(
+      spec((s) => ({
+        ...s,
+        network: { ...s.network, domain: "lab.example.net" },
+        kubernetes: { ...s.kubernetes!, dns: undefined },
+      })),
+    );
     expect(release(r, "external-dns").spec.values.domainFilters).toEqual(["lab.example.net"]);
     expect(
       r.one(`${CONFIGS}/cert-manager-config.yaml`, "ClusterIssuer").spec.acme.solvers[0].selector.dnsZones,
@@ -461,7 +553,8 @@ describe("Infrastructure: external-dns", () => {
 
 describe("Infrastructure: Secrets the user provides", () => {
   it("each layer expects the Secrets its workloads read, and synth says how to create them", () => {
-    expect(example.app.controllers.secrets.map((s) => `${s.namespace}/${s.name}`)).toEqual([
+    expect(example.app.controllers.secrets).toEqual([]);
+    expect(example.app.addons.secrets.map((s) => `${s.namespace}/${s.name}`)).toEqual([
       "external-dns/cloudflare-api-token",
       "pihole/pihole-admin",
     ]);
@@ -472,10 +565,13 @@ describe("Infrastructure: Secrets the user provides", () => {
       /cert-manager\/cloudflare-api-token: .*\n {4}-> apps\/secrets\/cert-manager-cloudflare-api-token.sops.yaml \(carried into dist\/infrastructure\/configs\/\)/,
     );
     expect(example.warnings.join("\n")).toMatch(
-      /pihole\/pihole-admin: .*\n {4}-> apps\/secrets\/pihole-pihole-admin.sops.yaml \(carried into dist\/infrastructure\/controllers\/\)/,
+      /pihole\/pihole-admin: .*\n {4}-> apps\/secrets\/pihole-pihole-admin.sops.yaml \(carried into dist\/infrastructure\/addons\/\)/,
     );
     const layers = example.file("dist/bootstrap/layers.yaml");
-    for (const k of layers.filter((d) => d.metadata.name.startsWith("infra-"))) {
+    // The layers that carry SOPS files decrypt them; the others need no key.
+    const decrypting = layers.filter((d) => d.spec.decryption !== undefined).map((d) => d.metadata.name);
+    expect(decrypting.sort()).toEqual(["infra-addons", "infra-configs"]);
+    for (const k of layers.filter((d) => decrypting.includes(d.metadata.name))) {
       expect(k.spec.decryption, k.metadata.name).toEqual({ provider: "sops", secretRef: { name: "sops-age" } });
     }
   });
@@ -538,7 +634,7 @@ describe("Infrastructure: Longhorn", () => {
     const r = render(spec(), { longhorn: false });
     expect(r.docs.has(`${CONTROLLERS}/longhorn.yaml`)).toBe(false);
     expect(r.infra.longhorn).toBeUndefined();
-    expect(r.file(`${CONTROLLERS}/namespaces.yaml`).map((n) => n.metadata.name)).not.toContain("longhorn-system");
+    expect(r.file(`${STORAGE}/namespaces.yaml`).map((n) => n.metadata.name)).not.toContain("longhorn-system");
   });
 });
 
@@ -548,7 +644,7 @@ describe("Infrastructure: CloudNativePG", () => {
     expect(r.metadata.namespace).toBe("cnpg-system");
     expect(r.spec.chart.spec).toMatchObject({ chart: "cloudnative-pg", version: "0.29.0" });
     expect(r.spec.values.crds).toEqual({ create: true });
-    expect(example.one(`${CONTROLLERS}/cloudnative-pg.yaml`, "HelmRepository").spec.url).toBe(
+    expect(example.one(`${STORAGE}/cloudnative-pg.yaml`, "HelmRepository").spec.url).toBe(
       "https://cloudnative-pg.github.io/charts",
     );
   });
@@ -617,7 +713,7 @@ describe("Infrastructure: Pi-hole", () => {
     expect(error).toBeInstanceOf(ConstructValidationError);
     const problems = (error as ConstructValidationError).problems;
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^\[controllers\/pihole\] network\.loadBalancerIps\.pihole is missing: /);
+    expect(problems[0]).toMatch(/^\[addons\/pihole\] network\.loadBalancerIps\.pihole is missing: /);
     expect(problems[0]).toContain(
       'Add loadBalancerIps: { pihole: "<a free address in the MetalLB pool 192.168.1.200-192.168.1.220>" }',
     );
@@ -630,8 +726,8 @@ describe("Infrastructure: Pi-hole", () => {
       spec((s) => withReservations(s, { wireguard: "192.168.1.201", ingress: "192.168.1.202" })),
       { pihole: false },
     );
-    expect(r.docs.has(`${CONTROLLERS}/pihole.yaml`)).toBe(false);
-    expect(r.app.controllers.secrets.map((s) => s.name)).toEqual(["cloudflare-api-token"]);
+    expect(r.docs.has(`${ADDONS}/pihole.yaml`)).toBe(false);
+    expect(r.app.addons.secrets.map((s) => s.name)).toEqual(["cloudflare-api-token"]);
   });
 });
 
@@ -647,23 +743,21 @@ describe("Infrastructure: per-construct synthesis (cdk8s Testing)", () => {
         .filter((d) => d.kind === "HelmRelease")
         .map((d) => d.metadata.name)
         .sort(),
-    ).toEqual(["cert-manager", "cloudnative-pg", "external-dns", "longhorn", "metallb", "pihole", "traefik"]);
+    ).toEqual(["cert-manager", "metallb", "traefik"]);
+    const names = (layer: typeof app.storage) =>
+      (Testing.synth(layer) as Doc[]).filter((d) => d.kind === "HelmRelease").map((d) => d.metadata.name);
+    expect(names(app.storage).sort()).toEqual(["cloudnative-pg", "longhorn"]);
+    expect(names(app.addons).sort()).toEqual(["external-dns", "pihole"]);
     const configs = Testing.synth(app.configs) as Doc[];
     expect(configs.map((d) => d.kind).sort()).toEqual(["ClusterIssuer", "IPAddressPool", "L2Advertisement"]);
   });
 
   it("the tree is the truth: each unit is a direct child of the layer it renders into, nothing else is added", () => {
     const { app, infra } = build();
-    expect(app.node.children.map((c) => c.node.id)).toEqual(["controllers", "configs", "apps"]);
-    expect(app.controllers.node.children.map((c) => c.node.id)).toEqual([
-      "metallb",
-      "cert-manager",
-      "traefik",
-      "external-dns",
-      "longhorn",
-      "cloudnative-pg",
-      "pihole",
-    ]);
+    expect(app.node.children.map((c) => c.node.id)).toEqual(["controllers", "configs", "storage", "addons", "apps"]);
+    expect(app.controllers.node.children.map((c) => c.node.id)).toEqual(["metallb", "cert-manager", "traefik"]);
+    expect(app.storage.node.children.map((c) => c.node.id)).toEqual(["longhorn", "cloudnative-pg"]);
+    expect(app.addons.node.children.map((c) => c.node.id)).toEqual(["external-dns", "pihole"]);
     expect(app.configs.node.children.map((c) => c.node.id)).toEqual(["metallb-config", "cert-manager-config"]);
     expect(app.apps.node.children).toEqual([]);
     expect(infra.ingressController.node.path).toBe("controllers/traefik");

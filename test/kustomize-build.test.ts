@@ -29,8 +29,10 @@ describe.skipIf(!available)("kubectl kustomize dist/<layer>", () => {
     expect(found).toEqual([
       "dist/apps",
       "dist/bootstrap",
+      "dist/infrastructure/addons",
       "dist/infrastructure/configs",
       "dist/infrastructure/controllers",
+      "dist/infrastructure/storage",
     ]);
     for (const dir of found) {
       const r = spawnSync("kubectl", ["kustomize", dir], { cwd: tree, encoding: "utf8" });

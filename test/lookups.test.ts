@@ -21,7 +21,9 @@ describe("X.of(scope)", () => {
     expect(app.layers.map((l) => [l.layerId, l.dir, l.kustomizationName, l.dependsOn.map((d) => d.layerId)])).toEqual([
       ["controllers", "infrastructure/controllers", "infra-controllers", []],
       ["configs", "infrastructure/configs", "infra-configs", ["controllers"]],
-      ["apps", "apps", "apps", ["configs"]],
+      ["storage", "infrastructure/storage", "infra-storage", []],
+      ["addons", "infrastructure/addons", "infra-addons", ["configs"]],
+      ["apps", "apps", "apps", ["configs", "storage"]],
     ]);
   });
 

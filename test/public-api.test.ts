@@ -18,9 +18,11 @@ import { repo } from "./helpers/project.js";
 const RUNTIME: Readonly<Record<string, readonly string[]>> = {
   "./model": ["Cidr", "Homelab", "HomelabValidationError", "Ip", "IpRange", "Port", "formatProblems", "rolePresets"],
   "./k8s": [
+    "AppCronJob",
     "ChartSource",
     "ConstructValidationError",
     "DEFAULT_DATABASE_ENV",
+    "DEFAULT_POSTGRES_IMAGE",
     "EnvValue",
     "HealthCheck",
     "HelmApp",

@@ -109,11 +109,11 @@ describe("the render pipeline", () => {
       "wireguard-wireguard-server-key.sops.yaml",
       "misc-extra.sops.yaml",
     ]);
-    expect([...plan.decrypt].sort()).toEqual(["apps", "infrastructure/configs", "infrastructure/controllers"]);
+    expect([...plan.decrypt].sort()).toEqual(["apps", "infrastructure/addons", "infrastructure/configs"]);
     expect(plan.expected.map((s) => `${s.namespace}/${s.name} ${s.layerDir} ${s.provided}`)).toEqual([
       "cert-manager/cloudflare-api-token infrastructure/configs false",
-      "external-dns/cloudflare-api-token infrastructure/controllers false",
-      "pihole/pihole-admin infrastructure/controllers false",
+      "external-dns/cloudflare-api-token infrastructure/addons false",
+      "pihole/pihole-admin infrastructure/addons false",
       "wireguard/wireguard-server-key apps true",
     ]);
 

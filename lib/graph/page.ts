@@ -3,6 +3,7 @@
  * in every pull request: the picture, the hosts, the apps, the load-balancer addresses, the
  * Flux layers, the VPN users (public data only) and the Secrets the lab still needs.
  */
+import { vpnClientSection } from "./vpn-clients.js";
 import { overviewGraph } from "./mermaid.js";
 import { labOverview, type LabOverview, type LabOverviewInput } from "./overview.js";
 
@@ -128,10 +129,12 @@ export function overviewPage(o: LabOverview, source: string): string {
 /**
  * The lab's page, `dist/README.md`: a generated-file header, the Mermaid picture, a table of
  * hosts (address, roles, k3s role, open firewall ports), every app's URL, every load-balancer
- * address and what holds it, the Flux layers, the VPN users (name and address; never keys) and
- * the Secrets the lab still needs. Sorted, so the same lab always gives the same bytes.
+ * address and what holds it, the Flux layers, the VPN users (name and address; never keys), the
+ * Secrets the lab still needs and each enabled VPN user's client configuration template. Sorted, so the same lab always gives the same bytes.
  * @throws DocumentError naming a rendered file that is not YAML
  */
 export function labPage(input: LabOverviewInput): string {
-  return overviewPage(labOverview(input), input.source ?? "the homelab definition");
+  const page = overviewPage(labOverview(input), input.source ?? "the homelab definition");
+  const clients = vpnClientSection(input.homelab);
+  return clients.length === 0 ? page : `${page}\n${clients.join("\n")}`;
 }

@@ -56,3 +56,17 @@ export function goDuration(d: Duration): string {
   }
   return out;
 }
+
+const GO_UNITS: Readonly<Record<string, number>> = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1 };
+const GO_DURATION = /^(?:\d+(?:\.\d+)?(?:ms|h|m|s))+$/;
+
+/**
+ * Milliseconds of a duration as Flux's fields take it (`"10m"`, `"1m30s"`, `"1.5h"`, the pattern of
+ * the Flux CRDs), or undefined when `text` is not one.
+ */
+export function parseGoDuration(text: string): number | undefined {
+  if (!GO_DURATION.test(text)) return undefined;
+  let ms = 0;
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) ms += Number(m[1]) * GO_UNITS[m[2]!]!;
+  return Math.round(ms);
+}

@@ -14,8 +14,11 @@ import { HOMELAB_CONTEXT_KEY, type Homelab } from "../model/homelab.js";
 import { compareStrings } from "../model/order.js";
 import type { PodSecurityLevel } from "./namespace.js";
 
-/** The Flux layers, applied in this order. */
-export type LayerId = "controllers" | "configs" | "apps";
+/**
+ * The Flux layers, in this order. Each waits only for the layers it needs (`dependsOn`), so a
+ * failing optional controller (an add-on) never holds back core networking, storage or the apps.
+ */
+export type LayerId = "controllers" | "configs" | "storage" | "addons" | "apps";
 
 const LAYER = Symbol.for("cdk8s-homelab.Layer");
 const HOMELAB_APP = Symbol.for("cdk8s-homelab.HomelabApp");
@@ -136,11 +139,24 @@ export class HomelabApp extends App {
   }
 
   readonly homelab: Homelab;
-  /** Infrastructure controllers: HelmRepositories and HelmReleases (they install CRDs). */
+  /**
+   * Core networking controllers (MetalLB, cert-manager, the ingress controller): HelmRepositories and
+   * HelmReleases (they install CRDs). Applied first; waits for nothing.
+   */
   readonly controllers: Layer;
   /** Infrastructure configuration: custom resources of those controllers (IPAddressPool, ClusterIssuer, ...). */
   readonly configs: Layer;
-  /** The lab's applications. */
+  /**
+   * What the apps store their data with (Longhorn, the CloudNativePG operator). Waits for nothing,
+   * so a slow storage install never holds back core networking.
+   */
+  readonly storage: Layer;
+  /**
+   * Optional controllers (external-dns, Pi-hole): after the configs, and nothing waits for them,
+   * so one that fails holds back no other layer.
+   */
+  readonly addons: Layer;
+  /** The lab's applications: after the configs and storage, never after the add-ons. */
   readonly apps: Layer;
 
   /** Namespaces asked for by the constructs, in the order asked (see `ensureNamespace`). */
@@ -160,12 +176,25 @@ export class HomelabApp extends App {
       kustomizationName: "infra-configs",
       dependsOn: [this.controllers],
     });
-    this.apps = new Layer(this, "apps", { dir: "apps", kustomizationName: "apps", dependsOn: [this.configs] });
+    this.storage = new Layer(this, "storage", { dir: "infrastructure/storage", kustomizationName: "infra-storage" });
+    this.addons = new Layer(this, "addons", {
+      dir: "infrastructure/addons",
+      kustomizationName: "infra-addons",
+      dependsOn: [this.configs],
+    });
+    this.apps = new Layer(this, "apps", {
+      dir: "apps",
+      kustomizationName: "apps",
+      dependsOn: [this.configs, this.storage],
+    });
   }
 
-  /** The layers in the order Flux applies them. */
+  /**
+   * The layers in a fixed order (a namespace asked for by several layers is created in the first).
+   * Flux applies them as their `dependsOn` allow, independent layers side by side.
+   */
   get layers(): readonly Layer[] {
-    return [this.controllers, this.configs, this.apps];
+    return [this.controllers, this.configs, this.storage, this.addons, this.apps];
   }
 
   /** Records a construct's request for a namespace; `ensureNamespace` is the way to call it. */

@@ -46,6 +46,7 @@ export { Workload, type PersistentStorage, type WorkloadOptions, type WorkloadPr
 export { IngressedService, type IngressOptions, type IngressedServiceProps } from "./apps/ingressed-service.js";
 export {
   DEFAULT_DATABASE_ENV,
+  DEFAULT_POSTGRES_IMAGE,
   PostgresApp,
   type PostgresAppProps,
   type PostgresBackup,
@@ -60,3 +61,4 @@ export {
 } from "./apps/postgres-backup.js";
 export { Retention, type RetentionUnit } from "./apps/retention.js";
 export { WireGuardGateway, type WireGuardGatewayProps } from "./apps/wireguard-gateway.js";
+export { AppCronJob, type AppCronJobProps } from "./apps/app-cron-job.js";

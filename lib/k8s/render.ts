@@ -156,7 +156,7 @@ export function renderKubernetes(app: HomelabApp, options: RenderKubernetesOptio
   const collected = app.layers.map((l) => collectUnits(l, l.dir));
   const layerUnits = collected.flatMap((c) => c.units);
   const active = new Set([...layerUnits.map((u) => u.dir), ...sops.carried.keys()]);
-  const bootstrap = bootstrapUnits(app.homelab, app.layers, active, sops.decrypt);
+  const bootstrap = bootstrapUnits(app.homelab, app.layers, active, sops.decrypt, layerUnits);
   const units = [...bootstrap, ...layerUnits];
 
   const problems = [

@@ -3,6 +3,8 @@
  * emitted Nix file reads. Build one with {@link Homelab.create}; look it up from
  * a construct with {@link Homelab.of}.
  */
+import type { Dns } from "./dns.js";
+import type { VpnTunnel } from "./vpn-routes.js";
 import type { Cidr, Ip, IpRange } from "./ip.js";
 import { HomelabValidationError, type Problem } from "./problems.js";
 import { hasClusterFunction } from "./roles.js";
@@ -97,7 +99,10 @@ export interface VpnUser {
   readonly address: Ip;
   readonly publicKey: string | undefined;
   readonly publicKeySecret: string | undefined;
+  /** What the gateway routes to this peer: its tunnel address and networks behind it. */
   readonly allowedIps: readonly Cidr[];
+  /** What the client sends through the tunnel (its own configuration): "split" or "full". */
+  readonly tunnel: VpnTunnel;
   readonly group: string;
   readonly enabled: boolean;
 }
@@ -129,6 +134,8 @@ export interface Kubernetes {
     readonly acmeServer: "production" | "staging";
     readonly cloudflareApiTokenSecret: string;
   };
+  /** The DNS zone and whether external-dns publishes the lab's host names. */
+  readonly dns: Dns;
 }
 
 /** Everything {@link Homelab} holds; produced by validation. */

@@ -8,6 +8,7 @@
  *
  * @module
  */
+export type { Dns, DnsSpec } from "./dns.js";
 export { Cidr, Ip, IpRange } from "./ip.js";
 export { HomelabValidationError, formatProblems, type Problem, type SpecPath } from "./problems.js";
 export { Port, rolePresets } from "./roles.js";

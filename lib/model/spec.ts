@@ -193,10 +193,18 @@ export interface VpnUserSpec {
    */
   readonly publicKeySecret?: string;
   /**
-   * Addresses routed to this peer through the tunnel (the gateway's `AllowedIPs` for it).
+   * What the gateway routes to this peer (the server's `AllowedIPs` for it): the tunnel address and any
+   * network behind the peer (a site's LAN). Never a default route or the lab's own networks: what the
+   * client sends through the tunnel is {@link tunnel}.
    * @default ["<address>/32"]
    */
   readonly allowedIps?: readonly string[];
+  /**
+   * What the client sends through the tunnel, written into its configuration template (`AllowedIPs` of
+   * the client's [Peer]): "split" sends the LAN and the VPN subnet, "full" sends everything (0.0.0.0/0).
+   * @default "split"
+   */
+  readonly tunnel?: "split" | "full";
   /**
    * Group, for policies (`admins`, `family`).
    * @default "users"
@@ -288,6 +296,9 @@ export interface CertificatesSpec {
   readonly cloudflareApiTokenSecret?: string;
 }
 
+export type { DnsSpec } from "./dns.js";
+import type { DnsSpec } from "./dns.js";
+
 /** The Kubernetes side: what dist/ is made of. */
 export interface KubernetesSpec {
   /**
@@ -305,6 +316,11 @@ export interface KubernetesSpec {
   readonly flux: FluxSpec;
   /** TLS certificates. */
   readonly certificates: CertificatesSpec;
+  /**
+   * The DNS zone the lab's host names are published in, and whether external-dns publishes them.
+   * @default { zone: <network.domain>, publish: true }
+   */
+  readonly dns?: DnsSpec;
 }
 
 /** The flannel backend k3s runs: VXLAN (k3s's default) or WireGuard between the nodes. */

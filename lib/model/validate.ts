@@ -6,6 +6,8 @@
  */
 import type { Disk, Firewall, Host, HomelabData, Kubernetes, Role, Vpn, VpnUser } from "./homelab.js";
 import { Cidr, Ip, IpRange, cidrProblem, ipv4Problem, rangeProblem } from "./ip.js";
+import { validateDns } from "./dns.js";
+import { serverRouteProblems, validateTunnel } from "./vpn-routes.js";
 import { isRfc1123Label, isRfc1123Subdomain } from "./names.js";
 import { ProblemCollector, describeValue, formatPath, type Problem, type SpecPath } from "./problems.js";
 import { clusterPorts, validateInterface, validateK3s } from "./k3s.js";
@@ -175,7 +177,7 @@ class Validator {
     const complete = !this.c.problems.slice(mark).some((p) => p.level === "error" && dropsClusterMember(p.path));
     const vpn = root.vpn === undefined ? undefined : this.vpn(root.vpn, network?.lan);
     const nix = this.nixOptions(root.nix);
-    const kubernetes = root.kubernetes === undefined ? undefined : this.kubernetes(root.kubernetes);
+    const kubernetes = root.kubernetes === undefined ? undefined : this.kubernetes(root.kubernetes, network?.domain);
     this.addressConflicts(hosts, network);
     const derivedInit = this.k3s(hosts, complete);
     const k3s = validateK3s(this.c, root.k3s, [
@@ -823,7 +825,7 @@ class Validator {
         p,
         raw,
         "a VPN user",
-        ["name", "address", "publicKey", "publicKeySecret", "allowedIps", "group", "enabled"],
+        ["name", "address", "publicKey", "publicKeySecret", "allowedIps", "tunnel", "group", "enabled"],
         ["name", "address"],
       );
       if (u === undefined) return;
@@ -921,6 +923,8 @@ class Validator {
         const c = this.cidr([...p, "allowedIps", j], a);
         return c === undefined ? [] : [c];
       });
+      serverRouteProblems(this.c, [...p, "allowedIps"], allowedIps, { lan, subnet });
+      const tunnel = validateTunnel(this.c, [...p, "tunnel"], u.tunnel);
       const group = u.group === undefined ? "users" : (this.label([...p, "group"], u.group, "group name") ?? "users");
       const enabled = this.boolean([...p, "enabled"], u.enabled, true);
       if (name === undefined || address === undefined) return;
@@ -930,6 +934,7 @@ class Validator {
         publicKey,
         publicKeySecret,
         allowedIps: u.allowedIps === undefined ? [Cidr.of(`${address.toString()}/32`)] : allowedIps,
+        tunnel,
         group,
         enabled,
       });
@@ -938,13 +943,13 @@ class Validator {
     return { subnet, serverAddress, listenPort, users };
   }
 
-  kubernetes(value: unknown): Kubernetes | undefined {
+  kubernetes(value: unknown, domain: string | undefined): Kubernetes | undefined {
     const path = ["kubernetes"];
     const k = this.object(
       path,
       value,
       "the Kubernetes options",
-      ["ingressController", "storageClass", "flux", "certificates"],
+      ["ingressController", "storageClass", "flux", "certificates", "dns"],
       ["flux", "certificates"],
     );
     if (k === undefined) return undefined;
@@ -1031,6 +1036,7 @@ class Validator {
       storageClass,
       flux: { url, branch, interval, path: fluxPath, sopsAgeSecret, sopsAgeRecipients },
       certificates: { acmeEmail, acmeServer, cloudflareApiTokenSecret },
+      dns: validateDns(this.c, [...path, "dns"], k.dns, domain),
     };
   }
 

@@ -18,6 +18,7 @@ afterAll(() => p.remove());
 /** The fixture lab with another domain and WireGuard address: many files change. */
 const changed = structuredClone(homelab) as any;
 changed.network.domain = "lab.example.org";
+changed.kubernetes.dns = { zone: "example.org" };
 changed.network.loadBalancerIps.wireguard = "192.168.1.211";
 
 function synthKilledAt(step: string) {

@@ -1,6 +1,7 @@
 /** Policy checks: small pure functions over the rendered documents and the model, with defaults for small boards. */
 import type { Check } from "../check.js";
 import { containerResources } from "./container-resources.js";
+import { dnsPublished } from "./dns-published.js";
 import { imagePinned } from "./image-pinned.js";
 import { networkPolicy } from "./network-policy.js";
 import { noCpuLimit } from "./no-cpu-limit.js";
@@ -23,4 +24,5 @@ export const policyChecks: readonly Check[] = [
   probes,
   networkPolicy,
   scaledToZero,
+  dnsPublished,
 ];

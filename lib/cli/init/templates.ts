@@ -2,6 +2,7 @@
  * The files `cdk8s-homelab init DIR` writes: a small working lab (two hosts, the infrastructure and one
  * app), its tests, CI and Renovate. Templates import only the package's public API.
  */
+import { clusterDir, clusterKustomization } from "../../k8s/flux.js";
 import { PLACEHOLDER_AGE_RECIPIENT } from "../sops-config.js";
 import { RENOVATE_CONFIG } from "../../versions/renovate.js";
 import { LAB_DEPENDENCIES, LAB_DEV_DEPENDENCIES } from "./versions.js";
@@ -229,6 +230,8 @@ describe("the lab", () => {
     ].join("\n"),
   );
   files.set("renovate.json", json(RENOVATE_CONFIG));
+  // Where `flux bootstrap --path` points: Flux's own files (flux-system/) and synth's dist/bootstrap together.
+  files.set(`${clusterDir(o.name)}/kustomization.yaml`, clusterKustomization(o.name, "./dist"));
   files.set(
     "README.md",
     `# ${o.name}
@@ -238,6 +241,9 @@ A homelab described with [cdk8s-homelab](https://www.npmjs.com/package/cdk8s-hom
 - \`apps/homelab.ts\`: hosts, network, domain. \`apps/kubernetes.ts\`: infrastructure and apps.
 - \`npx cdk8s-homelab synth\` writes \`dist/\` (for Flux) and \`nix/\` (for the NixOS flake); commit both.
 - \`npx cdk8s-homelab check\` fails when they are stale (CI runs it); \`npm test\` runs \`test/\`.
+- Flux: \`flux bootstrap github --owner=<you> --repository=${o.name} --path=./${clusterDir(o.name)}\`. Bootstrap
+  writes \`${clusterDir(o.name)}/flux-system/\`; \`${clusterDir(o.name)}/kustomization.yaml\` (yours, synth never
+  touches it) applies it together with \`dist/bootstrap\`, so Flux keeps upgrading itself from git.
 `,
   );
   return files;

@@ -16,4 +16,5 @@ export * from "./ingressed-service.js";
 export * from "./postgres-backup.js";
 export * from "./retention.js";
 export * from "./postgres-app.js";
+export * from "./app-cron-job.js";
 export * from "./wireguard-gateway.js";

@@ -49,6 +49,13 @@ export const DEFAULT_DATABASE_ENV: Readonly<Partial<Record<PostgresSecretKey, st
   password: "DB_PASSWORD",
 };
 
+/**
+ * The PostgreSQL image every {@link PostgresApp} runs unless `database.imageName` says otherwise:
+ * PostgreSQL 17.9 from CloudNativePG's image catalogue (system image, Debian bookworm), pinned so the
+ * major version never follows the operator.
+ */
+export const DEFAULT_POSTGRES_IMAGE = "ghcr.io/cloudnative-pg/postgresql:17.9-202602261636-system-bookworm";
+
 /** The PostgreSQL cluster of a {@link PostgresApp}. */
 export interface PostgresDatabaseOptions {
   /**
@@ -83,8 +90,10 @@ export interface PostgresDatabaseOptions {
    */
   readonly storageClass?: string;
   /**
-   * PostgreSQL image, pinned (`ghcr.io/cloudnative-pg/postgresql:17.5`).
-   * @default undefined - the operator's default image for its version
+   * PostgreSQL image, pinned. Its tag starts with the PostgreSQL version (`17.9-...`): CNPG reads the
+   * major version from it, and a major upgrade is then a change you make, not one the operator makes.
+   * @default DEFAULT_POSTGRES_IMAGE - PostgreSQL 17 (17.9), the newest major that common apps
+   *   (Nextcloud 32 among them) support; the operator's own default follows the operator (18 for 1.30).
    */
   readonly imageName?: string;
   /**
@@ -222,7 +231,7 @@ export class PostgresApp extends Construct {
       metadata: { name: this.clusterName, namespace: this.namespace, labels },
       spec: {
         instances,
-        ...(db.imageName !== undefined ? { imageName: db.imageName } : {}),
+        imageName: db.imageName ?? DEFAULT_POSTGRES_IMAGE,
         enableSuperuserAccess: false,
         // A PodDisruptionBudget on a single instance would block every node drain (k3s upgrades).
         enablePdb: instances > 1,
@@ -278,7 +287,7 @@ export class PostgresApp extends Construct {
           problems.push(`database.instances ${instances} must be a whole number, 1 or more`);
         problems.push(...resourcesProblems("database.resources", db.resources));
         if (db.imageName !== undefined) {
-          const p = imageProblem(db.imageName, "database.imageName");
+          const p = imageProblem(db.imageName, "database.imageName") ?? postgresTagProblem(db.imageName);
           if (p !== undefined) problems.push(p);
         }
         const userEnv = new Set(Object.keys(props.env ?? {}));
@@ -327,4 +336,15 @@ export function scheduleProblem(schedule: string): string | undefined {
   if (typeof schedule !== "string") return `backup.schedule must be a string like "0 0 3 * * *"`;
   const problem = cronScheduleProblem(schedule);
   return problem === undefined ? undefined : `backup.schedule "${schedule}" ${problem}`;
+}
+
+/** Why CNPG cannot read a PostgreSQL major version from the image's tag (`17.9-...`, `16`), or undefined. */
+function postgresTagProblem(image: string): string | undefined {
+  if (image.includes("@") && !/:[^/@]+@/.test(image)) return undefined; // a digest alone: CNPG asks the image
+  const tag = image.slice(image.lastIndexOf(":") + 1).split("@")[0]!;
+  if (/^\d+(\.\d+)?([^\d.]|$)/.test(tag)) return undefined;
+  return (
+    `database.imageName "${image}": its tag "${tag}" does not start with a PostgreSQL version, ` +
+    'which CloudNativePG reads the major version from; use a tag like "17.9" or "17.9-system-bookworm"'
+  );
 }

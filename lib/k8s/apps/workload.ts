@@ -207,6 +207,9 @@ export class Workload extends Construct {
             enableServiceLinks: false,
             securityContext: {
               ...restrictedPodSecurity(uid),
+              // Relabel a volume's files for fsGroup only when its root is not already the app's: a large
+              // volume (Nextcloud's data) would otherwise be walked file by file on every start.
+              ...(props.storage !== undefined ? { fsGroupChangePolicy: "OnRootMismatch" } : {}),
               ...(props.allowLowPorts === true
                 ? { sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }] }
                 : {}),

@@ -10,7 +10,12 @@ import type { Homelab } from "../../model/index.js";
 import { commonLabels } from "../defaults.js";
 import type { Layer } from "../homelab-app.js";
 import { ensureNamespace } from "../namespace.js";
-import { CLOUDFLARE_TOKEN_KEY, CLUSTER_ISSUER_NAME, LETS_ENCRYPT_SERVERS } from "./conventions.js";
+import {
+  CLOUDFLARE_TOKEN_KEY,
+  CLOUDFLARE_TOKEN_PERMISSIONS,
+  CLUSTER_ISSUER_NAME,
+  LETS_ENCRYPT_SERVERS,
+} from "./conventions.js";
 
 /** Name of the MetalLB address pool (and of its L2 advertisement). */
 export const METALLB_POOL_NAME = "homelab-pool";
@@ -44,7 +49,7 @@ export function addCertManagerConfig(layer: Layer, lab: Homelab, namespace: stri
   layer.expectSecret(
     ns,
     certs.cloudflareApiTokenSecret,
-    `Cloudflare API token (key ${CLOUDFLARE_TOKEN_KEY}, permission Zone:DNS:Edit) ` +
+    `Cloudflare API token (key ${CLOUDFLARE_TOKEN_KEY}, ${CLOUDFLARE_TOKEN_PERMISSIONS}) ` +
       "for the ClusterIssuer's DNS-01 challenges",
   );
   return new ClusterIssuer(unit, "cluster-issuer", {

@@ -3,8 +3,8 @@
  * to install (chart, namespace, Pod Security, CRDs, wait strategy, timeout), the
  * values this library sets for the lab, the Secrets the user keeps as SOPS files
  * and the model's problems for it. {@link addControllers} turns the rows into
- * HelmApps, one per row, each a direct child of the controllers layer
- * (`dist/infrastructure/controllers/<id>.yaml`).
+ * HelmApps, one per row, each a direct child of its layer
+ * (`dist/infrastructure/<layer>/<id>.yaml`).
  */
 import { Duration, Size } from "cdk8s";
 import { Cpu } from "cdk8s-plus-30";
@@ -12,12 +12,13 @@ import type { CertManagerValuesOverrides } from "../../../imports/values/cert-ma
 import type { ExternalDnsValuesOverrides } from "../../../imports/values/external-dns.js";
 import type { MetallbValuesOverrides } from "../../../imports/values/metallb.js";
 import type { Homelab } from "../../model/index.js";
-import type { Layer } from "../homelab-app.js";
+import type { HomelabApp } from "../homelab-app.js";
 import type { PodSecurityLevel } from "../namespace.js";
 import type { ChartSource } from "./chart-source.js";
 import { CHARTS } from "./charts.js";
 import {
   CLOUDFLARE_TOKEN_KEY,
+  CLOUDFLARE_TOKEN_PERMISSIONS,
   CLUSTER_ISSUER_ANNOTATION,
   CLUSTER_ISSUER_NAME,
   METALLB_IPS_ANNOTATION,
@@ -47,10 +48,18 @@ export type ControllerName =
   | "cloudnativePg"
   | "pihole";
 
+/**
+ * The layer a controller is installed in: core networking (`controllers`), what the apps store
+ * data with (`storage`), or optional (`addons`, which nothing waits for).
+ */
+export type ControllerLayer = "controllers" | "storage" | "addons";
+
 /** One row of the table: a chart to install and how, for one lab. */
 export interface ControllerRow {
   /** Construct id, file name and Helm release name. */
   readonly id: string;
+  /** The layer the controller is installed in. */
+  readonly layer: ControllerLayer;
   /** The pinned chart (the user's `version` replaces its version). */
   readonly chart: ChartSource;
   readonly namespace: string;
@@ -83,6 +92,7 @@ function metallb(): ControllerRow {
   } satisfies MetallbValuesOverrides;
   return {
     id: "metallb",
+    layer: "controllers",
     chart: CHARTS.metallb,
     namespace: "metallb-system",
     podSecurity: "privileged",
@@ -110,6 +120,7 @@ function certManager(lab: Homelab): ControllerRow {
   } satisfies CertManagerValuesOverrides;
   return {
     id: "cert-manager",
+    layer: "controllers",
     chart: CHARTS.certManager,
     namespace: "cert-manager",
     podSecurity: "restricted",
@@ -153,12 +164,13 @@ function ingressController(lab: Homelab): ControllerRow {
         publishService: { enabled: true },
         replicaCount: 1,
         resources: res(100, 96),
-        service: { type: "LoadBalancer", annotations },
+        service: { type: "LoadBalancer", annotations, externalTrafficPolicy: "Local" },
       },
     } satisfies IngressNginxValuesOverrides;
     const chart = CHARTS.ingressNginx;
     return {
       id: "ingress-nginx",
+      layer: "controllers",
       chart,
       namespace: "ingress-nginx",
       podSecurity: "restricted",
@@ -169,7 +181,9 @@ function ingressController(lab: Homelab): ControllerRow {
   }
   const values = {
     ingressClass: { enabled: true, isDefaultClass: true, name: className },
-    service: { enabled: true, annotations },
+    // Local keeps the client's address (MetalLB announces from the pod's node), so apps behind the ingress see
+    // who is calling in X-Forwarded-For (brute-force throttling per client, not per node).
+    service: { enabled: true, annotations, spec: { externalTrafficPolicy: "Local" } },
     ports: { web: { http: { redirections: { entryPoint: { to: "websecure", scheme: "https", permanent: true } } } } },
     // Ingress status carries the Service's address, which external-dns publishes.
     providers: { kubernetesIngress: { enabled: true, publishedService: { enabled: true } } },
@@ -177,6 +191,7 @@ function ingressController(lab: Homelab): ControllerRow {
   } satisfies TraefikValuesOverrides;
   return {
     id: "traefik",
+    layer: "controllers",
     chart: CHARTS.traefik,
     namespace: "traefik",
     podSecurity: "restricted",
@@ -189,26 +204,35 @@ function ingressController(lab: Homelab): ControllerRow {
   };
 }
 
-/** external-dns: the model's domain on Cloudflare, fully synchronized, records owned by this lab. */
+/**
+ * external-dns: the lab's host names published in the model's DNS zone on Cloudflare, fully
+ * synchronized, records owned by this lab. The domain filter names the zone (`kubernetes.dns.zone`),
+ * not the domain: the Cloudflare provider drops every zone the filter does not match, so a lab at
+ * `home.example.com` in the zone `example.com` would publish nothing with the domain as filter.
+ */
 function externalDns(lab: Homelab): ControllerRow {
   const secret = lab.kubernetes.certificates.cloudflareApiTokenSecret;
   const values = {
     provider: { name: "cloudflare" },
     env: [{ name: "CF_API_TOKEN", valueFrom: { secretKeyRef: { name: secret, key: CLOUDFLARE_TOKEN_KEY } } }],
     sources: ["service", "ingress"],
-    domainFilters: [lab.domain],
+    domainFilters: [lab.kubernetes.dns.zone],
     // sync: records of removed Ingresses are deleted too; the TXT registry limits that to records this lab owns.
     policy: "sync",
     registry: "txt",
     txtOwnerId: lab.name,
     resources: res(10, 48),
   } satisfies ExternalDnsValuesOverrides;
-  const purpose = `Cloudflare API token (key ${CLOUDFLARE_TOKEN_KEY}, permission Zone:DNS:Edit) for external-dns`;
+  const purpose =
+    `Cloudflare API token (key ${CLOUDFLARE_TOKEN_KEY}, ${CLOUDFLARE_TOKEN_PERMISSIONS}) ` + "for external-dns";
   return {
     id: "external-dns",
+    layer: "addons",
     chart: CHARTS.externalDns,
     namespace: "external-dns",
     podSecurity: "restricted",
+    // The chart ships its DNSEndpoint CRD in crds/: create and replace it on install and upgrade.
+    crds: true,
     values,
     secrets: [{ name: secret, purpose }],
   };
@@ -244,6 +268,7 @@ function longhorn(lab: Homelab): ControllerRow {
       : [];
   return {
     id: "longhorn",
+    layer: "storage",
     chart: CHARTS.longhorn,
     namespace: "longhorn-system",
     podSecurity: "privileged",
@@ -263,6 +288,7 @@ function cloudnativePg(): ControllerRow {
   } satisfies CloudnativePgValuesOverrides;
   return {
     id: "cloudnative-pg",
+    layer: "storage",
     chart: CHARTS.cloudnativePg,
     namespace: "cnpg-system",
     podSecurity: "restricted",
@@ -335,6 +361,7 @@ function pihole(lab: Homelab, options: PiholeOptions): ControllerRow {
   }
   return {
     id: "pihole",
+    layer: "addons",
     chart: CHARTS.pihole,
     namespace: "pihole",
     podSecurity: "baseline",
@@ -363,11 +390,11 @@ const ROWS: {
 };
 
 /**
- * Builds one HelmApp per row in `layer` (the controllers layer), leaving out those the props
- * set to `false`. The user's `version` and `values` of each option apply to its row.
+ * Builds one HelmApp per row in its layer of `app`, leaving out those the props set to `false`.
+ * The user's `version` and `values` of each option apply to its row.
  */
 export function addControllers(
-  layer: Layer,
+  app: HomelabApp,
   lab: Homelab,
   props: InfrastructureProps,
 ): { readonly [K in ControllerName]?: HelmApp } {
@@ -375,9 +402,12 @@ export function addControllers(
   for (const name of Object.keys(ROWS) as ControllerName[]) {
     const options = props[name];
     if (options === false) continue;
+    // The model's choice: with kubernetes.dns.publish false nothing publishes records (the dns-published check warns).
+    if (name === "externalDns" && !lab.kubernetes.dns.publish) continue;
     const row = ROWS[name](lab, (options ?? {}) as PiholeOptions);
     const user: ChartOptions = options ?? {};
-    const app = new HelmApp(layer, row.id, {
+    const layer = app[row.layer];
+    const helmApp = new HelmApp(layer, row.id, {
       chart: user.version === undefined ? row.chart : row.chart.withVersion(user.version),
       namespace: row.namespace,
       podSecurity: row.podSecurity,
@@ -386,10 +416,10 @@ export function addControllers(
       ...(row.timeout !== undefined ? { timeout: row.timeout } : {}),
       values: mergeValues(row.values, user.values),
     });
-    for (const s of row.secrets ?? []) layer.expectSecret(app.namespace, s.name, s.purpose);
+    for (const s of row.secrets ?? []) layer.expectSecret(helmApp.namespace, s.name, s.purpose);
     const problems = row.problems ?? [];
-    if (problems.length > 0) app.node.addValidation({ validate: () => [...problems] });
-    built[name] = app;
+    if (problems.length > 0) helmApp.node.addValidation({ validate: () => [...problems] });
+    built[name] = helmApp;
   }
   return built;
 }

@@ -22,6 +22,12 @@ export const CLUSTER_ISSUER_ANNOTATION = "cert-manager.io/cluster-issuer";
 /** The key of the Cloudflare API token in the Secret named by `certificates.cloudflareApiTokenSecret`. */
 export const CLOUDFLARE_TOKEN_KEY = "api-token";
 
+/**
+ * What the Cloudflare API token must be allowed (cert-manager's and external-dns's Cloudflare docs):
+ * edit the zone's records, and read the zones to find the one a name is in.
+ */
+export const CLOUDFLARE_TOKEN_PERMISSIONS = "permissions Zone:DNS:Edit and Zone:Zone:Read";
+
 /** The MetalLB Service annotation that requests a specific address (`metallb.universe.tf/*` is deprecated). */
 export const METALLB_IPS_ANNOTATION = "metallb.io/loadBalancerIPs";
 

@@ -10,7 +10,9 @@ import {
   HelmReleaseSpecChartRefKind,
   HelmReleaseSpecChartSpecSourceRefKind,
   HelmReleaseSpecInstallCrds,
+  HelmReleaseSpecInstallStrategyName,
   HelmReleaseSpecUpgradeCrds,
+  HelmReleaseSpecUpgradeStrategyName,
   HelmReleaseSpecWaitStrategyName,
   type HelmReleaseSpec,
 } from "../../../imports/helm.toolkit.fluxcd.io.js";
@@ -29,6 +31,9 @@ export { ChartSource, chartVersionProblem, type HelmRepositoryChartProps, type O
 
 /** Helm values as given to a chart (`HelmRelease.spec.values`): a map Helm deep-merges over the chart's defaults. */
 export type HelmValues = { readonly [key: string]: unknown };
+
+/** How soon a failed install or upgrade is retried, unless the props say otherwise. */
+const DEFAULT_RETRY_INTERVAL = Duration.minutes(2);
 
 /** Media type of a Helm chart's content layer in an OCI artifact. */
 const HELM_CHART_LAYER = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
@@ -71,10 +76,12 @@ export interface HelmAppProps {
    */
   readonly sourceInterval?: Duration;
   /**
-   * Failed installs and upgrades are retried this many times (Flux rolls back or uninstalls in between).
-   * @default 3
+   * How soon Flux retries a failed install or upgrade. Failures are retried without end (helm-controller's
+   * `RetryOnFailure` strategy), never remediated into a final `Stalled` state: a release that failed because
+   * a SOPS Secret or a CRD was not there yet installs once it is.
+   * @default Duration.minutes(2)
    */
-  readonly retries?: number;
+  readonly retryInterval?: Duration;
   /**
    * How long Helm waits for the release's resources to become ready.
    * @default Duration.minutes(5) (Flux's default; the field is left out)
@@ -127,10 +134,9 @@ export class HelmApp extends Construct {
     this.namespace = ensureNamespace(this, props.namespace ?? id, props.podSecurity ?? "restricted");
     // A fresh metadata object per API object: the source and the release share name and namespace.
     const metadata = () => ({ name: id, namespace: this.namespace, labels: { ...labels } });
-    const retries = props.retries ?? 3;
     // Durations are checked here and reported at synth with the others; a bad one renders as Flux's default.
     const durationProblems: string[] = [];
-    const duration = (prop: "interval" | "sourceInterval" | "timeout", fallback: string): string => {
+    const duration = (prop: "interval" | "sourceInterval" | "timeout" | "retryInterval", fallback: string): string => {
       const value = props[prop];
       if (value === undefined) return fallback;
       const problem = durationProblem(prop, value);
@@ -140,6 +146,7 @@ export class HelmApp extends Construct {
     const sourceInterval = duration("sourceInterval", goDuration(Duration.hours(1)));
     const interval = duration("interval", lab.kubernetes.flux.interval);
     const timeout = props.timeout === undefined ? undefined : duration("timeout", "5m");
+    const retryInterval = duration("retryInterval", goDuration(DEFAULT_RETRY_INTERVAL));
 
     let chartSpec: Pick<HelmReleaseSpec, "chart" | "chartRef">;
     if (props.chart.kind === "OCIRepository") {
@@ -192,12 +199,12 @@ export class HelmApp extends Construct {
           : {}),
         install: {
           ...(props.crds === true ? { crds: HelmReleaseSpecInstallCrds.CREATE_REPLACE } : {}),
-          remediation: { retries },
+          strategy: { name: HelmReleaseSpecInstallStrategyName.RETRY_ON_FAILURE, retryInterval },
         },
         upgrade: {
           ...(props.crds === true ? { crds: HelmReleaseSpecUpgradeCrds.CREATE_REPLACE } : {}),
           cleanupOnFail: true,
-          remediation: { retries },
+          strategy: { name: HelmReleaseSpecUpgradeStrategyName.RETRY_ON_FAILURE, retryInterval },
         },
         ...(Object.keys(values).length > 0 ? { values } : {}),
       },
@@ -205,13 +212,5 @@ export class HelmApp extends Construct {
 
     this.node.addValidation({ validate: () => props.chart.problems() });
     this.node.addValidation({ validate: () => durationProblems });
-    this.node.addValidation({
-      validate: () =>
-        Number.isInteger(retries) && retries >= 0
-          ? []
-          : [
-              `retries must be a whole number of at least 0 (a negative number means "retry forever" to Flux), got ${retries}`,
-            ],
-    });
   }
 }

@@ -23,7 +23,7 @@ export interface ChartOptions {
 export interface PiholeOptions extends ChartOptions {
   /**
    * Secret in namespace `pihole` (key `password`) with the web admin password; keep it as a
-   * SOPS-encrypted file, synth carries it into the controllers layer.
+   * SOPS-encrypted file, synth carries it into the addons layer.
    * @default "pihole-admin"
    */
   readonly adminPasswordSecret?: string;

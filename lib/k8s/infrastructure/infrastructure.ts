@@ -1,15 +1,18 @@
 /**
  * The infrastructure every app of the lab stands on, as Flux applies it:
  *
- * - `dist/infrastructure/controllers/`: one file per controller, each a HelmRepository (or
- *   OCIRepository) and a HelmRelease: `metallb`, `cert-manager`, the ingress controller
- *   (`traefik` or `ingress-nginx`, from the model), `external-dns`, `longhorn`,
- *   `cloudnative-pg` and `pihole` (the table in controllers.ts).
+ * - `dist/infrastructure/controllers/`: core networking, one file per controller, each a
+ *   HelmRepository (or OCIRepository) and a HelmRelease: `metallb`, `cert-manager` and the
+ *   ingress controller (`traefik` or `ingress-nginx`, from the model).
  * - `dist/infrastructure/configs/`: the custom resources of those controllers, applied only
  *   once the controllers (and so their CRDs) are ready: `metallb-config` (the address pool
  *   and its L2 advertisement) and `cert-manager-config` (the Let's Encrypt ClusterIssuer).
+ * - `dist/infrastructure/storage/`: `longhorn` and `cloudnative-pg`, which the apps wait for.
+ * - `dist/infrastructure/addons/`: `external-dns` and `pihole`, which nothing waits for.
  *
- * It is a function, not a construct: what it makes lives in two layers, so it adds each unit
+ * (The table in controllers.ts says which controller goes where.)
+ *
+ * It is a function, not a construct: what it makes lives in several layers, so it adds each unit
  * to the layer it belongs to and returns what it made. The construct tree is the truth:
  * `app/controllers/metallb`, `app/configs/metallb-config`, ... and nothing else.
  *
@@ -40,13 +43,13 @@ export interface Infrastructure {
   readonly certManager: HelmApp;
   /** The ingress controller (`controllers/traefik` or `controllers/ingress-nginx`). */
   readonly ingressController: HelmApp;
-  /** external-dns (`controllers/external-dns`). */
-  readonly externalDns: HelmApp;
-  /** Longhorn (`controllers/longhorn`), unless left out. */
+  /** external-dns (`addons/external-dns`), unless the model publishes no records (`kubernetes.dns.publish: false`). */
+  readonly externalDns: HelmApp | undefined;
+  /** Longhorn (`storage/longhorn`), unless left out. */
   readonly longhorn: HelmApp | undefined;
-  /** The CloudNativePG operator (`controllers/cloudnative-pg`). */
+  /** The CloudNativePG operator (`storage/cloudnative-pg`). */
   readonly cloudnativePg: HelmApp;
-  /** Pi-hole (`controllers/pihole`), unless left out. */
+  /** Pi-hole (`addons/pihole`), unless left out. */
   readonly pihole: HelmApp | undefined;
   /** The MetalLB address pool: the model's `network.metallbPool` (`configs/metallb-config/pool`). */
   readonly ipAddressPool: IpAddressPool;
@@ -57,8 +60,9 @@ export interface Infrastructure {
 }
 
 /**
- * Adds the lab's infrastructure to the app's layers: the controllers to `app.controllers`, their
- * configuration to `app.configs`, one file per unit. Call it once per lab:
+ * Adds the lab's infrastructure to the app's layers: core networking to `app.controllers`, its
+ * configuration to `app.configs`, Longhorn and CloudNativePG to `app.storage`, external-dns and
+ * Pi-hole to `app.addons`, one file per unit. Call it once per lab:
  * ```ts
  * const infra = addInfrastructure(app);
  * // infra.ingressClassName, infra.clusterIssuerName for the apps' Ingresses;
@@ -67,7 +71,7 @@ export interface Infrastructure {
  */
 export function addInfrastructure(app: HomelabApp, props: InfrastructureProps = {}): Infrastructure {
   const lab = Homelab.of(app);
-  const controllers = addControllers(app.controllers, lab, props);
+  const controllers = addControllers(app, lab, props);
   const metallb = controllers.metallb!;
   const certManager = controllers.certManager!;
   const { ipAddressPool, l2Advertisement } = addMetallbConfig(
@@ -83,7 +87,7 @@ export function addInfrastructure(app: HomelabApp, props: InfrastructureProps = 
     metallb,
     certManager,
     ingressController: controllers.ingressController!,
-    externalDns: controllers.externalDns!,
+    externalDns: controllers.externalDns,
     longhorn: controllers.longhorn,
     cloudnativePg: controllers.cloudnativePg!,
     pihole: controllers.pihole,
