@@ -5,6 +5,8 @@ import { render } from "../lib/synth/render.js";
 import type { HomelabApp } from "../lib/k8s/homelab-app.js";
 import { homelab } from "./fixtures/lab/homelab.js";
 import { defineKubernetes } from "./fixtures/lab/kubernetes.js";
+import { dnsPublished } from "../lib/check/policies/dns-published.js";
+import { findingsOf } from "./helpers/check-context.js";
 
 function findings(change: (s: any) => void, extra?: (app: HomelabApp) => void) {
   const spec = structuredClone(homelab) as any;
@@ -39,17 +41,17 @@ describe("dns-published", () => {
   });
 
   it("warns for a host outside the zone, which external-dns never publishes", () => {
-    const found = findings(
-      () => {},
-      (app) => {
-        new ApiObject(app.apps, "elsewhere", {
-          apiVersion: "networking.k8s.io/v1",
-          kind: "Ingress",
-          metadata: { name: "elsewhere", namespace: "nextcloud" },
-          spec: { rules: [{ host: "files.example.org" }, { host: "files.home.example.com" }] },
-        });
-      },
-    );
+    // Through synth, ingress-hosts refuses a host outside the lab's domain first (the domain is in the zone);
+    // the check on its own still names it, for a document that reaches it.
+    const found = findingsOf(dnsPublished, homelab, (app) => {
+      defineKubernetes(app);
+      new ApiObject(app.apps, "elsewhere", {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "Ingress",
+        metadata: { name: "elsewhere", namespace: "nextcloud" },
+        spec: { rules: [{ host: "files.example.org" }, { host: "files.home.example.com" }] },
+      });
+    });
     expect(found).toHaveLength(1);
     expect(found[0]!.object).toBe("Ingress nextcloud/elsewhere");
     expect(found[0]!.path).toBe("spec.rules[0].host");

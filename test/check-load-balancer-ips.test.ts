@@ -89,7 +89,8 @@ describe("load-balancer-ips", () => {
   it("a chart value we set counts as a Service: its address is checked, and a second holder is refused", () => {
     const findings = run((app) => {
       defineKubernetes(app);
-      new HelmApp(app.controllers, "blocky", {
+      // In the apps layer, rendered after Pi-hole's add-ons layer: the second holder is blocky.
+      new HelmApp(app.apps, "blocky", {
         chart: ChartSource.helmRepository({ url: "https://charts.example.org", chart: "blocky", version: "1.0.0" }),
         values: { service: { type: "LoadBalancer", loadBalancerIP: "192.168.1.200" } },
       });

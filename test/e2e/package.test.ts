@@ -67,7 +67,8 @@ const typos = (app) => {
   web(app);
   new ApiObject(app.apps, "d", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d", namespace: "apps" },
     spec: { replicass: 1, selector: { matchLabels: { a: "b" } }, template: { metadata: { labels: { a: "b" } },
-      spec: { containers: [{ name: "c", image: "nginx:1.27.3" }] } } } });
+      spec: { containers: [{ name: "c", image: "nginx:1.27.3",
+        resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "64Mi" } } }] } } } });
   new ApiObject(app.apps, "h", { apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease",
     metadata: { name: "h", namespace: "apps" }, spec: { interval: "1m", chartRef: { kind: "OCIRepository", name: "h" },
       intall: {} } });
