@@ -36,6 +36,9 @@ export function defineKubernetes(app: HomelabApp): void {
     env: {
       NEXTCLOUD_TRUSTED_DOMAINS: app.homelab.fqdn("cloud"),
       OVERWRITEPROTOCOL: "https",
+      // Requests arrive from the ingress controller's pod: trust its X-Forwarded-For (the model's pod network),
+      // so brute-force throttling sees each client, not the proxy.
+      TRUSTED_PROXIES: app.homelab.k3s.clusterCidr.toString(),
       // The first start installs Nextcloud with this admin (from a SOPS Secret), so the web installer is never
       // open to the first visitor.
       NEXTCLOUD_ADMIN_USER: EnvValue.fromSopsSecret("nextcloud-admin", "username", NEXTCLOUD_ADMIN_PURPOSE),

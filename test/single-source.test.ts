@@ -22,6 +22,8 @@ function modelAddresses(h: Homelab): Set<string> {
   }
   h.loadBalancerIps.forEach((ip) => add(ip.toString()));
   h.hosts.forEach((host) => add(host.address.toString()));
+  add(h.k3s.clusterCidr.toString());
+  add(h.k3s.serviceCidr.toString());
   if (h.vpn !== undefined) {
     add(h.vpn.subnet.toString());
     add(`${h.vpn.serverAddress.toString()}/${h.vpn.subnet.prefix}`);
