@@ -30,8 +30,8 @@ interface Features {
   readonly longhorn: boolean;
   /** A Prometheus that scrapes every node's node_exporter. */
   readonly prometheus: boolean;
-  /** Every document's text, to find scrape targets `<address>:9100`. */
-  readonly texts: readonly string[];
+  /** The names and addresses the documents scrape on 9100 (`<name>:9100` as a whole token). */
+  readonly scraped: ReadonlySet<string>;
 }
 
 function chartOf(d: CheckedDocument): string | undefined {
@@ -46,7 +46,7 @@ function featuresOf(documents: readonly CheckedDocument[]): Features {
     metallb: charts.has("metallb"),
     longhorn: charts.has("longhorn"),
     prometheus: PROMETHEUS_CHARTS.some((c) => charts.has(c)),
-    texts: documents.map((d) => JSON.stringify(d.doc)),
+    scraped: scrapeTargets(documents),
   };
 }
 
@@ -70,10 +70,18 @@ function factory(port: PortSpec): string {
     : `Port.${port.protocol}Range(${port.from}, ${port.to}, ${what})`;
 }
 
-/** `<address>:9100` or `<hostname>:9100` as a whole target (not `10.0.0.11:9100` for `10.0.0.1`). */
-function scrapeTarget(host: Host): RegExp {
-  const names = [host.address.toString(), host.hostname].map((n) => n.replaceAll(".", "\\."));
-  return new RegExp(`(?<![\\w.-])(?:${names.join("|")}):9100(?!\\d)`);
+/**
+ * Every `<name>:9100` in the documents, the name as a whole token (`10.0.0.11:9100` names `10.0.0.11`, never
+ * `10.0.0.1`). One pass over the documents, whatever the number of hosts.
+ */
+function scrapeTargets(documents: readonly CheckedDocument[]): Set<string> {
+  const out = new Set<string>();
+  for (const d of documents) {
+    const text = JSON.stringify(d.doc);
+    if (!text.includes(":9100")) continue;
+    for (const m of text.matchAll(/(?<![\w.-])([\w.-]+):9100(?!\d)/g)) out.add(m[1]!);
+  }
+  return out;
 }
 
 function show(port: PortSpec): string {
@@ -100,7 +108,7 @@ function needs(homelab: Homelab, host: Host, f: Features): { port: PortSpec; why
       for (const port of MEMBERLIST)
         out.push({ port, why: "MetalLB's speakers elect the node that answers for an IP" });
   }
-  const scraped = f.texts.some((t) => scrapeTarget(host).test(t));
+  const scraped = f.scraped.has(host.address.toString()) || f.scraped.has(host.hostname);
   if (scraped || (node && f.prometheus))
     out.push({
       port: NODE_EXPORTER,
