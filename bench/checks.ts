@@ -66,7 +66,11 @@ process.stdout.write(
 const errors = runChecks(ctx).findings.filter((f) => f.severity === "error");
 if (errors.length > 0) throw new Error(`the bench lab fails a check: ${JSON.stringify(errors[0])}`);
 for (const check of CHECKS.filter((c) => c.id !== schemaCheck.id)) {
-  process.stdout.write(`  ${check.id.padEnd(24)} ${median(() => check.run(ctx)).toFixed(1).padStart(7)} ms\n`);
+  process.stdout.write(
+    `  ${check.id.padEnd(24)} ${median(() => check.run(ctx))
+      .toFixed(1)
+      .padStart(7)} ms\n`,
+  );
 }
 const allMs = median(() => runChecks(ctx));
 process.stdout.write(

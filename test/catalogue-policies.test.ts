@@ -3,7 +3,7 @@
  * exit 1, the offending value's path, the fix, no stack trace and nothing written (CatalogueProject).
  * Warnings cannot be refused: test/check-policies.test.ts covers them.
  */
-import { ApiObject, Size } from "cdk8s";
+import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
 import { afterAll, describe, expect, it } from "vitest";
 import { skipCheck } from "../lib/check/index.js";
