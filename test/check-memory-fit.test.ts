@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { ApiObject } from "cdk8s";
 import { describe, expect, it } from "vitest";
 import { memoryFitsNodes } from "../lib/check/references/memory-fit.js";
-import { formatBytes, parseQuantity } from "../lib/check/references/quantity.js";
+import { formatBytes, parseQuantity } from "../lib/check/quantity.js";
 import type { HomelabApp } from "../lib/k8s/homelab-app.js";
 import { runCli } from "../lib/synth/cli.js";
 import { homelab } from "./fixtures/lab/homelab.js";

@@ -18,7 +18,7 @@ import { looksLikeCredential, plaintextSecret } from "../lib/check/policies/plai
 import { networkPolicy } from "../lib/check/policies/network-policy.js";
 import { scaledToZero } from "../lib/check/policies/scaled-to-zero.js";
 import { volumeSize } from "../lib/check/policies/volume-size.js";
-import { parseQuantity } from "../lib/check/policies/quantity.js";
+import { parseQuantity } from "../lib/check/quantity.js";
 import { homelab as spec } from "./fixtures/lab/homelab.js";
 
 const homelab = Homelab.validate(spec).homelab!;

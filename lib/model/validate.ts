@@ -17,6 +17,7 @@ import { isUnder, unwritableText } from "./text.js";
 import { hardwareOf } from "./hardware.js";
 import { reservationAddressProblem } from "./reservations.js";
 import type { Architecture, ClusterFunction, IngressController, PortSpec } from "./spec.js";
+import { editDistance } from "./edit-distance.js";
 
 const RESERVATION_NAME = /^[a-z][A-Za-z0-9]*$/;
 const MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/i;
@@ -1144,18 +1145,4 @@ function closest(word: string, known: readonly string[]): string | undefined {
     }
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
 }

@@ -7,7 +7,7 @@ import type { Check } from "../check.js";
 import type { Finding } from "../finding.js";
 import { findingAt } from "./at.js";
 import { containerName, containersOf, isObject, podSpecs } from "./pods.js";
-import { parseQuantity } from "./quantity.js";
+import { parseQuantity } from "../quantity.js";
 
 const FIX = "give it resources (e.g. Workload's `resources: { cpu, memory, memoryLimit }`)";
 

@@ -8,7 +8,7 @@ import type { CheckedDocument } from "../context.js";
 import type { Finding } from "../finding.js";
 import { findingAt } from "./at.js";
 import { isObject } from "./pods.js";
-import { parseQuantity } from "./quantity.js";
+import { parseQuantity } from "../quantity.js";
 
 function sizes(source: CheckedDocument): { path: string; size: unknown }[] {
   const { doc } = source;

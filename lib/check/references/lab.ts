@@ -4,6 +4,7 @@
  */
 import type { CheckContext, CheckedDocument } from "../context.js";
 import { describeObject, type Finding, type Severity } from "../finding.js";
+import { editDistance } from "../../model/edit-distance.js";
 
 /** A plain object of JSON data. */
 export type JsonMap = Record<string, unknown>;
@@ -153,21 +154,6 @@ export function containersOf(t: PodTemplate): { container: JsonMap; path: Segmen
     });
   }
   return out;
-}
-
-/** The edit distance of two short words (for "did you mean"). */
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
 }
 
 /** ` Did you mean "x"?` for the closest of `known` to `word`, or "" when none is close. */

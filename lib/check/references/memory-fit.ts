@@ -21,7 +21,7 @@ import {
   podTemplateOf,
   walkMaps,
 } from "./lab.js";
-import { formatBytes, parseQuantity } from "./quantity.js";
+import { formatBytes, parseQuantity } from "../quantity.js";
 
 const ID = "memory-fits-nodes";
 

@@ -1,6 +1,7 @@
 /** A schema problem inside one document, and the translation of Ajv's errors into such problems. */
 import type { ErrorObject } from "ajv";
 import { describeValue } from "../../model/problems.js";
+import { editDistance } from "../../model/edit-distance.js";
 
 /** A JSON value that is an object (not null, not an array). */
 export type JsonObject = { [key: string]: unknown };
@@ -46,22 +47,6 @@ export function pointerToSegments(data: unknown, pointer: string): (string | num
   return out;
 }
 
-/** The number of single-character edits between a and b (for "did you mean"). */
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      const cost = a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1;
-      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + cost);
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
-}
-
 /** The fix of an unknown field: the closest known field when there is one, else remove it. */
 export function unknownFieldProblem(
   path: readonly (string | number)[],
@@ -71,7 +56,7 @@ export function unknownFieldProblem(
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(field.length / 3)) + 1;
   for (const k of [...known].sort()) {
-    const d = editDistance(field, k);
+    const d = editDistance(field.toLowerCase(), k.toLowerCase());
     if (d < bestDistance) {
       best = k;
       bestDistance = d;

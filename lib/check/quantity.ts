@@ -1,4 +1,7 @@
-/** Kubernetes resource quantities (`512Mi`, `1G`, `1.5Gi`, `129e6`) as numbers, and bytes for people. */
+/**
+ * Kubernetes resource quantities (`512Mi`, `1G`, `1.5Gi`, `129e6`) as numbers, in the API server's grammar
+ * (k8s.io/apimachinery resource.Quantity), for the policies and references that compare sizes; bytes for people.
+ */
 
 const QUANTITY = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei)|([numkMGTPE])|[eE]([+-]?\d+))?$/;
 const BINARY: Readonly<Record<string, number>> = {
