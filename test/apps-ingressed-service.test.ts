@@ -12,6 +12,8 @@ import { ingressClassName } from "../lib/k8s/infrastructure/conventions.js";
 import { Homelab } from "../lib/model/index.js";
 import { constructProblems, lab, one, renderApps, type Manifest } from "./helpers/k8s.js";
 import { checkManifest } from "./helpers/schemas.js";
+import { findingsOf } from "./helpers/check-context.js";
+import { ingressBackends } from "../lib/check/references/ingress-backends.js";
 
 const render = renderApps;
 const problemsOf = constructProblems;
@@ -269,14 +271,18 @@ describe("IngressedService", () => {
     expect(problems.some((p) => p.includes('mount path "data" must be absolute'))).toBe(true);
   });
 
-  it("checks that the Ingress backend port is the Service's port, on the objects as rendered (after escape-hatch patches)", () => {
-    const problems = problemsOf((app) => {
+  it("has its Ingress backend port checked on the objects as rendered (after escape-hatch patches)", () => {
+    const define = (patch: boolean) => (app: HomelabApp) => {
       const svc = new IngressedService(app.apps, "whoami", base);
-      svc.ingress.addJsonPatch(JsonPatch.replace("/spec/rules/0/http/paths/0/backend/service/port/number", 9090));
-    });
-    expect(problems).toEqual([
-      '[apps/whoami] Ingress backend port 9090 is not a port of Service "whoami" (its ports: 8080 (http)): make them the same',
+      if (patch)
+        svc.ingress.addJsonPatch(JsonPatch.replace("/spec/rules/0/http/paths/0/backend/service/port/number", 9090));
+    };
+    expect(findingsOf(ingressBackends, lab(), define(false))).toEqual([]);
+    const findings = findingsOf(ingressBackends, lab(), define(true));
+    expect(findings.map((f) => [f.object, f.path, f.construct])).toEqual([
+      ["Ingress whoami/whoami", "spec.rules[0].http.paths[0].backend.service.port.number", "apps/whoami/ingress"],
     ]);
+    expect(findings[0]!.message).toContain("9090");
   });
 
   it("renders manifests that pass the upstream schemas and the project's rules", () => {

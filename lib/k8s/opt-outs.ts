@@ -24,6 +24,15 @@ function sharedOptOuts(owners: readonly IConstruct[]): Record<string, string> {
 /** Annotates every API object of `app` with the opt-outs in force on it. Idempotent. */
 export function annotateOptOuts(app: HomelabApp): void {
   const byPath = new Map<string, IConstruct>(app.node.findAll().map((c) => [c.node.path, c]));
+  // The constructs that asked for each namespace, grouped once (a lab of a thousand apps has as many).
+  const ownersByName = new Map<string, IConstruct[]>();
+  for (const r of app.requestedNamespaces) {
+    const owner = byPath.get(r.by);
+    if (owner === undefined) continue;
+    const owners = ownersByName.get(r.name) ?? [];
+    owners.push(owner);
+    ownersByName.set(r.name, owners);
+  }
   for (const obj of apiObjectsUnder(app)) {
     let annotations = optOutAnnotations(obj);
     const unit = obj.node.scope;
@@ -32,10 +41,7 @@ export function annotateOptOuts(app: HomelabApp): void {
       unit?.node.id === NAMESPACES_UNIT &&
       app.layers.includes(unit.node.scope as Layer)
     ) {
-      const owners = app.requestedNamespaces
-        .filter((r) => r.name === obj.node.id)
-        .flatMap((r) => byPath.get(r.by) ?? []);
-      annotations = { ...sharedOptOuts(owners), ...annotations };
+      annotations = { ...sharedOptOuts(ownersByName.get(obj.node.id) ?? []), ...annotations };
     }
     for (const [key, reason] of Object.entries(annotations)) obj.metadata.addAnnotation(key, reason);
   }

@@ -4,26 +4,26 @@
  * nothing to compile, so a synth pays only for the fields its documents hold.
  */
 import type { ErrorObject } from "ajv";
-import { BUNDLED_SCHEMAS } from "../../../imports/schemas/index.js";
+import { BUNDLED_GROUPS, bundledGroup } from "../../../imports/schemas/index.js";
 import { interpret } from "./interpret.js";
 import { ajvProblems, type SchemaProblem } from "./problem.js";
 
 /** The bundled schema of `group`'s `kind` per served version, or undefined when we ship none for it. */
 export function bundledVersions(group: string, kind: string): { readonly [version: string]: object } | undefined {
-  return BUNDLED_SCHEMAS.find((g) => g.group === group)?.kinds[kind];
+  return bundledGroup(group)?.kinds[kind];
 }
 
 /** Whether the package ships schemas for any kind of `group`. */
 export function isBundledGroup(group: string): boolean {
-  return BUNDLED_SCHEMAS.some((g) => g.group === group);
+  return BUNDLED_GROUPS.includes(group);
 }
 
 /** apiVersion and kind of every bundled custom resource, sorted. */
 export function bundledCustomResources(): { apiVersion: string; kind: string }[] {
   const out: { apiVersion: string; kind: string }[] = [];
-  for (const g of BUNDLED_SCHEMAS)
-    for (const [kind, versions] of Object.entries(g.kinds))
-      for (const v of Object.keys(versions)) out.push({ apiVersion: `${g.group}/${v}`, kind });
+  for (const group of BUNDLED_GROUPS)
+    for (const [kind, versions] of Object.entries(bundledGroup(group)!.kinds))
+      for (const v of Object.keys(versions)) out.push({ apiVersion: `${group}/${v}`, kind });
   return out.sort((a, b) => (`${a.apiVersion} ${a.kind}` < `${b.apiVersion} ${b.kind}` ? -1 : 1));
 }
 

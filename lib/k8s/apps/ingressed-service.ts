@@ -14,7 +14,7 @@ import { Homelab } from "../../model/index.js";
 import { isRfc1123Subdomain } from "../../model/names.js";
 import { CLUSTER_ISSUER_ANNOTATION, CLUSTER_ISSUER_NAME, ingressClassName } from "../infrastructure/conventions.js";
 import { Workload, type WorkloadOptions } from "./workload.js";
-import { portProblem, stringProblem } from "../props.js";
+import { stringProblem } from "../props.js";
 
 /** Where an app is exposed. */
 export interface IngressOptions {
@@ -102,45 +102,10 @@ export class IngressedService extends Construct {
             `subdomain "${subdomain}" is not a DNS name: use lowercase letters, digits, "-" and "." (the host is <subdomain>.${lab.domain})`,
           );
         }
-        // A port that is not a port is reported by the Workload; the backend would only repeat it.
-        if (portProblem("port", props.port) === undefined) {
-          problems.push(...backendProblems(this.ingress, this.workload.service));
-        }
+        // The backend naming the Service and its port is checked on the rendered objects (after any
+        // escape-hatch patches) by the `ingress-backends` check, which sees every Ingress of the lab.
         return problems;
       },
     });
   }
-}
-
-/** Every Ingress backend must name the Service and one of its ports (checked on the rendered objects, after any patches). */
-function backendProblems(ingress: k8s.KubeIngress, service: k8s.KubeService): string[] {
-  const ing = ingress.toJson() as { spec?: k8s.IngressSpec };
-  const svc = service.toJson() as { metadata: { name: string }; spec?: k8s.ServiceSpec };
-  const ports = svc.spec?.ports ?? [];
-  const problems: string[] = [];
-  for (const rule of ing.spec?.rules ?? []) {
-    for (const path of rule.http?.paths ?? []) {
-      const backend = path.backend.service;
-      if (backend === undefined) continue;
-      if (backend.name !== svc.metadata.name) {
-        problems.push(
-          `Ingress ${rule.host ?? ""}${path.path ?? ""} points at Service "${backend.name}", but the app's Service is "${svc.metadata.name}"`,
-        );
-        continue;
-      }
-      const port = backend.port;
-      const match = ports.some((p) =>
-        port?.number !== undefined ? p.port === port.number : port?.name !== undefined && p.name === port.name,
-      );
-      if (!match) {
-        const want = port?.number ?? port?.name ?? "(none)";
-        const have =
-          ports.map((p) => (p.name !== undefined ? `${p.port} (${p.name})` : `${p.port}`)).join(", ") || "none";
-        problems.push(
-          `Ingress backend port ${want} is not a port of Service "${svc.metadata.name}" (its ports: ${have}): make them the same`,
-        );
-      }
-    }
-  }
-  return problems;
 }
