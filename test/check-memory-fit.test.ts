@@ -7,6 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ApiObject } from "cdk8s";
 import { describe, expect, it } from "vitest";
+import { summarizeFindings } from "../lib/check/finding.js";
 import { memoryFitsNodes } from "../lib/check/references/memory-fit.js";
 import { formatBytes, parseQuantity } from "../lib/check/quantity.js";
 import type { HomelabApp } from "../lib/k8s/homelab-app.js";
@@ -99,6 +100,45 @@ describe("memory-fits-nodes", () => {
         "warning: [memory-fits-nodes] dist/apps/llm.yaml: Deployment demo/llm at spec.template.spec: one pod requests 6 GiB",
       );
       expect(fs.existsSync(path.join(root, "dist/apps/llm.yaml"))).toBe(true);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("synth prints a check's first five warnings and counts the rest; check lists them all", () => {
+    const define = (app: HomelabApp) => {
+      for (let i = 1; i <= 7; i++) workload(app, `llm${i}`, "6Gi");
+    };
+    const all = findingsOf(memoryFitsNodes, odroidC4Lab, define);
+    for (let i = 1; i <= 7; i++) expect(all.some((f) => f.object === `Deployment demo/llm${i}`)).toBe(true);
+    expect(summarizeFindings(all, all.length)).toHaveLength(all.length);
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-memory-"));
+    try {
+      let stderr = "";
+      const code = runCli(
+        {
+          spec: odroidC4Lab,
+          source: "apps/homelab.ts",
+          kubernetes: (app) => {
+            defineKubernetes(app);
+            define(app);
+          },
+        },
+        { root, out: () => {}, err: (t) => void (stderr += t) },
+      );
+      expect(code, stderr).toBe(0);
+      const lines = stderr.split("\n").filter((l) => l.startsWith("warning: [memory-fits-nodes]"));
+      expect(lines).toHaveLength(6);
+      expect(lines.slice(0, 5).map((l) => /demo\/(llm\d)/.exec(l)?.[1])).toEqual([
+        "llm1",
+        "llm2",
+        "llm3",
+        "llm4",
+        "llm5",
+      ]);
+      expect(lines[5]).toBe(
+        `warning: [memory-fits-nodes] ... and ${all.length - 5} more like these (\`cdk8s-homelab check\` lists them all)`,
+      );
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

@@ -60,3 +60,29 @@ export function formatFinding(f: Finding): string {
   const from = f.construct === undefined ? "" : ` (made by ${f.construct})`;
   return `[${f.check}] ${lead === "" ? "" : `${lead}: `}${f.message}; ${f.fix}${from}`;
 }
+
+/**
+ * The lines synth prints for `findings`: each check's first `perCheck` findings, then one line that
+ * counts the rest, so a lab of a thousand apps with one habit a check warns about gets a screenful
+ * instead of a thousand lines. `cdk8s-homelab check` (and `check --json`) still lists every one.
+ */
+export function summarizeFindings(findings: readonly Finding[], perCheck: number): string[] {
+  const byCheck = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const list = byCheck.get(f.check) ?? [];
+    list.push(f);
+    byCheck.set(f.check, list);
+  }
+  const lines: string[] = [];
+  for (const [check, list] of byCheck) {
+    for (const f of list.slice(0, perCheck)) lines.push(formatFinding(f));
+    const rest = list.length - perCheck;
+    if (rest > 0) {
+      lines.push(
+        `[${check}] ... and ${rest} more like ${rest === 1 ? "it" : "these"} ` +
+          "(`cdk8s-homelab check` lists them all)",
+      );
+    }
+  }
+  return lines;
+}

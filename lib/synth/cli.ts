@@ -7,7 +7,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { HomelabValidationError, formatProblems } from "../model/index.js";
 import { ConstructValidationError } from "../k8s/render.js";
-import { CheckError, formatFinding } from "../check/index.js";
+import { CheckError } from "../check/index.js";
+import { summarizeFindings } from "../check/finding.js";
 import { DefinitionError } from "./definition-error.js";
 import { RenderError, render, type LabDefinition, type Rendered } from "./render.js";
 import { UnsafePathError, readRegularFile } from "./trust.js";
@@ -80,6 +81,9 @@ export function readSopsFiles(root: string, dir: string): { path: string; text: 
   return out;
 }
 
+/** How many warnings of one check synth prints before it counts the rest. */
+const WARNINGS_PER_CHECK = 5;
+
 /** Renders and writes the lab; returns the process exit code (0 ok, 1 problems, 2 a misconfigured output). */
 export function runCli(def: LabDefinition, options: CliOptions): number {
   const out = options.out ?? ((t: string) => void process.stdout.write(t));
@@ -113,7 +117,8 @@ export function runCli(def: LabDefinition, options: CliOptions): number {
   }
   if (rendered.warnings.length > 0) err(`${formatProblems(rendered.warnings, def.source)}\n`);
   for (const note of rendered.notes) err(`note: ${note}\n`);
-  for (const f of rendered.checks.findings) err(`warning: ${formatFinding(f)}\n`);
+  // Each check's first few warnings; `check` lists them all.
+  for (const line of summarizeFindings(rendered.checks.findings, WARNINGS_PER_CHECK)) err(`warning: ${line}\n`);
 
   try {
     const plan = writeFiles(options.root, rendered.files, killHooks(process.env[KILL_AT_ENV]));
