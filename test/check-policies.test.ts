@@ -14,7 +14,11 @@ import { containerResources } from "../lib/check/policies/container-resources.js
 import { noCpuLimit } from "../lib/check/policies/no-cpu-limit.js";
 import { probes } from "../lib/check/policies/probes.js";
 import { imagePinned, imageTag } from "../lib/check/policies/image-pinned.js";
-import { looksLikeCredential, plaintextSecret } from "../lib/check/policies/plaintext-secret.js";
+import {
+  looksLikeCredential,
+  looksLikeCredentialValueKey,
+  plaintextSecret,
+} from "../lib/check/policies/plaintext-secret.js";
 import { networkPolicy } from "../lib/check/policies/network-policy.js";
 import { scaledToZero } from "../lib/check/policies/scaled-to-zero.js";
 import { volumeSize } from "../lib/check/policies/volume-size.js";
@@ -333,6 +337,47 @@ describe("plaintext-secret", () => {
       ["Secret nextcloud/app", 'stringData["password"]'],
     ]);
     expect(JSON.stringify(findings)).not.toContain("s3cr3t");
+  });
+});
+
+describe("plaintext-secret in chart values", () => {
+  const release = (values: unknown): Doc =>
+    ({
+      apiVersion: "helm.toolkit.fluxcd.io/v2",
+      kind: "HelmRelease",
+      metadata: { name: "grafana", namespace: "monitoring" },
+      spec: { interval: "1h", chart: { spec: { chart: "grafana" } }, values },
+    }) as unknown as Doc;
+
+  it("knows a credential-like chart key, camelCase included, from a pointer to one", () => {
+    for (const k of ["adminPassword", "apiToken", "clientSecret", "secretKey", "apiKey", "db_password"])
+      expect(looksLikeCredentialValueKey(k), k).toBe(true);
+    for (const k of ["existingSecret", "passwordKey", "userPasswordKey", "secretName", "key", "tokenFile", "publicKey"])
+      expect(looksLikeCredentialValueKey(k), k).toBe(false);
+  });
+
+  it("refuses literal credentials in HelmRelease values by their path, without echoing them", () => {
+    const findings = run(
+      plaintextSecret,
+      release({
+        adminPassword: "hunter2-very-secret",
+        admin: { existingSecret: "grafana-admin", passwordKey: "password" },
+        "grafana.ini": { auth: { generic_oauth: { client_secret: "oauth-s3cr3t" } } },
+        env: [
+          { name: "GF_SECURITY_ADMIN_PASSWORD", value: "env-s3cr3t" },
+          { name: "CF_API_TOKEN", valueFrom: { secretKeyRef: { name: "cloudflare", key: "api-token" } } },
+        ],
+        smtp: { password: "", token: "${SMTP_TOKEN}" },
+      }),
+    );
+    expect(findings.map((f) => f.path)).toEqual([
+      "spec.values.adminPassword",
+      'spec.values["grafana.ini"].auth.generic_oauth.client_secret',
+      "spec.values.env[0].value",
+    ]);
+    expect(findings[0]).toMatchObject({ severity: "error", object: "HelmRelease monitoring/grafana" });
+    expect(findings[0]!.fix).toContain("existingSecret");
+    expect(JSON.stringify(findings)).not.toMatch(/hunter2|s3cr3t/);
   });
 });
 
