@@ -68,16 +68,17 @@ function formatOf(fileName: string): "yaml" | "json" | undefined {
 }
 
 /**
- * Reads a spec file (`.yaml`, `.yml` or `.json`) and parses it with {@link parseSpec}. `file` is named
- * in every message as given (pass it relative to the lab, e.g. `apps/homelab.yaml`).
+ * Reads a spec file (`.yaml`, `.yml` or `.json`) and parses it with {@link parseSpec}.
+ * @param file the file to read
+ * @param name how messages name the file, e.g. `apps/homelab.yaml` relative to the lab (default: `file`)
  * @throws HomelabValidationError when the file cannot be read or is not a spec's syntax, each problem
  *   with its line and column
  */
-export function loadSpecFile(file: string): unknown {
+export function loadSpecFile(file: string, name: string = file): unknown {
   const refuse = (message: string, fix: string): never => {
-    throw new HomelabValidationError([{ level: "error", path: [], message, fix }], file);
+    throw new HomelabValidationError([{ level: "error", path: [], message, fix }], name);
   };
-  if (formatOf(file) === undefined) {
+  if (formatOf(name) === undefined) {
     refuse("is not a spec file", "Name it homelab.yaml (YAML) or homelab.json (JSON).");
   }
   let st: fs.Stats;
@@ -94,7 +95,7 @@ export function loadSpecFile(file: string): unknown {
   if (st.size > MAX_SPEC_BYTES) {
     refuse(`is ${st.size} bytes, more than a spec's limit of ${MAX_SPEC_BYTES}`, "Check that it is the spec.");
   }
-  return parseSpec(fs.readFileSync(file, "utf8"), file);
+  return parseSpec(fs.readFileSync(file, "utf8"), name);
 }
 
 /**
