@@ -200,10 +200,16 @@ function syntaxProblems(text: string, format: "yaml" | "json", docs: readonly Do
       },
       Node(_key, node) {
         const start = node.range?.[0] ?? 0;
+        // A node's range starts at its value: its anchor and tag are written before it, on its line.
+        const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+        const before = (mark: RegExp) => {
+          const m = mark.exec(text.slice(lineStart, start));
+          return m === null ? start : lineStart + m.index;
+        };
         if (node.anchor !== undefined) {
           once(
             syntax(
-              at(start),
+              at(before(/&\S+\s*(?:!\S*\s*)?$/)),
               `sets the anchor &${node.anchor}; specs do not take anchors or aliases`,
               `Remove &${node.anchor} and write each value out where it is used.`,
             ),
@@ -212,7 +218,7 @@ function syntaxProblems(text: string, format: "yaml" | "json", docs: readonly Do
         if (node.tag !== undefined) {
           once(
             syntax(
-              at(start),
+              at(before(/!\S*\s*(?:&\S+\s*)?$/)),
               `has the tag ${node.tag.replace(/^tag:yaml\.org,2002:/, "!!")}; specs do not take tags`,
               "Remove the tag and write the plain value (quote it to make it text).",
             ),
