@@ -174,3 +174,25 @@ describe("the JSON Schema (schema/homelab.schema.json)", () => {
     expect(defs["HomelabSpec"].properties.vpn.description).toMatch(/Default: undefined - no VPN/);
   });
 });
+
+describe("the README's section on YAML and JSON specs", () => {
+  const readme = fs.readFileSync(path.join(repo, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("### Specs in YAML or JSON"), readme.indexOf("## What synth writes"));
+  const example = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+
+  it("has an example spec that validates", () => {
+    const homelab = Homelab.create(parseSpec(example, "apps/homelab.yaml"));
+    expect(homelab.hosts.map((h) => h.hostname)).toEqual(["node1", "node2"]);
+  });
+
+  it("shows the errors that the example with its two mistakes gives", () => {
+    const wrong = example
+      .replace("address: 192.168.1.11", "address: 192.168.1.300")
+      .replace("node2, address:", "node2, adress:");
+    const shown = /\$ npx cdk8s-homelab synth\n([\s\S]*?)```/.exec(section)![1]!.trim().split("\n");
+    expect([
+      `the homelab definition has ${shown.length - 1} errors; nothing was written:`,
+      ...refused(wrong, "apps/homelab.yaml"),
+    ]).toEqual(shown);
+  });
+});
