@@ -96,6 +96,8 @@ export function homelabSchemaText(repo: string): string {
     additionalProperties: false,
     topRef: true,
     sortProps: false,
+    // A field that takes a function (a TypeScript-only hook) cannot be written in YAML or JSON: left out.
+    functions: "hide",
   });
   const schema = generator.createSchema("HomelabSpec") as JsonSchema;
   const defaults = defaultsOf(path.join(repo, "lib/model"));
