@@ -30,10 +30,11 @@ export interface EntryContext extends Omit<CliContext, "lab"> {
 export async function runEntry(argv: readonly string[], ctx: EntryContext): Promise<number> {
   const { root, entry, module, ...rest } = ctx;
   const lab = module["default"];
-  if (typeof lab !== "object" || lab === null || !("spec" in lab)) {
+  if (typeof lab !== "object" || lab === null || !("spec" in lab || "specFile" in lab)) {
     io(rest).err(
       `cdk8s-homelab: ${entry} has no lab as its default export. End it with ` +
-        '`export default defineLab({ spec, kubernetes })` (defineLab comes from "cdk8s-homelab").\n',
+        '`export default defineLab({ spec, kubernetes })` or `defineLab({ specFile: "apps/homelab.yaml", ' +
+        'kubernetes })` (defineLab comes from "cdk8s-homelab").\n',
     );
     return 1;
   }

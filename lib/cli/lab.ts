@@ -7,7 +7,19 @@
 import type { LabDefinition } from "../synth/render.js";
 
 /** What a lab's entry module exports by default. */
-export interface Lab extends Omit<LabDefinition, "sopsFiles"> {
+export interface Lab extends Omit<LabDefinition, "sopsFiles" | "spec"> {
+  /**
+   * The homelab spec written in TypeScript (a `HomelabSpec`). Give this or {@link specFile}.
+   * @default undefined - the spec is read from {@link specFile}
+   */
+  readonly spec?: unknown;
+  /**
+   * The homelab spec as a YAML or JSON file (`apps/homelab.yaml`, `apps/homelab.json`), relative to the
+   * lab's root; the CLI and `synthLab` read it, and its problems carry the file's line and column. It
+   * is also the `source` named in errors and generated headers. Give this or {@link spec}.
+   * @default undefined - the spec is {@link spec}
+   */
+  readonly specFile?: string;
   /**
    * Folder (relative to the lab's root) holding the SOPS-encrypted Secrets (`*.sops.yaml`) that synth
    * carries into dist/.
@@ -23,6 +35,8 @@ export const DEFAULT_SECRETS_DIR = "apps/secrets";
  * Types a lab's definition; the entry module exports its result by default:
  * ```ts
  * export default defineLab({ spec: homelab, source: "apps/homelab.ts", kubernetes: defineKubernetes });
+ * // or, with the spec in YAML:
+ * export default defineLab({ specFile: "apps/homelab.yaml", kubernetes: defineKubernetes });
  * ```
  */
 export function defineLab<T extends Lab>(lab: T): T {

@@ -14,9 +14,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { ENCRYPTED_REGEX, encryptedByRules } from "../k8s/sops-structure.js";
-import { Homelab } from "../model/index.js";
+import { Homelab, HomelabValidationError } from "../model/index.js";
 import { AGE_RECIPIENT } from "../model/sops-recipients.js";
-import { DEFAULT_SECRETS_DIR } from "./lab.js";
+import { LabConfigError } from "./config.js";
+import { labSpec } from "./definition.js";
+import { DEFAULT_SECRETS_DIR, type Lab } from "./lab.js";
 
 /** The recipient `init` writes into .sops.yaml: not a key anyone holds. */
 export const PLACEHOLDER_AGE_RECIPIENT = "age1replacewithyourownpublickeyfromagekeygenxxxxxxxxxxxxxxxxxxxxxx";
@@ -152,12 +154,20 @@ export function sopsConfigWarnings(root: string, options: SopsConfigOptions = {}
 }
 
 /** The {@link SopsConfigOptions} of a loaded lab: its model's recipients (if its spec is valid), its secrets folder. */
-export function sopsConfigOptions(lab: {
-  readonly definition: { readonly spec: unknown; readonly secretsDir?: string };
-}): SopsConfigOptions {
-  const { homelab } = Homelab.validate(lab.definition.spec);
+export function sopsConfigOptions(lab: { readonly root?: string; readonly definition: Lab }): SopsConfigOptions {
+  const { homelab } = Homelab.validate(specOrUndefined(lab.root ?? process.cwd(), lab.definition));
   return {
     recipients: homelab?.kubernetesOptions?.flux.sopsAgeRecipients ?? [],
     secretsDir: lab.definition.secretsDir ?? DEFAULT_SECRETS_DIR,
   };
+}
+
+/** The lab's spec, or undefined when its spec file does not load (synth and check report that themselves). */
+function specOrUndefined(root: string, lab: Lab): unknown {
+  try {
+    return labSpec(root, lab).spec;
+  } catch (e) {
+    if (e instanceof HomelabValidationError || e instanceof LabConfigError) return undefined;
+    throw e;
+  }
 }

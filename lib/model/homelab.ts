@@ -17,6 +17,7 @@ import type {
   PortSpec,
 } from "./spec.js";
 import { validateSpec } from "./validate.js";
+import { locateProblems, specFileOf } from "./spec-file.js";
 
 /** A role after validation, with its defaults filled in. */
 export interface Role {
@@ -189,8 +190,8 @@ export class Homelab extends HomelabFields implements HomelabData {
    * @throws HomelabValidationError listing every error (and warning) when the spec has an error.
    */
   static create(spec: HomelabSpec | unknown, source?: string): Homelab {
-    const { data, problems } = validateSpec(spec);
-    if (data === undefined) throw new HomelabValidationError(problems, source);
+    const { data, problems } = Homelab.validated(spec);
+    if (data === undefined) throw new HomelabValidationError(problems, source ?? specFileOf(spec));
     return new Homelab(data);
   }
 
@@ -198,8 +199,14 @@ export class Homelab extends HomelabFields implements HomelabData {
    * Validates a spec without throwing: the model when there is no error, and every problem found.
    */
   static validate(spec: HomelabSpec | unknown): { homelab: Homelab | undefined; problems: readonly Problem[] } {
-    const { data, problems } = validateSpec(spec);
+    const { data, problems } = Homelab.validated(spec);
     return { homelab: data === undefined ? undefined : new Homelab(data), problems };
+  }
+
+  /** Validation, with the line and column of each problem when the spec was parsed from a file. */
+  private static validated(spec: unknown): { data: HomelabData | undefined; problems: readonly Problem[] } {
+    const { data, problems } = validateSpec(spec);
+    return { data, problems: locateProblems(spec, problems) };
   }
 
   /**

@@ -10,7 +10,14 @@
  */
 export type { Dns, DnsSpec } from "./dns.js";
 export { Cidr, Ip, IpRange } from "./ip.js";
-export { HomelabValidationError, formatProblems, type Problem, type SpecPath } from "./problems.js";
+export {
+  HomelabValidationError,
+  formatProblems,
+  type Problem,
+  type SpecPath,
+  type SpecPosition,
+} from "./problems.js";
+export { loadSpecFile, parseSpec } from "./spec-file.js";
 export { Port, rolePresets } from "./roles.js";
 export type {
   Architecture,

@@ -6,6 +6,12 @@
 /** A path into the user's spec, e.g. `["hosts", 3, "address"]`. */
 export type SpecPath = readonly (string | number)[];
 
+/** Where a value is written in a spec file (YAML or JSON): 1-based line and column. */
+export interface SpecPosition {
+  readonly line: number;
+  readonly column: number;
+}
+
 /** One problem with a homelab definition. */
 export interface Problem {
   /** `error` stops the run; `warning` is printed and the run goes on. */
@@ -16,6 +22,11 @@ export interface Problem {
   readonly message: string;
   /** What to do about it. */
   readonly fix: string;
+  /**
+   * Where the value is written, for a spec parsed from a YAML or JSON file.
+   * @default undefined - a spec written in TypeScript (its path says where)
+   */
+  readonly position?: SpecPosition;
 }
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -70,7 +81,11 @@ export function describeValue(value: unknown): string {
 
 /** One line (or a few) per problem: `error: hosts[1].address: ... Fix.` */
 export function formatProblem(p: Problem, source?: string): string {
-  const where = source === undefined ? formatPath(p.path) : `${source}: ${formatPath(p.path)}`;
+  const at = p.position === undefined ? "" : `${p.position.line}:${p.position.column}`;
+  const file = source === undefined ? at : at === "" ? source : `${source}:${at}`;
+  // A syntax problem of a spec file has no path: its line and column say where it is.
+  const what = p.path.length === 0 && at !== "" ? [] : [formatPath(p.path)];
+  const where = [...(file === "" ? [] : [file]), ...what].join(": ");
   return `${p.level}: ${where}: ${p.message}. ${p.fix}`;
 }
 

@@ -12,6 +12,8 @@
  * ```
  */
 import { parseAllDocuments } from "yaml";
+import { findRoot } from "../cli/config.js";
+import { labSpec } from "../cli/definition.js";
 import type { Lab } from "../cli/lab.js";
 import type { HomelabApp } from "../k8s/homelab-app.js";
 import type { SopsFile } from "../k8s/render.js";
@@ -61,10 +63,28 @@ export interface SynthesizedLab {
   vars(): Record<string, any>;
 }
 
-/** Synthesizes a lab's definition (what its entry exports with `defineLab`) in memory. */
-export function synthLab(lab: Lab, options: { readonly sopsFiles?: readonly SopsFile[] } = {}): SynthesizedLab {
-  const { secretsDir: _secretsDir, ...def } = lab;
-  const rendered = render({ ...def, sopsFiles: options.sopsFiles ?? [] });
+/** Options of {@link synthLab}. */
+export interface SynthLabOptions {
+  /**
+   * SOPS-encrypted Secret files to carry into dist/.
+   * @default [] - none (the lab's secretsDir is not read)
+   */
+  readonly sopsFiles?: readonly SopsFile[];
+  /**
+   * The lab's root, which a `specFile` is relative to.
+   * @default the nearest folder with a package.json, from the working directory up
+   */
+  readonly root?: string;
+}
+
+/**
+ * Synthesizes a lab's definition (what its entry exports with `defineLab`) in memory. A lab whose spec is
+ * a YAML or JSON file (`specFile`) has it read from disk, relative to the lab's root.
+ */
+export function synthLab(lab: Lab, options: SynthLabOptions = {}): SynthesizedLab {
+  const { secretsDir: _secretsDir, specFile, spec: _spec, source: _source, ...def } = lab;
+  const root = specFile === undefined ? "" : (options.root ?? findRoot(process.cwd()));
+  const rendered = render({ ...def, ...labSpec(root, lab), sopsFiles: options.sopsFiles ?? [] });
   const documents: KubeDocument[] = [];
   for (const [p, text] of rendered.files) {
     if (!p.startsWith("dist/") || !p.endsWith(".yaml") || p.endsWith("/kustomization.yaml")) continue;

@@ -1,6 +1,6 @@
 /**
- * `cdk8s-homelab init DIR [--package PATH] [--no-install]`: a new lab repository in one command. Writes
- * the templates of lib/cli/init into DIR (which must be empty or absent: nothing is written into a folder
+ * `cdk8s-homelab init DIR [--package PATH] [--no-install] [--spec ts|yaml]`: a new lab repository in one
+ * command. Writes the templates of lib/cli/init into DIR (which must be empty or absent: nothing is written into a folder
  * that holds anything), runs `npm install` unless --no-install, then `git init` unless DIR is already in a
  * git repository.
  */
@@ -8,7 +8,10 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { io, type CliContext } from "../context.js";
-import { labTemplates } from "../init/templates.js";
+import { SPEC_FORMATS, type SpecFormat, labTemplates } from "../init/templates.js";
+
+/** Exit code of a usage error (as lib/cli/main.ts's USAGE, which this module cannot import: a cycle). */
+const USAGE_EXIT = 2;
 import type { CliCommand } from "./command.js";
 
 /** The lab's package name: the folder's name as an npm name. */
@@ -57,7 +60,15 @@ export function initLab(ctx: CliContext, dirArg: string, options: Readonly<Recor
     }
     packageSpec = `file:${pkg}`;
   }
-  const files = labTemplates({ name: packageName(dir), packageSpec });
+  const spec = options["spec"] ?? "ts";
+  if (!SPEC_FORMATS.includes(spec as SpecFormat)) {
+    err(
+      `cdk8s-homelab init: --spec ${String(spec)} is not a spec format; use --spec ts (apps/homelab.ts) or ` +
+        "--spec yaml (apps/homelab.yaml). Nothing was written.\n",
+    );
+    return USAGE_EXIT;
+  }
+  const files = labTemplates({ name: packageName(dir), packageSpec, spec: spec as SpecFormat });
   for (const [rel, text] of files) {
     const abs = path.join(dir, rel);
     fs.mkdirSync(path.dirname(abs), { recursive: true });
@@ -87,7 +98,7 @@ export function initLab(ctx: CliContext, dirArg: string, options: Readonly<Recor
   out(
     `\nNext:\n  cd ${dirArg}\n  npx cdk8s-homelab synth    # writes dist/ and nix/\n` +
       "  npm test                   # the lab's tests\n" +
-      "  edit apps/homelab.ts (your hosts, network, domain) and .sops.yaml (your age key)\n",
+      `  edit apps/homelab.${spec} (your hosts, network, domain) and .sops.yaml (your age key)\n`,
   );
   return 0;
 }
@@ -100,6 +111,7 @@ export const init: CliCommand = {
   options: [
     ["--package <path>", "install cdk8s-homelab from a folder or a packed .tgz instead of the registry"],
     ["--no-install", "do not run npm install"],
+    ["--spec <format>", "write the lab's spec as apps/homelab.ts (ts, the default) or apps/homelab.yaml (yaml)"],
   ],
   run: (ctx, args, options) => initLab(ctx, args[0]!, options),
 };

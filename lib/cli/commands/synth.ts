@@ -2,6 +2,7 @@
  * `cdk8s-homelab synth [--check]`: renders the lab in memory and writes dist/, nix/ and the manifest
  * in one transaction (lib/synth). `--check` is `check`: compare only, write nothing.
  */
+import { HomelabValidationError } from "../../model/index.js";
 import { runCli } from "../../synth/cli.js";
 import { SynthBusyError, UnsafePathError } from "../../synth/write.js";
 import { io } from "../context.js";
@@ -24,7 +25,8 @@ export const synth: CliCommand = {
       return runCli(labDefinition(lab), { root: lab.root, out, err, cdk8sOutDir: env["CDK8S_OUTDIR"] });
     } catch (e) {
       // Another synth holds the tree, or a path synth will not follow (lib/synth/trust.ts): facts, not bugs.
-      if (e instanceof SynthBusyError || e instanceof UnsafePathError) {
+      // A spec file that does not parse (its problems, at their line and column) is the user's to fix too.
+      if (e instanceof SynthBusyError || e instanceof UnsafePathError || e instanceof HomelabValidationError) {
         err(`${e.message}\n`);
         return 1;
       }

@@ -13,6 +13,48 @@ export interface TemplateOptions {
   readonly name: string;
   /** The dependency spec of cdk8s-homelab: `^0.1.0`, or `file:/abs/path.tgz` with --package. */
   readonly packageSpec: string;
+  /**
+   * How the lab's spec is written: apps/homelab.ts (TypeScript) or apps/homelab.yaml (YAML, checked and
+   * completed by editors through the package's JSON Schema).
+   * @default "ts"
+   */
+  readonly spec?: SpecFormat;
+}
+
+/** How `init` writes the lab's spec: `ts` (apps/homelab.ts) or `yaml` (apps/homelab.yaml). */
+export type SpecFormat = "ts" | "yaml";
+
+/** The formats `init --spec` takes. */
+export const SPEC_FORMATS: readonly SpecFormat[] = ["ts", "yaml"];
+
+/** Where editors find the spec's JSON Schema, from apps/homelab.yaml. */
+export const SCHEMA_FROM_APPS = "../node_modules/cdk8s-homelab/schema/homelab.schema.json";
+
+/** apps/homelab.yaml: the YAML twin of apps/homelab.ts (a test checks that both are the same spec). */
+function yamlSpec(name: string): string {
+  return `# yaml-language-server: $schema=${SCHEMA_FROM_APPS}
+#
+# The lab: its hosts, network and domain. This is the one place where addresses, host names and the
+# domain are written down; the Kubernetes side (kubernetes.ts) and nix/vars.nix are derived from it.
+# Editors with the YAML language server complete and check it with the schema named above.
+name: ${JSON.stringify(name)}
+network:
+  domain: home.example.net
+  lan: 192.168.10.0/24
+  gateway: 192.168.10.1
+  upstreamDns: [1.1.1.1, 9.9.9.9]
+  metallbPool: 192.168.10.200-192.168.10.209
+  loadBalancerIps:
+    ingress: 192.168.10.200
+    pihole: 192.168.10.201
+hosts:
+  - { hostname: node1, address: 192.168.10.11, roles: [minimal-node, k3s-server], clusterInit: true }
+  - { hostname: node2, address: 192.168.10.12, roles: [minimal-node, k3s-agent] }
+kubernetes:
+  ingressController: traefik
+  flux: { url: "ssh://git@github.com/you/homelab", branch: main, path: ./dist }
+  certificates: { acmeEmail: admin@example.net }
+`;
 }
 
 function json(value: unknown): string {
@@ -69,9 +111,12 @@ export function labTemplates(o: TemplateOptions): Map<string, string> {
       "",
     ].join("\n"),
   );
-  files.set(
-    "apps/homelab.ts",
-    `/**
+  const yaml = o.spec === "yaml";
+  if (yaml) files.set("apps/homelab.yaml", yamlSpec(o.name));
+  else
+    files.set(
+      "apps/homelab.ts",
+      `/**
  * The lab: its hosts, network and domain. This is the one place where addresses, host names and the
  * domain are written down; the Kubernetes side (kubernetes.ts) and nix/vars.nix are derived from it.
  */
@@ -101,12 +146,12 @@ export const homelab: HomelabSpec = {
   },
 };
 `,
-  );
+    );
   files.set(
     "apps/kubernetes.ts",
     `/**
  * The lab's Kubernetes side: the infrastructure every app stands on, then the apps. Every address and
- * host name comes from homelab.ts.
+ * host name comes from homelab.${yaml ? "yaml" : "ts"}.
  */
 import { IngressedService, addInfrastructure, type HomelabApp } from "cdk8s-homelab/k8s";
 
@@ -132,13 +177,10 @@ export function defineKubernetes(app: HomelabApp): void {
  * and synthesizes its default export. SOPS-encrypted Secrets go in apps/secrets/ (\`secretsDir\`).
  */
 import { defineLab } from "cdk8s-homelab";
-import { homelab } from "./homelab.js";
-import { defineKubernetes } from "./kubernetes.js";
+${yaml ? "" : 'import { homelab } from "./homelab.js";\n'}import { defineKubernetes } from "./kubernetes.js";
 
 export default defineLab({
-  spec: homelab,
-  source: "apps/homelab.ts",
-  kubernetes: defineKubernetes,
+${yaml ? '  specFile: "apps/homelab.yaml",\n' : '  spec: homelab,\n  source: "apps/homelab.ts",\n'}  kubernetes: defineKubernetes,
 });
 `,
   );
@@ -238,7 +280,7 @@ describe("the lab", () => {
 
 A homelab described with [cdk8s-homelab](https://www.npmjs.com/package/cdk8s-homelab).
 
-- \`apps/homelab.ts\`: hosts, network, domain. \`apps/kubernetes.ts\`: infrastructure and apps.
+- \`apps/homelab.${yaml ? "yaml" : "ts"}\`: hosts, network, domain. \`apps/kubernetes.ts\`: infrastructure and apps.
 - \`npx cdk8s-homelab synth\` writes \`dist/\` (for Flux) and \`nix/\` (for the NixOS flake); commit both.
 - \`npx cdk8s-homelab check\` fails when they are stale (CI runs it); \`npm test\` runs \`test/\`.
 - Flux: \`flux bootstrap github --owner=<you> --repository=${o.name} --path=./${clusterDir(o.name)}\`. Bootstrap
