@@ -157,9 +157,9 @@ describe("NetworkPolicyEvaluator: Kubernetes semantics", () => {
 
   it("label selectors: matchExpressions In, NotIn, Exists, DoesNotExist", () => {
     const labels = { app: "web", tier: "front" };
-    expect(selectorMatches({ matchExpressions: [{ key: "app", operator: "In", values: ["web", "api"] }] }, labels)).toBe(
-      true,
-    );
+    expect(
+      selectorMatches({ matchExpressions: [{ key: "app", operator: "In", values: ["web", "api"] }] }, labels),
+    ).toBe(true);
     expect(selectorMatches({ matchExpressions: [{ key: "app", operator: "NotIn", values: ["web"] }] }, labels)).toBe(
       false,
     );
@@ -171,7 +171,12 @@ describe("NetworkPolicyEvaluator: Kubernetes semantics", () => {
 
   it("CloudNativePG Clusters become instance pods with the postgresql and status ports", () => {
     const net = NetworkPolicyEvaluator.fromDocuments([
-      { apiVersion: "postgresql.cnpg.io/v1", kind: "Cluster", metadata: { name: "db", namespace: "a" }, spec: { instances: 1 } },
+      {
+        apiVersion: "postgresql.cnpg.io/v1",
+        kind: "Cluster",
+        metadata: { name: "db", namespace: "a" },
+        spec: { instances: 1 },
+      },
       policy("a", "db", {
         podSelector: { matchLabels: { "cnpg.io/cluster": "db" } },
         ingress: [{ from: [{ podSelector: { matchLabels: { app: "web" } } }], ports: [{ port: "postgresql" }] }],

@@ -160,7 +160,9 @@ export class AppNetworkPolicy extends Construct {
         if (peers.length === 0) continue;
         const rule = {
           [side]: peers,
-          ...(r.ports !== undefined ? { ports: r.ports.map((p) => ({ port: p.port, protocol: p.protocol ?? "TCP" })) } : {}),
+          ...(r.ports !== undefined
+            ? { ports: r.ports.map((p) => ({ port: p.port, protocol: p.protocol ?? "TCP" })) }
+            : {}),
         };
         const key = JSON.stringify(rule);
         if (seen.has(key)) continue;
@@ -204,7 +206,8 @@ export function addUserRules(
 ): string[] {
   if (rules === undefined) return [];
   if (!Array.isArray(rules)) {
-    return [propProblem(prop, `must be a list of rules like { ${prop === "allowEgress" ? "to" : "from"}: NetworkPeer.internet(), ports: [443] }, got ${describeValue(rules)}`)];
+    const example = `{ ${prop === "allowEgress" ? "to" : "from"}: NetworkPeer.internet(), ports: [443] }`;
+    return [propProblem(prop, `must be a list of rules like ${example}, got ${describeValue(rules)}`)];
   }
   const side = prop === "allowEgress" ? "to" : "from";
   const problems: string[] = [];
@@ -217,12 +220,10 @@ export function addUserRules(
     const peer = rule[side];
     const before = problems.length;
     if (!(peer instanceof NetworkPeer)) {
-      problems.push(
-        propProblem(
-          `${at}.${side}`,
-          `must be a NetworkPeer (NetworkPeer.internet(), NetworkPeer.lan(), NetworkPeer.cidr("192.168.1.50/32"), ...), got ${describeValue(peer)}`,
-        ),
-      );
+      const factories = 'NetworkPeer.internet(), NetworkPeer.lan(), NetworkPeer.cidr("192.168.1.50/32"), ...';
+      problems.push(propProblem(`${at}.${side}`, `must be a NetworkPeer (${factories}), got ${describeValue(peer)}`));
+    } else if (peer.problem !== undefined) {
+      problems.push(propProblem(`${at}.${side}`, `NetworkPeer.cidr: ${peer.problem}`));
     }
     const ports = rule.ports;
     if (ports !== undefined && !Array.isArray(ports)) {

@@ -5,6 +5,7 @@
  * ever written by hand.
  */
 import { Cidr, type Homelab } from "../model/index.js";
+import { cidrProblem } from "../model/ip.js";
 
 /** A peer as NetworkPolicy writes it (`networking.k8s.io/v1` NetworkPolicyPeer). */
 export interface RenderedPeer {
@@ -21,7 +22,11 @@ export interface LabelSelectorJson {
   /** @default {} - no label required */
   readonly matchLabels?: Readonly<Record<string, string>>;
   /** @default [] - no expression required */
-  readonly matchExpressions?: readonly { readonly key: string; readonly operator: string; readonly values?: string[] }[];
+  readonly matchExpressions?: readonly {
+    readonly key: string;
+    readonly operator: string;
+    readonly values?: string[];
+  }[];
 }
 
 /** Which pods {@link NetworkPeer.pods} means. */
@@ -63,7 +68,10 @@ export const NON_PUBLIC_BLOCKS: readonly string[] = [
 ];
 
 /** Where the lab's ingress controller runs (the namespace and pod labels of its chart). */
-export function ingressControllerPods(lab: Homelab): { readonly namespace: string; readonly labels: Record<string, string> } {
+export function ingressControllerPods(lab: Homelab): {
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+} {
   const controller = lab.kubernetes.ingressController;
   // Both charts label their controller pods app.kubernetes.io/name=<chart>, in the namespace named after it.
   return { namespace: controller, labels: { "app.kubernetes.io/name": controller } };
@@ -132,7 +140,9 @@ export class NetworkPeer {
 
   /** One address block, e.g. a NAS on the LAN: `NetworkPeer.cidr("192.168.1.50/32")`. */
   static cidr(cidr: string): NetworkPeer {
-    return new NetworkPeer(`the block ${cidr}`, () => [{ ipBlock: { cidr } }]);
+    const problem = cidrProblem(cidr);
+    // A wrong block is reported by the construct that uses the peer (with its prop path), never thrown here.
+    return new NetworkPeer(`the block ${cidr}`, () => (problem === undefined ? [{ ipBlock: { cidr } }] : []), problem);
   }
 
   /** The model's upstream DNS resolvers (`network.upstreamDns`), each a /32. */
@@ -161,7 +171,12 @@ export class NetworkPeer {
   static ingressController(): NetworkPeer {
     return new NetworkPeer("the ingress controller", (lab) => {
       const { namespace, labels } = ingressControllerPods(lab);
-      return [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } }, podSelector: { matchLabels: labels } }];
+      return [
+        {
+          namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } },
+          podSelector: { matchLabels: labels },
+        },
+      ];
     });
   }
 
@@ -193,6 +208,8 @@ export class NetworkPeer {
     /** What the peer is, for messages, e.g. "the internet". */
     readonly description: string,
     private readonly renderPeers: Render,
+    /** Why the peer cannot be rendered (a wrong CIDR block), or undefined. */
+    readonly problem?: string,
   ) {}
 
   /** The NetworkPolicy peers, from the model; empty when the model has none (the rule is then left out). */

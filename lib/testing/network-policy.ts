@@ -18,7 +18,8 @@
  * ```ts
  * const net = NetworkPolicyEvaluator.fromDocuments(synthLab(lab).documents);
  * expect(net.allows(net.pod("nextcloud", "nextcloud"), net.pod("nextcloud", "nextcloud-db"), 5432)).toBe(true);
- * expect(net.allows(net.pod("nextcloud", "nextcloud"), NetworkPolicyEvaluator.address("192.168.1.11"), 22)).toBe(false);
+ * const lanHost = NetworkPolicyEvaluator.address("192.168.1.11");
+ * expect(net.allows(net.pod("nextcloud", "nextcloud"), lanHost, 22)).toBe(false);
  * ```
  */
 import { Cidr, Ip } from "../model/ip.js";
@@ -221,8 +222,7 @@ function toPolicy(doc: RawDoc, namespace: string): Policy {
   const ingress: PolicyRule[] = spec.ingress ?? [];
   const egress: PolicyRule[] = spec.egress ?? [];
   // Kubernetes' default: Ingress always, Egress when the policy has egress rules.
-  const types: ("Ingress" | "Egress")[] =
-    spec.policyTypes ?? (egress.length > 0 ? ["Ingress", "Egress"] : ["Ingress"]);
+  const types: ("Ingress" | "Egress")[] = spec.policyTypes ?? (egress.length > 0 ? ["Ingress", "Egress"] : ["Ingress"]);
   return {
     namespace,
     name: String(doc.metadata?.name),

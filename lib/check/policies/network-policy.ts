@@ -15,7 +15,7 @@ import { podSpecs } from "./pods.js";
 
 export const networkPolicy: Check = {
   id: "network-policy",
-  doc: "every namespace running the lab's pods has a NetworkPolicy (the app constructs make a default deny and their allows)",
+  doc: "every namespace running the lab's pods has a NetworkPolicy (the app constructs make a default deny and allows)",
   severity: "warning",
   skippable: true,
   run(ctx) {
@@ -33,7 +33,7 @@ export const networkPolicy: Check = {
           undefined,
           `namespace ${ns.name} runs the lab's pods but has no NetworkPolicy: any pod of the cluster can reach them`,
           `isolate it with isolateNamespace(scope, "${ns.name}") and allow what its pods need with an ` +
-            'AppNetworkPolicy (or build them with the app constructs, which do both), ' +
+            "AppNetworkPolicy (or build them with the app constructs, which do both), " +
             'or opt out with skipCheck(app, "network-policy", reason)',
         ),
       );

@@ -24,7 +24,13 @@ import {
 } from "../defaults.js";
 import { Layer } from "../homelab-app.js";
 import { ensureNamespace } from "../namespace.js";
-import { AppNetworkPolicy, addUserRules, isolateNamespace, type EgressRule, type IngressRule } from "../app-network-policy.js";
+import {
+  AppNetworkPolicy,
+  addUserRules,
+  isolateNamespace,
+  type EgressRule,
+  type IngressRule,
+} from "../app-network-policy.js";
 import type { EnvMap } from "./env-value.js";
 import type { HealthCheck } from "./health-check.js";
 import { imageProblem } from "./image.js";
