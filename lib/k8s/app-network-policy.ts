@@ -80,6 +80,11 @@ export interface AppNetworkPolicyProps {
    * @default "app.kubernetes.io/name"
    */
   readonly labelKey?: string;
+  /**
+   * Labels of the policy object.
+   * @default the lab's common labels (`app.kubernetes.io/part-of`, `app.kubernetes.io/managed-by`)
+   */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 interface Rule {
@@ -108,7 +113,11 @@ export class AppNetworkPolicy extends Construct {
     this.policy = new ApiObject(this, "policy", {
       apiVersion: "networking.k8s.io/v1",
       kind: "NetworkPolicy",
-      metadata: { name: props.name, namespace: props.namespace, labels: commonLabels(lab.name) },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        labels: { ...(props.labels ?? commonLabels(lab.name)) },
+      },
       spec: Lazy.any({ produce: () => this.renderSpec(lab) }),
     });
   }

@@ -264,6 +264,7 @@ export class PostgresApp extends Construct {
       namespace: this.namespace,
       labelKey: "cnpg.io/cluster",
       labelValue: this.clusterName,
+      labels,
     });
     const dbPolicy = this.databaseNetworkPolicy;
     const instancePorts = [{ port: POSTGRES_PORT }, { port: CNPG_STATUS_PORT }];

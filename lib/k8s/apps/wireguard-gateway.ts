@@ -207,6 +207,7 @@ export class WireGuardGateway extends Construct {
       name,
       namespace: this.namespace,
       labelValue: name,
+      labels,
     });
     this.networkPolicy.allowIngress(NetworkPeer.anywhere(), [{ port: vpn.listenPort, protocol: "UDP" }]);
     this.networkPolicy.allowEgress(NetworkPeer.anyone());

@@ -218,6 +218,7 @@ export class Workload extends Construct {
       name: this.name,
       namespace: this.namespace,
       labelValue: this.name,
+      labels: this.labels,
     });
     const ruleProblems = [
       ...addUserRules(this.networkPolicy, "allowEgress", props.allowEgress),
