@@ -14,7 +14,9 @@ import type { HomelabApp } from "../lib/k8s/homelab-app.js";
 import { Homelab } from "../lib/model/index.js";
 import { K3S_COREDNS_POD, NetworkPolicyEvaluator } from "../lib/testing/network-policy.js";
 import { synthSpec } from "../lib/testing/index.js";
+import { networkPolicy } from "../lib/check/policies/network-policy.js";
 import { homelab } from "./fixtures/lab/homelab.js";
+import { findingsOf } from "./helpers/check-context.js";
 import { defineKubernetes } from "./fixtures/lab/kubernetes.js";
 
 const lab = Homelab.create(homelab);
@@ -81,6 +83,8 @@ describe("the fixture lab's NetworkPolicies", () => {
     expect(namespaces.sort()).toEqual(["miniflux", "nextcloud", "pihole", "wireguard"]);
     for (const ns of namespaces)
       expect(net.policiesIn(ns), ns).toEqual(expect.arrayContaining(["default-deny", "allow-dns"]));
+    // So the network-policy check has nothing to say about the fixture lab.
+    expect(findingsOf(networkPolicy, homelab, defineKubernetes)).toEqual([]);
     for (const pod of [nextcloud, cron, nextcloudDb, miniflux, wireguard, pihole]) {
       expect(net.allows(pod, dns, 53, "UDP"), `${pod.name} -> DNS/udp`).toBe(true);
       expect(net.allows(pod, dns, 53, "TCP"), `${pod.name} -> DNS/tcp`).toBe(true);
