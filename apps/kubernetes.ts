@@ -9,6 +9,7 @@ import {
   AppCronJob,
   EnvValue,
   HealthCheck,
+  NetworkPeer,
   PostgresApp,
   WireGuardGateway,
   addInfrastructure,
@@ -55,6 +56,8 @@ export function defineKubernetes(app: HomelabApp): void {
     resources: { cpu: Cpu.millis(100), memory: Size.mebibytes(512), memoryLimit: Size.gibibytes(1) },
     // The first start copies Nextcloud onto the new Longhorn volume and installs it before Apache answers.
     healthCheck: HealthCheck.http("/status.php", { startupTimeout: Duration.minutes(20) }),
+    // Beyond its database and DNS: the app store, update checks and federation, over HTTPS on the internet.
+    allowEgress: [{ to: NetworkPeer.internet(), ports: [443] }],
   });
   // Nextcloud's background jobs (cron.php) every five minutes, in its image, on its node and volume.
   new AppCronJob(nextcloud, "cron", {

@@ -24,6 +24,9 @@ describe("WireGuardGateway", () => {
       "ConfigMap/wireguard/wireguard",
       "Deployment/wireguard/wireguard",
       "Namespace//wireguard",
+      "NetworkPolicy/wireguard/allow-dns",
+      "NetworkPolicy/wireguard/default-deny",
+      "NetworkPolicy/wireguard/wireguard",
       "Service/wireguard/wireguard",
     ]);
     expect(one(docs, "Namespace").metadata.labels).toMatchObject({

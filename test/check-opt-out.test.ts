@@ -3,13 +3,14 @@
  * the construct as `checks.cdk8s-homelab.io/<check-id>`, runChecks lists the findings as skipped,
  * and a bad opt-out is an error naming the construct's path.
  */
+import { JsonPatch } from "cdk8s";
 import { Construct } from "constructs";
 import { k8s } from "cdk8s-plus-30";
 import { describe, expect, it } from "vitest";
 import { CheckError, OPT_OUT_PREFIX, skipCheck } from "../lib/check/index.js";
 import { formatSkipped, printCheck, type CheckReport } from "../lib/cli/commands/check.js";
 import { ConstructValidationError } from "../lib/k8s/render.js";
-import { type HomelabApp, Workload, skipCheck as skipCheckFromK8s } from "../lib/k8s/index.js";
+import { type HomelabApp, ensureNamespace, skipCheck as skipCheckFromK8s } from "../lib/k8s/index.js";
 import { render } from "../lib/synth/render.js";
 import { homelab } from "./fixtures/lab/homelab.js";
 
@@ -84,8 +85,17 @@ describe("skipCheck", () => {
   });
 
   it("an opt-out of the constructs that asked for a namespace reaches the namespace (network-policy)", () => {
+    // The app constructs isolate their namespaces; a user's own Deployment in a namespace it asks for does not.
+    const ownDeployment = (scope: Construct, id: string, namespace: string): Construct => {
+      const c = new Construct(scope, id);
+      ensureNamespace(c, namespace, "baseline");
+      const d = latestDeployment(c, "deployment");
+      d.addJsonPatch(JsonPatch.replace("/metadata/namespace", namespace), JsonPatch.replace("/metadata/name", id));
+      d.addJsonPatch(JsonPatch.replace("/spec/template/spec/containers/0/image", "ghcr.io/example/tool:1.0.0"));
+      return c;
+    };
     const rendered = lab((app) => {
-      const web = new Workload(app.apps, "web", { image: "nginxinc/nginx-unprivileged:1.27", port: 8080 });
+      const web = ownDeployment(app.apps, "web", "web");
       skipCheck(web, "network-policy", "NetworkPolicies come with the deploys-for-real issue");
     });
     const ns = rendered.checks.skipped.find((s) => s.object === "Namespace web");
@@ -100,12 +110,8 @@ describe("skipCheck", () => {
     );
     // Two constructs share the namespace and only one opts out: the warning stays.
     const shared = lab((app) => {
-      const a = new Workload(app.apps, "a", {
-        image: "nginxinc/nginx-unprivileged:1.27",
-        port: 8080,
-        namespace: "web",
-      });
-      new Workload(app.apps, "b", { image: "nginxinc/nginx-unprivileged:1.27", port: 8080, namespace: "web" });
+      const a = ownDeployment(app.apps, "a", "web");
+      ownDeployment(app.apps, "b", "web");
       skipCheck(a, "network-policy", "only a");
     });
     expect(shared.checks.findings.filter((f) => f.object === "Namespace web").map((f) => f.check)).toEqual([

@@ -382,7 +382,7 @@ describe("plaintext-secret in chart values", () => {
 });
 
 describe("network-policy", () => {
-  it("warns about a namespace running the lab's pods without a NetworkPolicy; a warning for now", () => {
+  it("warns about a namespace running the lab's pods without a NetworkPolicy", () => {
     const findings = run(
       networkPolicy,
       namespace("nextcloud", "restricted"),
@@ -390,7 +390,7 @@ describe("network-policy", () => {
       namespace("empty", "restricted"),
     );
     expect(findings).toMatchObject([{ severity: "warning", object: "Namespace nextcloud" }]);
-    expect(networkPolicy.doc).toContain("warning until the constructs make them");
+    expect(findings[0]!.fix).toContain('isolateNamespace(scope, "nextcloud")');
   });
 });
 

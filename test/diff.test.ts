@@ -100,6 +100,9 @@ describe("diffLab", () => {
         "Deployment whoami/whoami",
         "Ingress whoami/whoami",
         "Namespace /whoami",
+        "NetworkPolicy whoami/allow-dns",
+        "NetworkPolicy whoami/default-deny",
+        "NetworkPolicy whoami/whoami",
         "Service whoami/whoami",
       ]);
       expect(find(diff, "Service", "wireguard")?.fields).toEqual([

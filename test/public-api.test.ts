@@ -30,6 +30,7 @@ const RUNTIME: Readonly<Record<string, readonly string[]>> = {
   ],
   "./k8s": [
     "AppCronJob",
+    "AppNetworkPolicy",
     "ChartSource",
     "ConstructValidationError",
     "DEFAULT_DATABASE_ENV",
@@ -40,6 +41,7 @@ const RUNTIME: Readonly<Record<string, readonly string[]>> = {
     "HomelabApp",
     "IngressedService",
     "Layer",
+    "NetworkPeer",
     "PostgresApp",
     "PostgresBackupTarget",
     "Retention",
@@ -48,6 +50,7 @@ const RUNTIME: Readonly<Record<string, readonly string[]>> = {
     "addInfrastructure",
     "declareExternal",
     "ensureNamespace",
+    "isolateNamespace",
     "skipCheck",
   ],
   "./nix": ["NixPrintError", "nix", "printNix", "printNixFile"],
@@ -65,7 +68,14 @@ const RUNTIME: Readonly<Record<string, readonly string[]>> = {
     "skipCheck",
     "validateDocument",
   ],
-  "./testing": ["NixSubsetError", "parseNixValue", "synthLab", "synthSpec"],
+  "./testing": [
+    "K3S_COREDNS_POD",
+    "NetworkPolicyEvaluator",
+    "NixSubsetError",
+    "parseNixValue",
+    "synthLab",
+    "synthSpec",
+  ],
 };
 /** The root is the model and the Kubernetes side together, and `defineLab` for a lab's entry. */
 const ROOT_ONLY = ["defineLab"];

@@ -51,7 +51,13 @@ describe("VPN routes", () => {
     const full = renderLab(lab((s) => (s.vpn.users[0].tunnel = "full")));
     const split = renderLab();
     expect(full.get("dist/apps/wireguard.yaml")).toBe(split.get("dist/apps/wireguard.yaml"));
-    expect(full.get("dist/apps/wireguard.yaml")).not.toContain("0.0.0.0/0");
+    // The gateway's config (not its NetworkPolicy, which lets anyone dial in) has no default route.
+    const conf = full
+      .get("dist/apps/wireguard.yaml")!
+      .split("\n---\n")
+      .find((d) => d.includes("wg0.conf"))!;
+    expect(conf).toContain("[Interface]");
+    expect(conf).not.toContain("0.0.0.0/0");
     const alice = vpnClientConfigs(Homelab.create(lab((s) => (s.vpn.users[0].tunnel = "full"))))[0]!;
     expect(alice.user).toBe("alice");
     expect(alice.text).toContain("AllowedIPs = 0.0.0.0/0");

@@ -62,3 +62,13 @@ export {
 export { Retention, type RetentionUnit } from "./apps/retention.js";
 export { WireGuardGateway, type WireGuardGatewayProps } from "./apps/wireguard-gateway.js";
 export { AppCronJob, type AppCronJobProps } from "./apps/app-cron-job.js";
+export {
+  AppNetworkPolicy,
+  isolateNamespace,
+  type AppNetworkPolicyProps,
+  type EgressRule,
+  type IngressRule,
+  type NetworkPort,
+  type NetworkProtocol,
+} from "./app-network-policy.js";
+export { NetworkPeer, type LabelSelectorJson, type PodPeerOptions, type RenderedPeer } from "./network-peer.js";

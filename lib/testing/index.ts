@@ -22,6 +22,17 @@ import { render } from "../synth/render.js";
 import { parseNixValue } from "./nix-value.js";
 
 export { parseNixValue, NixSubsetError, type NixValue } from "./nix-value.js";
+export {
+  K3S_COREDNS_POD,
+  NetworkPolicyEvaluator,
+  type AddressEndpoint,
+  type Endpoint,
+  type ExtraPod,
+  type NetworkPolicyEvaluatorOptions,
+  type PodEndpoint,
+  type PodPort,
+  type NetworkProtocol,
+} from "./network-policy.js";
 
 /** A Kubernetes document of dist/, parsed. Fields beyond the identity are left loosely typed for tests. */
 export interface KubeDocument {

@@ -1,7 +1,11 @@
 /**
  * `network-policy` (warning): every app namespace (one the lab runs its own pods in) has a
- * NetworkPolicy; without one every pod of the cluster can reach its pods. A warning for now: the
- * lab's constructs do not make NetworkPolicies yet (they come with the "deploys for real" issue).
+ * NetworkPolicy; without one every pod of the cluster can reach its pods, and they can reach anything.
+ *
+ * The lab's constructs (Workload, IngressedService, PostgresApp, AppCronJob, WireGuardGateway, Pi-hole)
+ * give their namespaces a default deny and their allows, so what this finds is pods of the user's own
+ * objects (an ApiObject, an imported manifest) in a namespace nothing isolates. It stays a warning: the
+ * check cannot tell what such pods need, and an error would stop synth for a lab that runs them today.
  */
 import type { Check } from "../check.js";
 import type { Finding } from "../finding.js";
@@ -11,7 +15,7 @@ import { podSpecs } from "./pods.js";
 
 export const networkPolicy: Check = {
   id: "network-policy",
-  doc: "every app namespace has a NetworkPolicy (a warning until the constructs make them)",
+  doc: "every namespace running the lab's pods has a NetworkPolicy (the app constructs make a default deny and allows)",
   severity: "warning",
   skippable: true,
   run(ctx) {
@@ -28,7 +32,8 @@ export const networkPolicy: Check = {
           ns.source,
           undefined,
           `namespace ${ns.name} runs the lab's pods but has no NetworkPolicy: any pod of the cluster can reach them`,
-          "add a NetworkPolicy to the namespace (default deny, then allow what the app needs), " +
+          `isolate it with isolateNamespace(scope, "${ns.name}") and allow what its pods need with an ` +
+            "AppNetworkPolicy (or build them with the app constructs, which do both), " +
             'or opt out with skipCheck(app, "network-policy", reason)',
         ),
       );

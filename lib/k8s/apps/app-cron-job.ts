@@ -45,6 +45,8 @@ export class AppCronJob extends Construct {
     super(scope, id);
     const w = props.workload;
     const name = `${w.name}-${id}`;
+    // The job's pods talk to what the app talks to (its database, its APIs): the app's policy selects them too.
+    w.networkPolicy.selectAlso(name);
     type PodSpec = Record<string, unknown> & { containers: Record<string, unknown>[] };
     const pod = (w.deployment.toJson() as { spec: { template: { spec: PodSpec } } }).spec.template.spec;
     const app = pod.containers[0]!;

@@ -14,7 +14,8 @@ import { Homelab } from "../../model/index.js";
 import { isRfc1123Subdomain } from "../../model/names.js";
 import { CLUSTER_ISSUER_ANNOTATION, CLUSTER_ISSUER_NAME, ingressClassName } from "../infrastructure/conventions.js";
 import { Workload, type WorkloadOptions } from "./workload.js";
-import { stringProblem } from "../props.js";
+import { portProblem, stringProblem } from "../props.js";
+import { NetworkPeer } from "../network-peer.js";
 
 /** Where an app is exposed. */
 export interface IngressOptions {
@@ -59,6 +60,10 @@ export class IngressedService extends Construct {
     const subdomain = typeof props.subdomain === "string" ? props.subdomain : id;
     this.host = lab.fqdn(subdomain);
     this.workload = new Workload(this, "workload", { ...props, name, namespace: props.namespace ?? id });
+    // The ingress controller forwards to the pods' port (the Service's target).
+    if (portProblem("port", props.port) === undefined) {
+      this.workload.networkPolicy.allowIngress(NetworkPeer.ingressController(), [{ port: props.port }]);
+    }
 
     this.ingress = new k8s.KubeIngress(this, "ingress", {
       metadata: {

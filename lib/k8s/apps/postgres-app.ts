@@ -35,6 +35,13 @@ import { Workload, type WorkloadOptions } from "./workload.js";
 import { isPlainObject, isSize, propProblem, userConstruct } from "../props.js";
 import { checkBackup, checkDatabase, checkDatabaseEnv, checkIngress } from "./postgres-app-props.js";
 import { describeValue } from "../../model/problems.js";
+import { AppNetworkPolicy } from "../app-network-policy.js";
+import { K3S_API_SERVER_PORT, NetworkPeer } from "../network-peer.js";
+
+/** PostgreSQL's port on the instances (and on the `-rw`, `-ro`, `-r` Services). */
+const POSTGRES_PORT = 5432;
+/** The port of CloudNativePG's instance manager (status, backups, switchover), called by the operator. */
+const CNPG_STATUS_PORT = 8000;
 
 /** Keys of the Secret `<cluster>-app` that CloudNativePG creates. */
 export type PostgresSecretKey = "uri" | "jdbc-uri" | "host" | "port" | "dbname" | "username" | "password" | "pgpass";
@@ -182,6 +189,12 @@ export class PostgresApp extends Construct {
   readonly workload: Workload;
   /** The app's Ingress wrapper, when {@link PostgresAppProps.ingress} is set. */
   readonly ingressedService: IngressedService | undefined;
+  /**
+   * The NetworkPolicy of the database's instances: the app (and its CronJobs) on 5432, the CloudNativePG
+   * operator on 8000 and 5432, the instances among themselves (replication), and egress to the k3s API
+   * server. Add more with `allowEgress` (e.g. a backup object store on the LAN).
+   */
+  readonly databaseNetworkPolicy: AppNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: PostgresAppProps) {
     super(scope, id);
@@ -245,6 +258,24 @@ export class PostgresApp extends Construct {
         ...(target !== undefined ? target.clusterSpec : {}),
       },
     });
+
+    this.databaseNetworkPolicy = new AppNetworkPolicy(this, "database-network-policy", {
+      name: this.clusterName,
+      namespace: this.namespace,
+      labelKey: "cnpg.io/cluster",
+      labelValue: this.clusterName,
+      labels,
+    });
+    const dbPolicy = this.databaseNetworkPolicy;
+    const instancePorts = [{ port: POSTGRES_PORT }, { port: CNPG_STATUS_PORT }];
+    dbPolicy.allowIngress(this.workload.networkPolicy.pods, [{ port: POSTGRES_PORT }]);
+    dbPolicy.allowIngress(NetworkPeer.cnpgOperator(), instancePorts);
+    dbPolicy.allowIngress(dbPolicy.pods, instancePorts);
+    dbPolicy.allowEgress(dbPolicy.pods, instancePorts);
+    dbPolicy.allowEgress(NetworkPeer.apiServer(), [{ port: K3S_API_SERVER_PORT }]);
+    // Backups go to an object store; over HTTPS on the internet unless the user allows another place.
+    if (backup !== undefined) dbPolicy.allowEgress(NetworkPeer.internet(), [{ port: 443 }]);
+    this.workload.networkPolicy.allowEgress(dbPolicy.pods, [{ port: POSTGRES_PORT }]);
 
     if (backup !== undefined && target !== undefined) {
       for (const s of target.secrets) Layer.of(this).expectSecret(this.namespace, s.name, s.purpose);

@@ -38,6 +38,8 @@ import {
 import { Layer } from "../homelab-app.js";
 import { METALLB_IPS_ANNOTATION, missingReservation } from "../infrastructure/conventions.js";
 import { ensureNamespace } from "../namespace.js";
+import { AppNetworkPolicy, isolateNamespace } from "../app-network-policy.js";
+import { NetworkPeer } from "../network-peer.js";
 import { imageProblem } from "./image.js";
 import { booleanProblem, propProblem, stringProblem } from "../props.js";
 import { checkResources } from "./workload-props.js";
@@ -119,6 +121,12 @@ export class WireGuardGateway extends Construct {
   readonly service: k8s.KubeService | undefined;
   /** The ConfigMap with `wg0.conf`, when the model has what the gateway needs. */
   readonly config: k8s.KubeConfigMap | undefined;
+  /**
+   * The gateway's NetworkPolicy, when the model has what the gateway needs: anyone may reach the model's
+   * `vpn.listenPort` over UDP (clients dial in from anywhere), and all egress is open, because the
+   * gateway routes its VPN users' traffic (to the LAN, the cluster and the internet).
+   */
+  readonly networkPolicy: AppNetworkPolicy | undefined;
 
   constructor(scope: Construct, id: string, props: WireGuardGatewayProps = {}) {
     super(scope, id);
@@ -169,7 +177,7 @@ export class WireGuardGateway extends Construct {
       },
     });
     if (vpn === undefined || this.loadBalancerIp === undefined) {
-      this.deployment = this.service = this.config = undefined;
+      this.deployment = this.service = this.config = this.networkPolicy = undefined;
       return;
     }
 
@@ -194,6 +202,15 @@ export class WireGuardGateway extends Construct {
     const conf = wgConfig(vpn, this.peers, masquerade === true);
 
     this.config = new k8s.KubeConfigMap(this, "config", { metadata, data: { "wg0.conf": conf } });
+    isolateNamespace(this, this.namespace);
+    this.networkPolicy = new AppNetworkPolicy(this, "network-policy", {
+      name,
+      namespace: this.namespace,
+      labelValue: name,
+      labels,
+    });
+    this.networkPolicy.allowIngress(NetworkPeer.anywhere(), [{ port: vpn.listenPort, protocol: "UDP" }]);
+    this.networkPolicy.allowEgress(NetworkPeer.anyone());
 
     const volumes: k8s.Volume[] = [
       { name: "config", configMap: { name, defaultMode: 0o400 } },

@@ -24,6 +24,13 @@ import {
 } from "../defaults.js";
 import { Layer } from "../homelab-app.js";
 import { ensureNamespace } from "../namespace.js";
+import {
+  AppNetworkPolicy,
+  addUserRules,
+  isolateNamespace,
+  type EgressRule,
+  type IngressRule,
+} from "../app-network-policy.js";
 import type { EnvMap } from "./env-value.js";
 import type { HealthCheck } from "./health-check.js";
 import { imageProblem } from "./image.js";
@@ -116,6 +123,18 @@ export interface WorkloadOptions {
    * @default false - ports below 1024 need root
    */
   readonly allowLowPorts?: boolean;
+  /**
+   * Egress the app needs beyond what its constructs derive (DNS, its database), e.g. an API on the internet:
+   * `[{ to: NetworkPeer.internet(), ports: [443] }]`. `[{ to: NetworkPeer.anyone() }]` opens all egress.
+   * @default [] - the pods reach the cluster DNS and what the constructs allow (their database), nothing else
+   */
+  readonly allowEgress?: readonly EgressRule[];
+  /**
+   * Ingress the app needs beyond what its constructs derive (the ingress controller on its port), e.g.
+   * `[{ from: NetworkPeer.lan(), ports: [8080] }]` for a LAN-only API.
+   * @default [] - only what the constructs allow (the ingress controller, when the app has an Ingress)
+   */
+  readonly allowIngress?: readonly IngressRule[];
 }
 
 /** Props of a {@link Workload}. */
@@ -143,6 +162,8 @@ export class Workload extends Construct {
   readonly service: k8s.KubeService;
   /** The PersistentVolumeClaim, when {@link WorkloadOptions.storage} is set. */
   readonly claim: k8s.KubePersistentVolumeClaim | undefined;
+  /** The NetworkPolicy of the app's pods (default deny; add allows with `allowIngress` / `allowEgress`). */
+  readonly networkPolicy: AppNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: WorkloadProps) {
     super(scope, id);
@@ -191,6 +212,19 @@ export class Workload extends Construct {
       volumes.push({ name, emptyDir: {} });
       mounts.push({ name, mountPath: path });
     }
+
+    isolateNamespace(this, this.namespace);
+    this.networkPolicy = new AppNetworkPolicy(this, "network-policy", {
+      name: this.name,
+      namespace: this.namespace,
+      labelValue: this.name,
+      labels: this.labels,
+    });
+    const ruleProblems = [
+      ...addUserRules(this.networkPolicy, "allowEgress", props.allowEgress),
+      ...addUserRules(this.networkPolicy, "allowIngress", props.allowIngress),
+    ];
+    if (ruleProblems.length > 0) userConstruct(this).node.addValidation({ validate: () => ruleProblems });
 
     const probes = checked.healthCheck.probes();
     this.deployment = new k8s.KubeDeployment(this, "deployment", {

@@ -6,6 +6,7 @@
  * HelmApps, one per row, each a direct child of its layer
  * (`dist/infrastructure/<layer>/<id>.yaml`).
  */
+import { addPiholeNetworkPolicy } from "./pihole-network-policy.js";
 import { Duration, Size } from "cdk8s";
 import { Cpu } from "cdk8s-plus-30";
 import type { CertManagerValuesOverrides } from "../../../imports/values/cert-manager.js";
@@ -419,6 +420,7 @@ export function addControllers(
     for (const s of row.secrets ?? []) layer.expectSecret(helmApp.namespace, s.name, s.purpose);
     const problems = row.problems ?? [];
     if (problems.length > 0) helmApp.node.addValidation({ validate: () => [...problems] });
+    if (name === "pihole") addPiholeNetworkPolicy(helmApp);
     built[name] = helmApp;
   }
   return built;
