@@ -233,6 +233,9 @@ export class Homelab extends HomelabFields implements HomelabData {
   /** The Kubernetes options, when the lab has a Kubernetes side ({@link kubernetes} throws when it has none). */
   readonly kubernetesOptions: Kubernetes | undefined;
 
+  /** {@link hostsWith}'s answers, by the functions asked for. */
+  private readonly hostsByFunction = new Map<string, readonly Host[]>();
+
   private constructor(data: HomelabData) {
     super(data);
     Object.defineProperty(this, HOMELAB_BRAND, { value: true });
@@ -280,7 +283,14 @@ export class Homelab extends HomelabFields implements HomelabData {
 
   /** Hosts with a role of one of the given cluster functions, in declaration order. */
   hostsWith(...fns: readonly ClusterFunction[]): readonly Host[] {
-    return this.hosts.filter((h) => hasClusterFunction(h, ...fns));
+    // The model never changes once made, and constructs ask this per app: answer each question once.
+    const key = fns.join(" ");
+    let hosts = this.hostsByFunction.get(key);
+    if (hosts === undefined) {
+      hosts = Object.freeze(this.hosts.filter((h) => hasClusterFunction(h, ...fns)));
+      this.hostsByFunction.set(key, hosts);
+    }
+    return hosts;
   }
 
   /** The k3s cluster-init server, when the lab runs k3s. */
