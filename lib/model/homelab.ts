@@ -4,6 +4,7 @@
  * a construct with {@link Homelab.of}.
  */
 import type { Dns } from "./dns.js";
+import type { KeyRef } from "./key-refs.js";
 import type { VpnTunnel } from "./vpn-routes.js";
 import type { Cidr, Ip, IpRange } from "./ip.js";
 import { HomelabValidationError, type Problem } from "./problems.js";
@@ -98,7 +99,10 @@ export interface VpnUser {
   readonly name: string;
   readonly address: Ip;
   readonly publicKey: string | undefined;
+  /** The Kubernetes Secret (key `publicKey`) holding the public key: as named, or derived from a SOPS key. */
   readonly publicKeySecret: string | undefined;
+  /** Where the public key is named (a sops-nix key or a Kubernetes Secret), when it is not inline. */
+  readonly publicKeyRef: KeyRef | undefined;
   /** What the gateway routes to this peer: its tunnel address and networks behind it. */
   readonly allowedIps: readonly Cidr[];
   /** What the client sends through the tunnel (its own configuration): "split" or "full". */

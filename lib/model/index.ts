@@ -10,6 +10,7 @@
  */
 export type { Dns, DnsSpec } from "./dns.js";
 export { Cidr, Ip, IpRange } from "./ip.js";
+export { secretNameOfSopsKey, type KeyRef, type KeyRefSpec } from "./key-refs.js";
 export { HomelabValidationError, formatProblems, type Problem, type SpecPath } from "./problems.js";
 export { Port, rolePresets } from "./roles.js";
 export type {

@@ -187,11 +187,13 @@ export interface VpnUserSpec {
    */
   readonly publicKey?: string;
   /**
-   * Name of the Kubernetes Secret (key `publicKey`) that holds the public key, for users who
-   * keep even public keys out of git. Give this or `publicKey`.
+   * Where the public key is kept, for users who keep even public keys out of git. Give this or `publicKey`.
+   * A string or `{ kubernetes: "alice-wg" }` names the Kubernetes Secret (key `publicKey`) that holds it;
+   * `{ sops: "alice_wg_public_key" }` names a sops-nix key (any SOPS key name), and the Kubernetes side
+   * takes the Secret whose name is derived from it (`alice-wg-public-key`: lowercase, `-` for the rest).
    * @default undefined
    */
-  readonly publicKeySecret?: string;
+  readonly publicKeySecret?: string | KeyRefSpec;
   /**
    * What the gateway routes to this peer (the server's `AllowedIPs` for it): the tunnel address and any
    * network behind the peer (a site's LAN). Never a default route or the lab's own networks: what the
@@ -297,6 +299,8 @@ export interface CertificatesSpec {
 }
 
 export type { DnsSpec } from "./dns.js";
+export type { KeyRefSpec } from "./key-refs.js";
+import type { KeyRefSpec } from "./key-refs.js";
 import type { DnsSpec } from "./dns.js";
 
 /** The Kubernetes side: what dist/ is made of. */

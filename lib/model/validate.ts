@@ -9,6 +9,7 @@ import { Cidr, Ip, IpRange, cidrProblem, ipv4Problem, rangeProblem } from "./ip.
 import { validateDns } from "./dns.js";
 import { serverRouteProblems, validateTunnel } from "./vpn-routes.js";
 import { isRfc1123Label, isRfc1123Subdomain } from "./names.js";
+import { keyRefCollisions, validateKeyRef, type KeyRef } from "./key-refs.js";
 import { ProblemCollector, describeValue, formatPath, type Problem, type SpecPath } from "./problems.js";
 import { clusterPorts, validateInterface, validateK3s } from "./k3s.js";
 import { hasClusterFunction, rolePresets } from "./roles.js";
@@ -820,6 +821,7 @@ class Validator {
     const names = new Map<string, SpecPath>();
     const addrs = new Map<number, SpecPath>();
     const keys = new Map<string, SpecPath>();
+    const keyRefs: { path: SpecPath; ref: KeyRef }[] = [];
     (this.list([...path, "users"], v.users, "Give users as a list.") ?? []).forEach((raw, i) => {
       const p = [...path, "users", i];
       const u = this.object(
@@ -904,15 +906,11 @@ class Validator {
           publicKey = k;
         }
       }
+      let publicKeyRef: KeyRef | undefined;
       if (u.publicKeySecret !== undefined) {
-        const s = this.string([...p, "publicKeySecret"], u.publicKeySecret, "Give the Secret's name as a string.");
-        if (s !== undefined && !isRfc1123Subdomain(s)) {
-          this.c.error(
-            [...p, "publicKeySecret"],
-            `"${s}" is not a Kubernetes Secret name`,
-            'Use lowercase letters, digits, "-" and ".".',
-          );
-        } else publicKeySecret = s;
+        publicKeyRef = validateKeyRef(this.c, [...p, "publicKeySecret"], u.publicKeySecret);
+        if (publicKeyRef !== undefined) keyRefs.push({ path: [...p, "publicKeySecret"], ref: publicKeyRef });
+        publicKeySecret = publicKeyRef?.secretName;
       }
       const allowedRaw =
         this.list(
@@ -934,12 +932,14 @@ class Validator {
         address,
         publicKey,
         publicKeySecret,
+        publicKeyRef,
         allowedIps: u.allowedIps === undefined ? [Cidr.of(`${address.toString()}/32`)] : allowedIps,
         tunnel,
         group,
         enabled,
       });
     });
+    keyRefCollisions(this.c, keyRefs);
     if (subnet === undefined || serverAddress === undefined) return undefined;
     return { subnet, serverAddress, listenPort, users };
   }

@@ -168,7 +168,7 @@ function userValue(u: VpnUser): Record<string, unknown> {
     name: u.name,
     address: u.address.toString(),
     publicKey: u.publicKey ?? null,
-    publicKeySecret: u.publicKeySecret ?? null,
+    publicKeySecret: u.publicKeyRef?.name ?? null,
     allowedIPs: u.allowedIps.map(String),
     group: u.group,
     enabled: u.enabled,
