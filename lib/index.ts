@@ -22,6 +22,7 @@ export {
   formatProblems,
   rolePresets,
   secretNameOfSopsKey,
+  VARS_PRESETS,
   type Architecture,
   type CertificatesSpec,
   type ClusterFunction,
@@ -47,6 +48,7 @@ export {
   type Kubernetes,
   type KubernetesSpec,
   type LonghornDisk,
+  type NixData,
   type NetworkSpec,
   type NixSpec,
   type PortSpec,
@@ -58,6 +60,8 @@ export {
   type VpnSpec,
   type VpnUser,
   type VpnUserSpec,
+  type VarsFacts,
+  type VarsPreset,
 } from "./model/index.js";
 export {
   AppCronJob,

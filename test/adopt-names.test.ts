@@ -37,7 +37,11 @@ describe("your names", () => {
       },
     });
     const alice = rendered.homelab.vpn!.users.find((u) => u.name === "alice")!;
-    expect(alice.publicKeyRef).toEqual({ kind: "sops", name: "alice_wg_public_key", secretName: "alice-wg-public-key" });
+    expect(alice.publicKeyRef).toEqual({
+      kind: "sops",
+      name: "alice_wg_public_key",
+      secretName: "alice-wg-public-key",
+    });
     expect(rendered.secrets.map((s) => `${s.namespace}/${s.name}`)).toContain("wireguard/alice-wg-public-key");
   });
 

@@ -16,7 +16,18 @@ import { repo } from "./helpers/project.js";
 
 /** The runtime exports of each entry point, sorted. */
 const RUNTIME: Readonly<Record<string, readonly string[]>> = {
-  "./model": ["Cidr", "Homelab", "HomelabValidationError", "Ip", "IpRange", "Port", "formatProblems", "rolePresets"],
+  "./model": [
+    "Cidr",
+    "Homelab",
+    "HomelabValidationError",
+    "Ip",
+    "IpRange",
+    "Port",
+    "VARS_PRESETS",
+    "formatProblems",
+    "rolePresets",
+    "secretNameOfSopsKey",
+  ],
   "./k8s": [
     "AppCronJob",
     "ChartSource",

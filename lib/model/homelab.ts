@@ -5,6 +5,7 @@
  */
 import type { Dns } from "./dns.js";
 import type { KeyRef } from "./key-refs.js";
+import type { NixData, VarsPreset } from "./vars-options.js";
 import type { VpnTunnel } from "./vpn-routes.js";
 import type { Cidr, Ip, IpRange } from "./ip.js";
 import { HomelabValidationError, type Problem } from "./problems.js";
@@ -154,7 +155,13 @@ export interface HomelabData {
   readonly hosts: readonly Host[];
   readonly roles: ReadonlyMap<string, Role>;
   readonly vpn: Vpn | undefined;
-  readonly nix: { readonly rolesDir: string };
+  readonly nix: {
+    readonly rolesDir: string;
+    /** The shape of `vars.nix` (`nix.vars`). */
+    readonly vars: VarsPreset;
+    /** Facts the lab keeps in `vars.nix` (`nix.facts`), by attribute name. */
+    readonly facts: Readonly<Record<string, NixData>>;
+  };
   readonly kubernetes: Kubernetes | undefined;
   /** The k3s cluster's host side (defaults when the spec has no `k3s`). */
   readonly k3s: K3s;

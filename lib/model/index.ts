@@ -10,6 +10,7 @@
  */
 export type { Dns, DnsSpec } from "./dns.js";
 export { Cidr, Ip, IpRange } from "./ip.js";
+export { VARS_PRESETS, type NixData, type VarsFacts, type VarsPreset } from "./vars-options.js";
 export { secretNameOfSopsKey, type KeyRef, type KeyRefSpec } from "./key-refs.js";
 export { HomelabValidationError, formatProblems, type Problem, type SpecPath } from "./problems.js";
 export { Port, rolePresets } from "./roles.js";

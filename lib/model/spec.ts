@@ -243,6 +243,18 @@ export interface NixSpec {
    * @default "roles"
    */
   readonly rolesDir?: string;
+  /**
+   * The shape of `vars.nix`: this library's (`"default"`) or a nixlab-style flake's (`"nixlab"`). For any
+   * other shape, pass a mapping function as `vars` of the lab definition (see {@link VarsPreset}).
+   * @default "default"
+   */
+  readonly vars?: VarsPreset;
+  /**
+   * Facts the model does not know that the lab's modules read from `vars.nix` (`username`, `timezone`,
+   * `sshKeys`, ...): each becomes a top-level attribute, e.g. `{ username: "admin" }` gives `vars.username`.
+   * @default {} - none
+   */
+  readonly facts?: VarsFacts;
 }
 
 /** Which ingress controller serves every Ingress of the lab. */
@@ -300,6 +312,8 @@ export interface CertificatesSpec {
 
 export type { DnsSpec } from "./dns.js";
 export type { KeyRefSpec } from "./key-refs.js";
+export type { NixData, VarsFacts, VarsPreset } from "./vars-options.js";
+import type { VarsFacts, VarsPreset } from "./vars-options.js";
 import type { KeyRefSpec } from "./key-refs.js";
 import type { DnsSpec } from "./dns.js";
 

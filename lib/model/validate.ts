@@ -9,6 +9,7 @@ import { Cidr, Ip, IpRange, cidrProblem, ipv4Problem, rangeProblem } from "./ip.
 import { validateDns } from "./dns.js";
 import { serverRouteProblems, validateTunnel } from "./vpn-routes.js";
 import { isRfc1123Label, isRfc1123Subdomain } from "./names.js";
+import { PRESET_ATTRIBUTES, validateVarsFacts, validateVarsPreset } from "./vars-options.js";
 import { keyRefCollisions, validateKeyRef, type KeyRef } from "./key-refs.js";
 import { ProblemCollector, describeValue, formatPath, type Problem, type SpecPath } from "./problems.js";
 import { clusterPorts, validateInterface, validateK3s } from "./k3s.js";
@@ -178,7 +179,7 @@ class Validator {
     // A role or host refused (or a host that lost a role) must not make the cluster look incomplete.
     const complete = !this.c.problems.slice(mark).some((p) => p.level === "error" && dropsClusterMember(p.path));
     const vpn = root.vpn === undefined ? undefined : this.vpn(root.vpn, network?.lan);
-    const nix = this.nixOptions(root.nix);
+    const nix = this.nixOptions(root.nix, [...(network?.reservations.keys() ?? [])]);
     const kubernetes = root.kubernetes === undefined ? undefined : this.kubernetes(root.kubernetes, network?.domain);
     this.addressConflicts(hosts, network);
     const derivedInit = this.k3s(hosts, complete);
@@ -1061,9 +1062,12 @@ class Validator {
     return s;
   }
 
-  nixOptions(value: unknown): { rolesDir: string } {
-    if (value === undefined) return { rolesDir: "roles" };
-    const n = this.object(["nix"], value, "the Nix options", ["rolesDir"], []);
+  nixOptions(value: unknown, reservations: readonly string[]): HomelabData["nix"] {
+    if (value === undefined) return { rolesDir: "roles", vars: "default", facts: {} };
+    const n = this.object(["nix"], value, "the Nix options", ["rolesDir", "vars", "facts"], []);
+    const vars = validateVarsPreset(this.c, ["nix", "vars"], n?.vars);
+    const taken = new Set([...PRESET_ATTRIBUTES[vars], ...reservations.map((r) => `${r}Ip`)]);
+    const facts = validateVarsFacts(this.c, ["nix", "facts"], n?.facts, taken);
     const rolesDir =
       this.string(["nix", "rolesDir"], n?.rolesDir, 'Give a folder relative to nix/, e.g. "roles".') ?? "roles";
     if (rolesDir.startsWith("/") || rolesDir === "" || rolesDir.includes("\0")) {
@@ -1073,7 +1077,7 @@ class Validator {
         'Give a folder relative to nix/, e.g. "roles" or "../modules/roles".',
       );
     }
-    return { rolesDir: rolesDir.replace(/\/+$/, "") };
+    return { rolesDir: rolesDir.replace(/\/+$/, ""), vars, facts };
   }
 }
 

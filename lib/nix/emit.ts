@@ -12,6 +12,7 @@ import { podInterfaces } from "../model/k3s.js";
 import { hasClusterFunction } from "../model/roles.js";
 import { nix, type NixExpr } from "./ast.js";
 import { printNixFile } from "./printer.js";
+import { checkMappedVars, presetVars, type VarsMapping } from "./vars-shape.js";
 
 /** Options for {@link emitNix}. */
 export interface EmitNixOptions {
@@ -25,6 +26,12 @@ export interface EmitNixOptions {
    * @default "nix"
    */
   readonly outDir?: string;
+  /**
+   * A `vars.nix` shape of your own: maps the model and the spec's preset (`nix.vars`) to the attribute set
+   * to write.
+   * @default undefined - the preset as it is
+   */
+  readonly vars?: VarsMapping;
 }
 
 /** Renders every Nix file for `homelab`: project-relative path -> text. */
@@ -32,7 +39,8 @@ export function emitNix(homelab: Homelab, options: EmitNixOptions = {}): Map<str
   const source = options.source ?? "the homelab definition";
   const outDir = options.outDir ?? "nix";
   const files = new Map<string, string>();
-  files.set(`${outDir}/vars.nix`, printNixFile({ header: header(source, homelab), body: varsExpr(homelab) }));
+  const body = varsExpr(homelab, options.vars);
+  files.set(`${outDir}/vars.nix`, printNixFile({ header: header(source, homelab), body }));
   for (const host of sortedHosts(homelab)) {
     const file = `hosts/${host.hostname}/roles.nix`;
     files.set(
@@ -54,7 +62,10 @@ function sortedHosts(homelab: Homelab): Host[] {
   return [...homelab.hosts].sort((a, b) => compareStrings(a.hostname, b.hostname));
 }
 
-/** The plain value of `vars.nix`, as JSON-like data (also what tests compare Nix's evaluation with). */
+/**
+ * The plain value of `vars.nix` in the `default` preset, without facts, as JSON-like data (also what tests
+ * compare Nix's evaluation with).
+ */
 export function varsValue(homelab: Homelab): Record<string, unknown> {
   const init = homelab.clusterInitServer;
   const hosts = sortedHosts(homelab);
@@ -175,8 +186,21 @@ function userValue(u: VpnUser): Record<string, unknown> {
   };
 }
 
-function varsExpr(homelab: Homelab): NixExpr {
-  return nix.fromJson(varsValue(homelab));
+/**
+ * What `vars.nix` holds: the spec's preset (`nix.vars`) with its facts (`nix.facts`), mapped by `mapping`
+ * when the lab definition gives one.
+ * @throws VarsMappingError when the mapping returns something Nix cannot hold
+ */
+export function labVars(homelab: Homelab, mapping?: VarsMapping): Record<string, unknown> {
+  const preset = presetVars(homelab, homelab.nix.vars, varsValue);
+  if (mapping === undefined) return preset;
+  const mapped = mapping(homelab, preset);
+  checkMappedVars(mapped);
+  return mapped;
+}
+
+function varsExpr(homelab: Homelab, mapping: VarsMapping | undefined): NixExpr {
+  return nix.fromJson(labVars(homelab, mapping));
 }
 
 /** The role module files a host imports, as paths relative to its roles.nix (`file`, relative to nix/). */
