@@ -21,7 +21,9 @@ function modelAddresses(h: Homelab): Set<string> {
     add(r.last.toString());
   }
   h.loadBalancerIps.forEach((ip) => add(ip.toString()));
-  h.hosts.forEach((host) => add(host.address.toString()));
+  h.hosts.forEach((host) => {
+    if (host.address !== undefined) add(host.address.toString());
+  });
   add(h.k3s.clusterCidr.toString());
   add(h.k3s.serviceCidr.toString());
   if (h.vpn !== undefined) {

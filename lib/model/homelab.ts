@@ -3,6 +3,7 @@
  * emitted Nix file reads. Build one with {@link Homelab.create}; look it up from
  * a construct with {@link Homelab.of}.
  */
+import type { Addressing } from "./addressing.js";
 import type { Dns } from "./dns.js";
 import type { KeyRef } from "./key-refs.js";
 import type { NixData, VarsPreset } from "./vars-options.js";
@@ -54,7 +55,12 @@ export interface Hardware {
 /** A validated host. */
 export interface Host {
   readonly hostname: string;
-  readonly address: Ip;
+  /** The LAN address: always for a static host; for a DHCP host only when the spec gives it (a known lease). */
+  readonly address: Ip | undefined;
+  /** Where the address comes from (`hosts[i].addressing`). */
+  readonly addressing: Addressing;
+  /** The name the host is reached by: `<hostname>.local` or `<hostname>.<domain>` (`network.hostNames`). */
+  readonly dnsName: string;
   readonly mac: string | undefined;
   readonly architecture: Architecture;
   readonly disk: Disk | undefined;

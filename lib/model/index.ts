@@ -8,6 +8,7 @@
  *
  * @module
  */
+export type { Addressing, HostNames } from "./addressing.js";
 export type { Dns, DnsSpec } from "./dns.js";
 export { Cidr, Ip, IpRange } from "./ip.js";
 export { VARS_PRESETS, type NixData, type VarsFacts, type VarsPreset } from "./vars-options.js";

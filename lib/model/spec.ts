@@ -107,8 +107,19 @@ export interface HardwareSpec {
 export interface HostSpec {
   /** Host name: a lowercase DNS label (`a-z`, `0-9`, `-`, at most 63 characters). */
   readonly hostname: string;
-  /** LAN IPv4 address, inside {@link NetworkSpec.lan}. */
-  readonly address: string;
+  /**
+   * LAN IPv4 address, inside {@link NetworkSpec.lan}: the static address, or for a DHCP host the address its
+   * lease gives it, when known.
+   * @default undefined - only with `addressing: "dhcp"`: the host is reached by name ({@link NetworkSpec.hostNames})
+   */
+  readonly address?: string;
+  /**
+   * Where the host's LAN address comes from: `"static"` (written in {@link address}, configured by the role
+   * modules) or `"dhcp"` (the LAN's DHCP server; the host is reached by its name, `<hostname>.local` over mDNS
+   * or `<hostname>.<domain>`, see {@link NetworkSpec.hostNames}).
+   * @default "static"
+   */
+  readonly addressing?: Addressing;
   /**
    * MAC address of the LAN interface (for DHCP reservations and wake-on-LAN).
    * @default undefined - emitted as `null`
@@ -173,6 +184,12 @@ export interface NetworkSpec {
    * @default {}
    */
   readonly loadBalancerIps?: Readonly<Record<string, string>>;
+  /**
+   * How hosts are reached by name where the lab needs a name instead of an address (a DHCP host, e.g. the
+   * k3s server address agents join): `"mdns"` gives `<hostname>.local`, `"domain"` gives `<hostname>.<domain>`.
+   * @default "mdns"
+   */
+  readonly hostNames?: HostNames;
 }
 
 /** A WireGuard VPN user (a peer of the gateway). */
@@ -312,6 +329,8 @@ export interface CertificatesSpec {
 
 export type { DnsSpec } from "./dns.js";
 export type { KeyRefSpec } from "./key-refs.js";
+export type { Addressing, HostNames } from "./addressing.js";
+import type { Addressing, HostNames } from "./addressing.js";
 export type { NixData, VarsFacts, VarsPreset } from "./vars-options.js";
 import type { VarsFacts, VarsPreset } from "./vars-options.js";
 import type { KeyRefSpec } from "./key-refs.js";

@@ -9,6 +9,7 @@ import { Cidr, Ip, IpRange, cidrProblem, ipv4Problem, rangeProblem } from "./ip.
 import { validateDns } from "./dns.js";
 import { serverRouteProblems, validateTunnel } from "./vpn-routes.js";
 import { isRfc1123Label, isRfc1123Subdomain } from "./names.js";
+import { hostDnsName, validateAddressing, validateHostNames, type HostNames } from "./addressing.js";
 import { PRESET_ATTRIBUTES, validateVarsFacts, validateVarsPreset } from "./vars-options.js";
 import { keyRefCollisions, validateKeyRef, type KeyRef } from "./key-refs.js";
 import { ProblemCollector, describeValue, formatPath, type Problem, type SpecPath } from "./problems.js";
@@ -336,6 +337,7 @@ class Validator {
         pool: IpRange[];
         poolPaths: SpecPath[];
         reservations: Map<string, Ip>;
+        hostNames: HostNames;
       }
     | undefined {
     const path = ["network"];
@@ -343,7 +345,7 @@ class Validator {
       path,
       value,
       "the network",
-      ["domain", "lan", "gateway", "upstreamDns", "metallbPool", "loadBalancerIps"],
+      ["domain", "lan", "gateway", "upstreamDns", "metallbPool", "loadBalancerIps", "hostNames"],
       ["domain", "lan", "gateway", "metallbPool"],
     );
     if (n === undefined) return undefined;
@@ -470,7 +472,8 @@ class Validator {
         reservations.set(name, ip);
       }
     }
-    return { domain: domain ?? "", lan, gateway, upstreamDns, pool, poolPaths, reservations };
+    const hostNames = validateHostNames(this.c, [...path, "hostNames"], n.hostNames);
+    return { domain: domain ?? "", lan, gateway, upstreamDns, pool, poolPaths, reservations, hostNames };
   }
 
   domain(value: unknown): string | undefined {
@@ -522,8 +525,20 @@ class Validator {
         path,
         raw,
         "a host",
-        ["hostname", "address", "mac", "architecture", "disk", "tags", "roles", "clusterInit", "hardware", "interface"],
-        ["hostname", "address", "roles"],
+        [
+          "hostname",
+          "address",
+          "addressing",
+          "mac",
+          "architecture",
+          "disk",
+          "tags",
+          "roles",
+          "clusterInit",
+          "hardware",
+          "interface",
+        ],
+        ["hostname", "roles"],
       );
       if (h === undefined) return;
       const hostname = this.label([...path, "hostname"], h.hostname, "hostname");
@@ -537,7 +552,8 @@ class Validator {
           );
         } else names.set(hostname, path);
       }
-      const address = this.ip([...path, "address"], h.address);
+      const address = h.address === undefined ? undefined : this.ip([...path, "address"], h.address);
+      const addressing = validateAddressing(this.c, [...path, "addressing"], h.addressing, h.address !== undefined);
       if (address !== undefined && network?.lan !== undefined)
         this.inLan([...path, "address"], address, network.lan, "host address");
       let mac: string | undefined;
@@ -618,12 +634,14 @@ class Validator {
       const ordered = orderRoles(roleNames, roles);
       const clusterInit = this.boolean([...path, "clusterInit"], h.clusterInit, false);
       const lanInterface = validateInterface(this.c, [...path, "interface"], h.interface);
-      if (hostname === undefined || address === undefined) return;
+      if (hostname === undefined || (address === undefined && addressing === "static")) return;
       out.push({
         path,
         host: {
           hostname,
           address,
+          addressing,
+          dnsName: hostDnsName(hostname, network?.hostNames ?? "mdns", network?.domain ?? ""),
           mac,
           architecture,
           disk,
@@ -692,7 +710,20 @@ class Validator {
 
   addressConflicts(hosts: { host: Host; path: SpecPath }[], network: ReturnType<Validator["network"]>): void {
     const byAddress = new Map<number, SpecPath>();
-    for (const { host, path } of hosts) {
+    const unknown = hosts.filter(({ host }) => host.address === undefined);
+    if (unknown.length > 0) {
+      this.c.warning(
+        [...unknown[0]!.path, "address"],
+        `${unknown.map(({ host }) => `"${host.hostname}"`).join(", ")} take${unknown.length === 1 ? "s" : ""} ` +
+          "an address from DHCP that the lab does not know: the checks that no host address is the gateway, " +
+          "another host's, a load-balancer IP or inside the MetalLB pool were skipped for " +
+          (unknown.length === 1 ? "it" : "them"),
+        "Keep the DHCP server's range off network.metallbPool and the reservations (or give a known lease as address).",
+      );
+    }
+    for (const { host: h, path } of hosts) {
+      if (h.address === undefined) continue;
+      const host = { address: h.address };
       const p = [...path, "address"];
       const prev = byAddress.get(host.address.value);
       if (prev !== undefined) {

@@ -91,7 +91,7 @@ export function varsValue(homelab: Homelab): Record<string, unknown> {
       ? null
       : {
           clusterInit: init.hostname,
-          serverAddr: `https://${init.address.toString()}:6443`,
+          serverAddr: `https://${k3sServerHost(init)}:6443`,
           servers: k3sServers.map((h) => h.hostname),
           agents: k3sAgents.map((h) => h.hostname),
           flannelBackend: homelab.k3s.flannelBackend,
@@ -113,6 +113,14 @@ export function varsValue(homelab: Homelab): Record<string, unknown> {
   const users = [...(homelab.vpn?.users ?? [])].sort((a, b) => compareStrings(a.name, b.name));
   vars.wireguardUsers = Object.fromEntries(users.map((u) => [u.name, userValue(u)]));
   return vars;
+}
+
+/**
+ * What agents and joining servers reach the k3s cluster-init server by: its static address, or for a
+ * DHCP host the name it is reached by (`<hostname>.local` or `<hostname>.<domain>`), since a lease may change.
+ */
+export function k3sServerHost(init: Host): string {
+  return init.addressing === "dhcp" || init.address === undefined ? init.dnsName : init.address.toString();
 }
 
 /**
@@ -145,7 +153,9 @@ function longhornValue(homelab: Homelab, h: Host): Record<string, unknown> | nul
 function nodeValue(homelab: Homelab, h: Host): Record<string, unknown> {
   return {
     hostname: h.hostname,
-    address: h.address.toString(),
+    address: h.address?.toString() ?? null,
+    // Only DHCP hosts carry these (the attributes of static hosts are what they always were).
+    ...(h.addressing === "dhcp" ? { addressing: "dhcp", dnsName: h.dnsName } : {}),
     interface: h.interface,
     predictableInterfaceNames: h.predictableInterfaceNames,
     mac: h.mac ?? null,
