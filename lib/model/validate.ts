@@ -9,6 +9,7 @@ import { Cidr, Ip, IpRange, cidrProblem, ipv4Problem, rangeProblem } from "./ip.
 import { validateDns } from "./dns.js";
 import { serverRouteProblems, validateTunnel } from "./vpn-routes.js";
 import { isRfc1123Label, isRfc1123Subdomain } from "./names.js";
+import { placeholderWarning } from "./placeholders.js";
 import { hostDnsName, validateAddressing, validateHostNames, type HostNames } from "./addressing.js";
 import { PRESET_ATTRIBUTES, validateVarsFacts, validateVarsPreset } from "./vars-options.js";
 import { keyRefCollisions, validateKeyRef, type KeyRef } from "./key-refs.js";
@@ -1009,6 +1010,7 @@ class Validator {
       ["url"],
     );
     const url = this.string([...fp, "url"], f?.url, "Give the repository URL as a string.") ?? "";
+    placeholderWarning(this.c, [...fp, "url"], url, "the Git URL of this repository, which Flux clones");
     if (f?.url !== undefined && !/^(ssh|https?):\/\/[^\s]+$/.test(url)) {
       this.c.error(
         [...fp, "url"],
@@ -1048,6 +1050,7 @@ class Validator {
         "Let's Encrypt writes to it about expiring certificates.",
       );
     }
+    placeholderWarning(this.c, [...cp, "acmeEmail"], acmeEmail, "the e-mail Let's Encrypt writes to");
     let acmeServer: "production" | "staging" = "production";
     if (c?.acmeServer !== undefined) {
       if (c.acmeServer === "production" || c.acmeServer === "staging") acmeServer = c.acmeServer;
