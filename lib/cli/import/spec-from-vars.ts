@@ -59,7 +59,8 @@ export function specFromVars(value: unknown, name: string): ImportedVars {
     ]);
   }
 
-  const domain = typeof value.domain === "string" ? value.domain : (wrong("domain", "a string", value.domain), "");
+  if (typeof value.domain !== "string") wrong("domain", "a string", value.domain);
+  const domain = typeof value.domain === "string" ? value.domain : "";
   // The pool: a CIDR block or a range string, or a list of them.
   const poolRaw = value.metallbPool;
   const pool = typeof poolRaw === "string" ? [poolRaw] : Array.isArray(poolRaw) ? poolRaw : undefined;
