@@ -12,6 +12,8 @@ import { main } from "../lib/cli/main.js";
 import { Homelab, type HomelabSpec } from "../lib/model/index.js";
 import { emitNix } from "../lib/nix/emit.js";
 import { render } from "../lib/synth/render.js";
+import { isPlaceholder } from "../lib/model/placeholders.js";
+import { PLACEHOLDER_ACME_EMAIL, PLACEHOLDER_FLUX_URL } from "../lib/cli/import/spec-from-vars.js";
 import { repo } from "./helpers/project.js";
 import { itNix, nixEvalBool } from "./helpers/nix.js";
 import { nixlabSpec } from "./fixtures/nixlab-lab.js";
@@ -136,6 +138,15 @@ describe("import-vars", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("nix-instantiate not found: install Nix (https://nixos.org/download;");
     expect(fs.existsSync(path.join(tmp, "nonix"))).toBe(false);
+  });
+
+  it("placeholders are names under .invalid, in the host of a URL or the domain of an e-mail only", () => {
+    expect(isPlaceholder(PLACEHOLDER_FLUX_URL)).toBe(true);
+    expect(isPlaceholder(PLACEHOLDER_ACME_EMAIL)).toBe(true);
+    expect(isPlaceholder("https://git.example.invalid:8443/me/lab")).toBe(true);
+    expect(isPlaceholder("https://github.com/me/lab.invalid")).toBe(false);
+    expect(isPlaceholder("invalid@example.org")).toBe(false);
+    expect(isPlaceholder("ssh://git@github.com/me/homelab")).toBe(false);
   });
 
   it("an existing spec module is not replaced without --force", async () => {

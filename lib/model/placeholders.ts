@@ -7,7 +7,9 @@ import type { ProblemCollector, SpecPath } from "./problems.js";
 
 /** True when `value` (a URL or an e-mail address) names a host under `.invalid`. */
 export function isPlaceholder(value: string): boolean {
-  return /\.invalid(?:[/:]|$)/i.test(value.replace(/^[a-z]+:\/\/(?:[^@/]*@)?/i, "").replace(/^[^@]*@/, ""));
+  const url = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?([^/:?#]*)/i.exec(value);
+  const host = url !== null ? url[1]! : value.slice(value.lastIndexOf("@") + 1);
+  return /(?:^|\.)invalid\.?$/i.test(host);
 }
 
 /** Records a warning at `path` when `value` is a placeholder. */
