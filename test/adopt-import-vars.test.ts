@@ -15,7 +15,8 @@ import { render } from "../lib/synth/render.js";
 import { isPlaceholder } from "../lib/model/placeholders.js";
 import { PLACEHOLDER_ACME_EMAIL, PLACEHOLDER_FLUX_URL } from "../lib/cli/import/spec-from-vars.js";
 import { repo } from "./helpers/project.js";
-import { itNix, nixEvalBool } from "./helpers/nix.js";
+import { itNix, nixEvalBool, nixEvalJson } from "./helpers/nix.js";
+import { synthLab } from "../lib/testing/index.js";
 import { nixlabSpec } from "./fixtures/nixlab-lab.js";
 import type { HomelabApp } from "../lib/k8s/homelab-app.js";
 
@@ -105,6 +106,13 @@ describe("import-vars", () => {
     const release = rendered.files.get("dist/infrastructure/controllers/traefik.yaml")!;
     expect(release).toContain('metallb.io/loadBalancerIPs: "192.168.1.193"');
     expect(rendered.files.get("dist/apps/wireguard.yaml")).toContain("secretName: alice-wg-public-key");
+    // The lab's own first test states the round trip.
+    const labTest = fs.readFileSync(path.join(dir, "test/lab.test.ts"), "utf8");
+    expect(labTest).toContain("expect(out.vars()).toMatchObject(imported);");
+    expect(labTest).toContain('nginxIp: "192.168.1.193"');
+    expect(synthLab({ spec, kubernetes }).vars()).toMatchObject(
+      nixEvalJson({ file: path.join(tmp, "vars.nix") }) as object,
+    );
   });
 
   itNix("a file that does not evaluate: the message says so, nothing is written", async () => {

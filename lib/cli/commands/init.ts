@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { io, type CliContext } from "../context.js";
 import { labTemplates } from "../init/templates.js";
 import { importVarsFile } from "../import/import-lab.js";
-import { kubernetesModule, specModule } from "../import/print-spec.js";
+import { kubernetesModule, labTestModule, specModule } from "../import/print-spec.js";
 import { ImportVarsError } from "../import/spec-from-vars.js";
 import type { CliCommand } from "./command.js";
 
@@ -76,6 +76,7 @@ export function initLab(ctx: CliContext, dirArg: string, options: Readonly<Recor
       const imported = importVarsFile(source, packageName(dir), io(ctx).env);
       files.set("apps/homelab.ts", specModule(imported, path.basename(from)));
       files.set("apps/kubernetes.ts", kubernetesModule(imported));
+      files.set("test/lab.test.ts", labTestModule(imported, path.basename(from)));
       for (const note of imported.notes) out(`  check: ${note}\n`);
     } catch (e) {
       if (!(e instanceof ImportVarsError)) throw e;

@@ -44,3 +44,24 @@ export function kubernetesModule(imported: ImportedVars): string {
     "",
   ].join("\n");
 }
+
+/** The lab's first test: its vars.nix gives back every attribute of the imported file. */
+export function labTestModule(imported: ImportedVars, from: string): string {
+  return [
+    'import { describe, expect, it } from "vitest";',
+    'import { synthLab } from "cdk8s-homelab/testing";',
+    'import lab from "../apps/lab.js";',
+    "",
+    "const out = synthLab(lab);",
+    "",
+    "/** What the imported vars.nix held (the flake's modules read these). */",
+    `const imported = ${literal(imported.original)};`,
+    "",
+    'describe("the lab", () => {',
+    `  it("gives back every attribute of the vars.nix it was imported from (${from})", () => {`,
+    "    expect(out.vars()).toMatchObject(imported);",
+    "  });",
+    "});",
+    "",
+  ].join("\n");
+}

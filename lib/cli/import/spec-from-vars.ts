@@ -34,6 +34,8 @@ export interface ImportedVars {
   readonly pihole: boolean;
   /** Whether the file reserves an address for WireGuard (`wireguardIp`) and has users. */
   readonly wireguard: boolean;
+  /** The evaluated file, as JSON data. */
+  readonly original: Readonly<Record<string, unknown>>;
 }
 
 type Attrs = Record<string, unknown>;
@@ -148,6 +150,7 @@ export function specFromVars(value: unknown, name: string): ImportedVars {
     ingressReservation,
     pihole: "pihole" in reservations,
     wireguard: "wireguard" in reservations && users.length > 0,
+    original: value,
   };
 }
 
