@@ -54,11 +54,13 @@ describe("usage and exit codes", () => {
     expect(r.stdout).toBe("");
   });
 
-  it("import-vars says it is not built yet, naming where it comes from, and exits 1", async () => {
-    const r = await run(["import-vars"]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("not built yet");
-    expect(r.stderr).toContain("fits the lab you already have");
+  it("import-vars wants a file (usage, exit 2), and says so when it does not exist (exit 1)", async () => {
+    const usage = await run(["import-vars"]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/Usage: cdk8s-homelab/);
+    const missing = await run(["import-vars", "nowhere/vars.nix"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("nowhere/vars.nix does not exist; give the path of your vars.nix");
   });
 
   it("the launcher's list of lab commands is the command table's", () => {

@@ -14,6 +14,7 @@ import { Homelab } from "../lib/model/index.js";
 import { synthSpec } from "../lib/testing/index.js";
 import { K3S_COREDNS_POD, NetworkPolicyEvaluator } from "../lib/testing/network-policy.js";
 import { smallSpec } from "./fixtures/small-lab.js";
+import { odroidDhcpLab } from "./fixtures/odroid-dhcp-lab.js";
 
 const image = "nginxinc/nginx-unprivileged:1.27";
 const lab = Homelab.create(smallSpec);
@@ -81,6 +82,13 @@ describe("NetworkPolicies made by the constructs", () => {
     expect(spec.egress).toEqual([
       { to: [{ ipBlock: { cidr: "10.0.20.11/32" } }], ports: [{ port: 6443, protocol: "TCP" }] },
     ]);
+  });
+
+  it("the API server of a lab whose k3s servers are on DHCP is the LAN (no address to name), on 6443 only", () => {
+    const dhcp = Homelab.create(odroidDhcpLab);
+    expect(dhcp.hostsWith("k3s-server").every((h) => h.address === undefined)).toBe(true);
+    expect(NetworkPeer.apiServer().render(dhcp, "x")).toEqual([{ ipBlock: { cidr: dhcp.lan.toString() } }]);
+    expect(NetworkPeer.apiServer().render(lab, "x")).toEqual([{ ipBlock: { cidr: "10.0.20.11/32" } }]);
   });
 
   it("the internet excepts the private blocks and the lab's own networks", () => {

@@ -49,10 +49,10 @@ describe("Homelab", () => {
     expect(lab.hosts.map((h) => h.hostname)).toEqual(["node4", "node1", "node5", "node2", "node3"]);
     expect(lab.roles.get("k3s-agent")?.cluster).toBe("k3s-agent");
     expect(lab.vpn).toBeUndefined();
-    expect(lab.nix).toEqual({ rolesDir: "roles" });
+    expect(lab.nix).toEqual({ rolesDir: "roles", vars: "default", facts: {} });
     expect(lab.warnings).toEqual([]);
     expect(again).toBeInstanceOf(Homelab);
-    expect(again!.hosts.map((h) => h.address.toString())).toEqual(lab.hosts.map((h) => h.address.toString()));
+    expect(again!.hosts.map((h) => String(h.address))).toEqual(lab.hosts.map((h) => String(h.address)));
   });
 
   it("has no Kubernetes options without a kubernetes section, and says what to add when asked for them", () => {

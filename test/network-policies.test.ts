@@ -70,8 +70,8 @@ const pihole = net.pod("pihole", "pihole");
 const traefik = net.pod("traefik", "traefik");
 const operator = net.pod("cnpg-system", "cloudnative-pg");
 const dns = net.pod("kube-system", "coredns");
-const server = lab.hostsWith("k3s-server")[0]!.address.toString();
-const agent = lab.hostsWith("k3s-agent")[0]!.address.toString();
+const server = lab.hostsWith("k3s-server")[0]!.address!.toString();
+const agent = lab.hostsWith("k3s-agent")[0]!.address!.toString();
 const listenPort = lab.vpn!.listenPort;
 const lanClient = lab.lan.network.plus(50).toString();
 

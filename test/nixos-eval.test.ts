@@ -12,6 +12,7 @@ import { Homelab, type HomelabSpec } from "../lib/model/index.js";
 import { emitNix } from "../lib/nix/emit.js";
 import { thinkcentreSpec } from "./fixtures/diffgraph-labs.js";
 import { homelab as fixtureLab } from "./fixtures/lab/homelab.js";
+import { odroidDhcpLab } from "./fixtures/odroid-dhcp-lab.js";
 import { odroidLab } from "./fixtures/odroid-lab.js";
 import { homelab as otherLab } from "./fixtures/other-lab/homelab.js";
 import { smallSpec } from "./fixtures/small-lab.js";
@@ -261,6 +262,25 @@ describe.skipIf(!run)("every host through the real NixOS option declarations (..
     // A server with a data disk mounts it.
     expect(hosts.node1!.fileSystems).toEqual({ "/var/lib/longhorn": { device: "/dev/sda", fsType: "ext4" } });
     expect(hosts.node2!.sopsSecrets["k3s/token"]?.path).toBe("/run/secrets/k3s/token");
+  });
+
+  it("the Odroid seed on DHCP: interfaces on DHCP, no --node-ip, every node joins https://node1.local:6443", () => {
+    const { vars, hosts } = evaluate(fixtureNix(odroidDhcpLab));
+    expect(vars.k3s.serverAddr).toBe("https://node1.local:6443");
+    expect(Object.keys(hosts).sort()).toEqual(["node1", "node2", "node3", "node4", "node5", "node6", "node7"]);
+    for (const [name, h] of Object.entries(hosts)) {
+      expect(h.system, name).toBe("aarch64-linux");
+      expect(h.networking.useDHCP, name).toBe(false);
+      expect(h.networking.interfaces, name).toEqual({ eth0: { useDHCP: true, ipv4Addresses: [] } });
+      expect(h.networking.defaultGateway, name).toBeNull();
+      expect(
+        h.k3s.extraFlags.some((f) => f.startsWith("--node-ip")),
+        name,
+      ).toBe(false);
+      expect(h.k3s.role, name).toBe(["node1", "node2", "node3"].includes(name) ? "server" : "agent");
+      expect(h.k3s.serverAddr, name).toBe(name === "node1" ? "" : "https://node1.local:6443");
+      expect(h.failedAssertions, name).toEqual([]);
+    }
   });
 
   it("a lab without Longhorn gets no iSCSI, nfs-utils or PATH link", () => {

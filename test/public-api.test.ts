@@ -23,10 +23,12 @@ const RUNTIME: Readonly<Record<string, readonly string[]>> = {
     "Ip",
     "IpRange",
     "Port",
+    "VARS_PRESETS",
     "formatProblems",
     "loadSpecFile",
     "parseSpec",
     "rolePresets",
+    "secretNameOfSopsKey",
   ],
   "./k8s": [
     "AppCronJob",

@@ -22,9 +22,13 @@ function modelAddresses(h: Homelab): Set<string> {
     add(r.last.toString());
   }
   h.loadBalancerIps.forEach((ip) => add(ip.toString()));
-  h.hosts.forEach((host) => add(host.address.toString()));
-  // NetworkPolicy ipBlocks: one address as a /32 (the API server's nodes, the upstream resolvers).
-  h.hosts.forEach((host) => add(`${host.address.toString()}/32`));
+  h.hosts.forEach((host) => {
+    if (host.address === undefined) return;
+    add(host.address.toString());
+    // NetworkPolicy ipBlocks: one address as a /32 (the API server's nodes).
+    add(`${host.address.toString()}/32`);
+  });
+  // ... and the upstream resolvers.
   h.upstreamDns.forEach((ip) => add(`${ip.toString()}/32`));
   add(h.k3s.clusterCidr.toString());
   add(h.k3s.serviceCidr.toString());

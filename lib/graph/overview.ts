@@ -241,7 +241,8 @@ export function labOverview(input: LabOverviewInput): LabOverview {
     .sort((a, b) => compareStrings(a.hostname, b.hostname))
     .map((h) => ({
       hostname: h.hostname,
-      address: h.address.toString(),
+      // A DHCP host without a known lease is shown by the name it is reached by.
+      address: h.address?.toString() ?? `${h.dnsName} (DHCP)`,
       roles: h.roles.map((r) => r.name),
       k3s: h.roles.some((r) => r.cluster === "k3s-server")
         ? "server"

@@ -29,6 +29,7 @@ export {
   type ChartOptions,
   type Infrastructure,
   type InfrastructureProps,
+  type IngressControllerOptions,
   type PiholeOptions,
 } from "./infrastructure/infrastructure.js";
 export { HelmApp, type HelmAppProps, type HelmValues } from "./infrastructure/helm-app.js";

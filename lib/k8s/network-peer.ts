@@ -154,12 +154,15 @@ export class NetworkPeer {
 
   /**
    * The k3s API server: the addresses of the model's k3s server hosts (each a /32). Pods reach it
-   * through the `kubernetes` Service, which forwards to these addresses on port 6443.
+   * through the `kubernetes` Service, which forwards to these addresses on port 6443. A server on DHCP
+   * has no address the model knows: then the whole LAN stands for it (the rule's port still narrows it).
    */
   static apiServer(): NetworkPeer {
-    return new NetworkPeer("the k3s API server", (lab) =>
-      lab.hostsWith("k3s-server").map((h) => ({ ipBlock: { cidr: `${h.address.toString()}/32` } })),
-    );
+    return new NetworkPeer("the k3s API server", (lab) => {
+      const servers = lab.hostsWith("k3s-server");
+      if (servers.some((h) => h.address === undefined)) return [{ ipBlock: { cidr: lab.lan.toString() } }];
+      return servers.map((h) => ({ ipBlock: { cidr: `${h.address!.toString()}/32` } }));
+    });
   }
 
   /** The cluster's DNS (CoreDNS in kube-system). */

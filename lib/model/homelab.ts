@@ -3,7 +3,10 @@
  * emitted Nix file reads. Build one with {@link Homelab.create}; look it up from
  * a construct with {@link Homelab.of}.
  */
+import type { Addressing } from "./addressing.js";
 import type { Dns } from "./dns.js";
+import type { KeyRef } from "./key-refs.js";
+import type { NixData, VarsPreset } from "./vars-options.js";
 import type { VpnTunnel } from "./vpn-routes.js";
 import type { Cidr, Ip, IpRange } from "./ip.js";
 import { HomelabValidationError, type Problem } from "./problems.js";
@@ -53,7 +56,12 @@ export interface Hardware {
 /** A validated host. */
 export interface Host {
   readonly hostname: string;
-  readonly address: Ip;
+  /** The LAN address: always for a static host; for a DHCP host only when the spec gives it (a known lease). */
+  readonly address: Ip | undefined;
+  /** Where the address comes from (`hosts[i].addressing`). */
+  readonly addressing: Addressing;
+  /** The name the host is reached by: `<hostname>.local` or `<hostname>.<domain>` (`network.hostNames`). */
+  readonly dnsName: string;
   readonly mac: string | undefined;
   readonly architecture: Architecture;
   readonly disk: Disk | undefined;
@@ -99,7 +107,10 @@ export interface VpnUser {
   readonly name: string;
   readonly address: Ip;
   readonly publicKey: string | undefined;
+  /** The Kubernetes Secret (key `publicKey`) holding the public key: as named, or derived from a SOPS key. */
   readonly publicKeySecret: string | undefined;
+  /** Where the public key is named (a sops-nix key or a Kubernetes Secret), when it is not inline. */
+  readonly publicKeyRef: KeyRef | undefined;
   /** What the gateway routes to this peer: its tunnel address and networks behind it. */
   readonly allowedIps: readonly Cidr[];
   /** What the client sends through the tunnel (its own configuration): "split" or "full". */
@@ -151,7 +162,13 @@ export interface HomelabData {
   readonly hosts: readonly Host[];
   readonly roles: ReadonlyMap<string, Role>;
   readonly vpn: Vpn | undefined;
-  readonly nix: { readonly rolesDir: string };
+  readonly nix: {
+    readonly rolesDir: string;
+    /** The shape of `vars.nix` (`nix.vars`). */
+    readonly vars: VarsPreset;
+    /** Facts the lab keeps in `vars.nix` (`nix.facts`), by attribute name. */
+    readonly facts: Readonly<Record<string, NixData>>;
+  };
   readonly kubernetes: Kubernetes | undefined;
   /** The k3s cluster's host side (defaults when the spec has no `k3s`). */
   readonly k3s: K3s;

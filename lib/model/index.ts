@@ -8,8 +8,11 @@
  *
  * @module
  */
+export type { Addressing, HostNames } from "./addressing.js";
 export type { Dns, DnsSpec } from "./dns.js";
 export { Cidr, Ip, IpRange } from "./ip.js";
+export { VARS_PRESETS, type NixData, type VarsFacts, type VarsPreset } from "./vars-options.js";
+export { secretNameOfSopsKey, type KeyRef, type KeyRefSpec } from "./key-refs.js";
 export {
   HomelabValidationError,
   formatProblems,

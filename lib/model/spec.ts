@@ -107,8 +107,19 @@ export interface HardwareSpec {
 export interface HostSpec {
   /** Host name: a lowercase DNS label (`a-z`, `0-9`, `-`, at most 63 characters). */
   readonly hostname: string;
-  /** LAN IPv4 address, inside {@link NetworkSpec.lan}. */
-  readonly address: string;
+  /**
+   * LAN IPv4 address, inside {@link NetworkSpec.lan}: the static address, or for a DHCP host the address its
+   * lease gives it, when known.
+   * @default undefined - only with `addressing: "dhcp"`: the host is reached by name ({@link NetworkSpec.hostNames})
+   */
+  readonly address?: string;
+  /**
+   * Where the host's LAN address comes from: `"static"` (written in {@link address}, configured by the role
+   * modules) or `"dhcp"` (the LAN's DHCP server; the host is reached by its name, `<hostname>.local` over mDNS
+   * or `<hostname>.<domain>`, see {@link NetworkSpec.hostNames}).
+   * @default "static"
+   */
+  readonly addressing?: Addressing;
   /**
    * MAC address of the LAN interface (for DHCP reservations and wake-on-LAN).
    * @default undefined - emitted as `null`
@@ -173,6 +184,12 @@ export interface NetworkSpec {
    * @default {}
    */
   readonly loadBalancerIps?: Readonly<Record<string, string>>;
+  /**
+   * How hosts are reached by name where the lab needs a name instead of an address (a DHCP host, e.g. the
+   * k3s server address agents join): `"mdns"` gives `<hostname>.local`, `"domain"` gives `<hostname>.<domain>`.
+   * @default "mdns"
+   */
+  readonly hostNames?: HostNames;
 }
 
 /** A WireGuard VPN user (a peer of the gateway). */
@@ -187,11 +204,13 @@ export interface VpnUserSpec {
    */
   readonly publicKey?: string;
   /**
-   * Name of the Kubernetes Secret (key `publicKey`) that holds the public key, for users who
-   * keep even public keys out of git. Give this or `publicKey`.
+   * Where the public key is kept, for users who keep even public keys out of git. Give this or `publicKey`.
+   * A string or `{ kubernetes: "alice-wg" }` names the Kubernetes Secret (key `publicKey`) that holds it;
+   * `{ sops: "alice_wg_public_key" }` names a sops-nix key (any SOPS key name), and the Kubernetes side
+   * takes the Secret whose name is derived from it (`alice-wg-public-key`: lowercase, `-` for the rest).
    * @default undefined
    */
-  readonly publicKeySecret?: string;
+  readonly publicKeySecret?: string | KeyRefSpec;
   /**
    * What the gateway routes to this peer (the server's `AllowedIPs` for it): the tunnel address and any
    * network behind the peer (a site's LAN). Never a default route or the lab's own networks: what the
@@ -241,6 +260,18 @@ export interface NixSpec {
    * @default "roles"
    */
   readonly rolesDir?: string;
+  /**
+   * The shape of `vars.nix`: this library's (`"default"`) or a nixlab-style flake's (`"nixlab"`). For any
+   * other shape, pass a mapping function as `vars` of the lab definition (see {@link VarsPreset}).
+   * @default "default"
+   */
+  readonly vars?: VarsPreset;
+  /**
+   * Facts the model does not know that the lab's modules read from `vars.nix` (`username`, `timezone`,
+   * `sshKeys`, ...): each becomes a top-level attribute, e.g. `{ username: "admin" }` gives `vars.username`.
+   * @default {} - none
+   */
+  readonly facts?: VarsFacts;
 }
 
 /** Which ingress controller serves every Ingress of the lab. */
@@ -297,6 +328,12 @@ export interface CertificatesSpec {
 }
 
 export type { DnsSpec } from "./dns.js";
+export type { KeyRefSpec } from "./key-refs.js";
+export type { Addressing, HostNames } from "./addressing.js";
+import type { Addressing, HostNames } from "./addressing.js";
+export type { NixData, VarsFacts, VarsPreset } from "./vars-options.js";
+import type { VarsFacts, VarsPreset } from "./vars-options.js";
+import type { KeyRefSpec } from "./key-refs.js";
 import type { DnsSpec } from "./dns.js";
 
 /** The Kubernetes side: what dist/ is made of. */

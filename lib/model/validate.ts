@@ -9,6 +9,10 @@ import { Cidr, Ip, IpRange, cidrProblem, ipv4Problem, rangeProblem } from "./ip.
 import { validateDns } from "./dns.js";
 import { serverRouteProblems, validateTunnel } from "./vpn-routes.js";
 import { isRfc1123Label, isRfc1123Subdomain } from "./names.js";
+import { placeholderWarning } from "./placeholders.js";
+import { hostDnsName, validateAddressing, validateHostNames, type HostNames } from "./addressing.js";
+import { PRESET_ATTRIBUTES, validateVarsFacts, validateVarsPreset } from "./vars-options.js";
+import { keyRefCollisions, validateKeyRef, type KeyRef } from "./key-refs.js";
 import { ProblemCollector, describeValue, formatPath, type Problem, type SpecPath } from "./problems.js";
 import { clusterPorts, validateInterface, validateK3s } from "./k3s.js";
 import { hasClusterFunction, rolePresets } from "./roles.js";
@@ -177,7 +181,7 @@ class Validator {
     // A role or host refused (or a host that lost a role) must not make the cluster look incomplete.
     const complete = !this.c.problems.slice(mark).some((p) => p.level === "error" && dropsClusterMember(p.path));
     const vpn = root.vpn === undefined ? undefined : this.vpn(root.vpn, network?.lan);
-    const nix = this.nixOptions(root.nix);
+    const nix = this.nixOptions(root.nix, [...(network?.reservations.keys() ?? [])]);
     const kubernetes = root.kubernetes === undefined ? undefined : this.kubernetes(root.kubernetes, network?.domain);
     this.addressConflicts(hosts, network);
     const derivedInit = this.k3s(hosts, complete);
@@ -334,6 +338,7 @@ class Validator {
         pool: IpRange[];
         poolPaths: SpecPath[];
         reservations: Map<string, Ip>;
+        hostNames: HostNames;
       }
     | undefined {
     const path = ["network"];
@@ -341,7 +346,7 @@ class Validator {
       path,
       value,
       "the network",
-      ["domain", "lan", "gateway", "upstreamDns", "metallbPool", "loadBalancerIps"],
+      ["domain", "lan", "gateway", "upstreamDns", "metallbPool", "loadBalancerIps", "hostNames"],
       ["domain", "lan", "gateway", "metallbPool"],
     );
     if (n === undefined) return undefined;
@@ -468,7 +473,8 @@ class Validator {
         reservations.set(name, ip);
       }
     }
-    return { domain: domain ?? "", lan, gateway, upstreamDns, pool, poolPaths, reservations };
+    const hostNames = validateHostNames(this.c, [...path, "hostNames"], n.hostNames);
+    return { domain: domain ?? "", lan, gateway, upstreamDns, pool, poolPaths, reservations, hostNames };
   }
 
   domain(value: unknown): string | undefined {
@@ -520,8 +526,20 @@ class Validator {
         path,
         raw,
         "a host",
-        ["hostname", "address", "mac", "architecture", "disk", "tags", "roles", "clusterInit", "hardware", "interface"],
-        ["hostname", "address", "roles"],
+        [
+          "hostname",
+          "address",
+          "addressing",
+          "mac",
+          "architecture",
+          "disk",
+          "tags",
+          "roles",
+          "clusterInit",
+          "hardware",
+          "interface",
+        ],
+        ["hostname", "roles"],
       );
       if (h === undefined) return;
       const hostname = this.label([...path, "hostname"], h.hostname, "hostname");
@@ -535,7 +553,8 @@ class Validator {
           );
         } else names.set(hostname, path);
       }
-      const address = this.ip([...path, "address"], h.address);
+      const address = h.address === undefined ? undefined : this.ip([...path, "address"], h.address);
+      const addressing = validateAddressing(this.c, [...path, "addressing"], h.addressing, h.address !== undefined);
       if (address !== undefined && network?.lan !== undefined)
         this.inLan([...path, "address"], address, network.lan, "host address");
       let mac: string | undefined;
@@ -616,12 +635,14 @@ class Validator {
       const ordered = orderRoles(roleNames, roles);
       const clusterInit = this.boolean([...path, "clusterInit"], h.clusterInit, false);
       const lanInterface = validateInterface(this.c, [...path, "interface"], h.interface);
-      if (hostname === undefined || address === undefined) return;
+      if (hostname === undefined || (address === undefined && addressing === "static")) return;
       out.push({
         path,
         host: {
           hostname,
           address,
+          addressing,
+          dnsName: hostDnsName(hostname, network?.hostNames ?? "mdns", network?.domain ?? ""),
           mac,
           architecture,
           disk,
@@ -690,7 +711,20 @@ class Validator {
 
   addressConflicts(hosts: { host: Host; path: SpecPath }[], network: ReturnType<Validator["network"]>): void {
     const byAddress = new Map<number, SpecPath>();
-    for (const { host, path } of hosts) {
+    const unknown = hosts.filter(({ host }) => host.address === undefined);
+    if (unknown.length > 0) {
+      this.c.warning(
+        [...unknown[0]!.path, "address"],
+        `${unknown.map(({ host }) => `"${host.hostname}"`).join(", ")} take${unknown.length === 1 ? "s" : ""} ` +
+          "an address from DHCP that the lab does not know: the checks that no host address is the gateway, " +
+          "another host's, a load-balancer IP or inside the MetalLB pool were skipped for " +
+          (unknown.length === 1 ? "it" : "them"),
+        "Keep the DHCP server's range off network.metallbPool and the reservations (or give a known lease as address).",
+      );
+    }
+    for (const { host: h, path } of hosts) {
+      if (h.address === undefined) continue;
+      const host = { address: h.address };
       const p = [...path, "address"];
       const prev = byAddress.get(host.address.value);
       if (prev !== undefined) {
@@ -820,6 +854,7 @@ class Validator {
     const names = new Map<string, SpecPath>();
     const addrs = new Map<number, SpecPath>();
     const keys = new Map<string, SpecPath>();
+    const keyRefs: { path: SpecPath; ref: KeyRef }[] = [];
     (this.list([...path, "users"], v.users, "Give users as a list.") ?? []).forEach((raw, i) => {
       const p = [...path, "users", i];
       const u = this.object(
@@ -904,15 +939,11 @@ class Validator {
           publicKey = k;
         }
       }
+      let publicKeyRef: KeyRef | undefined;
       if (u.publicKeySecret !== undefined) {
-        const s = this.string([...p, "publicKeySecret"], u.publicKeySecret, "Give the Secret's name as a string.");
-        if (s !== undefined && !isRfc1123Subdomain(s)) {
-          this.c.error(
-            [...p, "publicKeySecret"],
-            `"${s}" is not a Kubernetes Secret name`,
-            'Use lowercase letters, digits, "-" and ".".',
-          );
-        } else publicKeySecret = s;
+        publicKeyRef = validateKeyRef(this.c, [...p, "publicKeySecret"], u.publicKeySecret);
+        if (publicKeyRef !== undefined) keyRefs.push({ path: [...p, "publicKeySecret"], ref: publicKeyRef });
+        publicKeySecret = publicKeyRef?.secretName;
       }
       const allowedRaw =
         this.list(
@@ -934,12 +965,14 @@ class Validator {
         address,
         publicKey,
         publicKeySecret,
+        publicKeyRef,
         allowedIps: u.allowedIps === undefined ? [Cidr.of(`${address.toString()}/32`)] : allowedIps,
         tunnel,
         group,
         enabled,
       });
     });
+    keyRefCollisions(this.c, keyRefs);
     if (subnet === undefined || serverAddress === undefined) return undefined;
     return { subnet, serverAddress, listenPort, users };
   }
@@ -977,6 +1010,7 @@ class Validator {
       ["url"],
     );
     const url = this.string([...fp, "url"], f?.url, "Give the repository URL as a string.") ?? "";
+    placeholderWarning(this.c, [...fp, "url"], url, "the Git URL of this repository, which Flux clones");
     if (f?.url !== undefined && !/^(ssh|https?):\/\/[^\s]+$/.test(url)) {
       this.c.error(
         [...fp, "url"],
@@ -1016,6 +1050,7 @@ class Validator {
         "Let's Encrypt writes to it about expiring certificates.",
       );
     }
+    placeholderWarning(this.c, [...cp, "acmeEmail"], acmeEmail, "the e-mail Let's Encrypt writes to");
     let acmeServer: "production" | "staging" = "production";
     if (c?.acmeServer !== undefined) {
       if (c.acmeServer === "production" || c.acmeServer === "staging") acmeServer = c.acmeServer;
@@ -1061,9 +1096,12 @@ class Validator {
     return s;
   }
 
-  nixOptions(value: unknown): { rolesDir: string } {
-    if (value === undefined) return { rolesDir: "roles" };
-    const n = this.object(["nix"], value, "the Nix options", ["rolesDir"], []);
+  nixOptions(value: unknown, reservations: readonly string[]): HomelabData["nix"] {
+    if (value === undefined) return { rolesDir: "roles", vars: "default", facts: {} };
+    const n = this.object(["nix"], value, "the Nix options", ["rolesDir", "vars", "facts"], []);
+    const vars = validateVarsPreset(this.c, ["nix", "vars"], n?.vars);
+    const taken = new Set([...PRESET_ATTRIBUTES[vars], ...reservations.map((r) => `${r}Ip`)]);
+    const facts = validateVarsFacts(this.c, ["nix", "facts"], n?.facts, taken);
     const rolesDir =
       this.string(["nix", "rolesDir"], n?.rolesDir, 'Give a folder relative to nix/, e.g. "roles".') ?? "roles";
     if (rolesDir.startsWith("/") || rolesDir === "" || rolesDir.includes("\0")) {
@@ -1073,7 +1111,7 @@ class Validator {
         'Give a folder relative to nix/, e.g. "roles" or "../modules/roles".',
       );
     }
-    return { rolesDir: rolesDir.replace(/\/+$/, "") };
+    return { rolesDir: rolesDir.replace(/\/+$/, ""), vars, facts };
   }
 }
 

@@ -12,6 +12,7 @@ import { podInterfaces } from "../model/k3s.js";
 import { hasClusterFunction } from "../model/roles.js";
 import { nix, type NixExpr } from "./ast.js";
 import { printNixFile } from "./printer.js";
+import { checkMappedVars, presetVars, type VarsMapping } from "./vars-shape.js";
 
 /** Options for {@link emitNix}. */
 export interface EmitNixOptions {
@@ -25,6 +26,12 @@ export interface EmitNixOptions {
    * @default "nix"
    */
   readonly outDir?: string;
+  /**
+   * A `vars.nix` shape of your own: maps the model and the spec's preset (`nix.vars`) to the attribute set
+   * to write.
+   * @default undefined - the preset as it is
+   */
+  readonly vars?: VarsMapping;
 }
 
 /** Renders every Nix file for `homelab`: project-relative path -> text. */
@@ -32,7 +39,8 @@ export function emitNix(homelab: Homelab, options: EmitNixOptions = {}): Map<str
   const source = options.source ?? "the homelab definition";
   const outDir = options.outDir ?? "nix";
   const files = new Map<string, string>();
-  files.set(`${outDir}/vars.nix`, printNixFile({ header: header(source, homelab), body: varsExpr(homelab) }));
+  const body = varsExpr(homelab, options.vars);
+  files.set(`${outDir}/vars.nix`, printNixFile({ header: header(source, homelab), body }));
   for (const host of sortedHosts(homelab)) {
     const file = `hosts/${host.hostname}/roles.nix`;
     files.set(
@@ -54,7 +62,10 @@ function sortedHosts(homelab: Homelab): Host[] {
   return [...homelab.hosts].sort((a, b) => compareStrings(a.hostname, b.hostname));
 }
 
-/** The plain value of `vars.nix`, as JSON-like data (also what tests compare Nix's evaluation with). */
+/**
+ * The plain value of `vars.nix` in the `default` preset, without facts, as JSON-like data (also what tests
+ * compare Nix's evaluation with).
+ */
 export function varsValue(homelab: Homelab): Record<string, unknown> {
   const init = homelab.clusterInitServer;
   const hosts = sortedHosts(homelab);
@@ -80,7 +91,7 @@ export function varsValue(homelab: Homelab): Record<string, unknown> {
       ? null
       : {
           clusterInit: init.hostname,
-          serverAddr: `https://${init.address.toString()}:6443`,
+          serverAddr: `https://${k3sServerHost(init)}:6443`,
           servers: k3sServers.map((h) => h.hostname),
           agents: k3sAgents.map((h) => h.hostname),
           flannelBackend: homelab.k3s.flannelBackend,
@@ -102,6 +113,14 @@ export function varsValue(homelab: Homelab): Record<string, unknown> {
   const users = [...(homelab.vpn?.users ?? [])].sort((a, b) => compareStrings(a.name, b.name));
   vars.wireguardUsers = Object.fromEntries(users.map((u) => [u.name, userValue(u)]));
   return vars;
+}
+
+/**
+ * What agents and joining servers reach the k3s cluster-init server by: its static address, or for a
+ * DHCP host the name it is reached by (`<hostname>.local` or `<hostname>.<domain>`), since a lease may change.
+ */
+export function k3sServerHost(init: Host): string {
+  return init.addressing === "dhcp" || init.address === undefined ? init.dnsName : init.address.toString();
 }
 
 /**
@@ -134,7 +153,9 @@ function longhornValue(homelab: Homelab, h: Host): Record<string, unknown> | nul
 function nodeValue(homelab: Homelab, h: Host): Record<string, unknown> {
   return {
     hostname: h.hostname,
-    address: h.address.toString(),
+    address: h.address?.toString() ?? null,
+    // Only DHCP hosts carry these (the attributes of static hosts are what they always were).
+    ...(h.addressing === "dhcp" ? { addressing: "dhcp", dnsName: h.dnsName } : {}),
     interface: h.interface,
     predictableInterfaceNames: h.predictableInterfaceNames,
     mac: h.mac ?? null,
@@ -168,15 +189,28 @@ function userValue(u: VpnUser): Record<string, unknown> {
     name: u.name,
     address: u.address.toString(),
     publicKey: u.publicKey ?? null,
-    publicKeySecret: u.publicKeySecret ?? null,
+    publicKeySecret: u.publicKeyRef?.name ?? null,
     allowedIPs: u.allowedIps.map(String),
     group: u.group,
     enabled: u.enabled,
   };
 }
 
-function varsExpr(homelab: Homelab): NixExpr {
-  return nix.fromJson(varsValue(homelab));
+/**
+ * What `vars.nix` holds: the spec's preset (`nix.vars`) with its facts (`nix.facts`), mapped by `mapping`
+ * when the lab definition gives one.
+ * @throws VarsMappingError when the mapping returns something Nix cannot hold
+ */
+export function labVars(homelab: Homelab, mapping?: VarsMapping): Record<string, unknown> {
+  const preset = presetVars(homelab, homelab.nix.vars, varsValue);
+  if (mapping === undefined) return preset;
+  const mapped = mapping(homelab, preset);
+  checkMappedVars(mapped);
+  return mapped;
+}
+
+function varsExpr(homelab: Homelab, mapping: VarsMapping | undefined): NixExpr {
+  return nix.fromJson(labVars(homelab, mapping));
 }
 
 /** The role module files a host imports, as paths relative to its roles.nix (`file`, relative to nix/). */

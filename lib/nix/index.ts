@@ -36,3 +36,4 @@ export type {
 } from "./ast.js";
 export { printNix, printNixFile } from "./printer.js";
 export type { PrintNixOptions } from "./printer.js";
+export type { VarsMapping, VarsValue } from "./vars-shape.js";

@@ -10,6 +10,7 @@ import { ConstructValidationError } from "../k8s/render.js";
 import { CheckError } from "../check/index.js";
 import { summarizeFindings } from "../check/finding.js";
 import { DefinitionError } from "./definition-error.js";
+import { VarsMappingError } from "../nix/vars-shape.js";
 import { RenderError, render, type LabDefinition, type Rendered } from "./render.js";
 import { UnsafePathError, readRegularFile } from "./trust.js";
 import { HandWrittenFileError, KILL_AT_ENV, SynthBusyError, killHooks, writeFiles } from "./write.js";
@@ -107,7 +108,8 @@ export function runCli(def: LabDefinition, options: CliOptions): number {
       e instanceof ConstructValidationError ||
       e instanceof RenderError ||
       e instanceof CheckError ||
-      e instanceof DefinitionError
+      e instanceof DefinitionError ||
+      e instanceof VarsMappingError
     ) {
       err(`${e.message}\n`);
       return 1;

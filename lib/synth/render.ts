@@ -11,6 +11,7 @@ import type { ExpectedSecret } from "../k8s/sops.js";
 import { labPage } from "../graph/index.js";
 import { CheckError, runChecks, type CheckedDocument, type CheckResults } from "../check/index.js";
 import { emitNix } from "../nix/emit.js";
+import type { VarsMapping } from "../nix/vars-shape.js";
 import { asDefinitionError } from "./definition-error.js";
 import { MANIFEST_PATH, compareStrings, pathProblem, renderManifest, type FileMap } from "./files.js";
 
@@ -34,6 +35,12 @@ export interface LabDefinition {
    * @default []
    */
   readonly sopsFiles?: readonly SopsFile[];
+  /**
+   * A `vars.nix` shape of your own, for a flake whose modules read names no preset (`nix.vars`) has: gets
+   * the model and the preset's value, returns the attribute set to write.
+   * @default undefined - the spec's preset (`nix.vars`) as it is
+   */
+  readonly vars?: VarsMapping;
 }
 
 /** The result of rendering: every file synth owns, and the validation warnings. */
@@ -95,7 +102,7 @@ export function render(def: LabDefinition): Rendered {
   const externals = app === undefined ? [] : externalsOf(app);
   const checks = runChecks({ homelab, documents: checked, secrets, sopsFiles: def.sopsFiles ?? [], externals });
   if (checks.findings.some((f) => f.severity === "error")) throw new CheckError(checks.findings);
-  for (const [p, text] of emitNix(homelab, { source })) files.set(p, text);
+  for (const [p, text] of emitNix(homelab, { source, ...(def.vars ? { vars: def.vars } : {}) })) files.set(p, text);
   // The lab's page, for reviewers: kustomize ignores it (no kustomization lists it).
   if (app !== undefined) files.set(LAB_PAGE_PATH, labPage({ homelab, files, secrets, source, documents }));
   return {

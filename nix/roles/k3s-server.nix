@@ -9,11 +9,16 @@
     clusterInit = node.master;
     serverAddr = lib.mkIf (!node.master) vars.k3s.serverAddr;
     # --flannel-backend, --cluster-cidr and --service-cidr from the model, the same on every server
-    extraFlags = vars.k3s.serverFlags ++ [
-      "--disable=servicelb" # MetalLB hands out LoadBalancer IPs (vars.metallbPool)
-      "--disable=traefik" # dist/ installs the ingress controller the model names, with Flux
-      "--node-ip=${node.address}"
-      "--kubelet-arg=allowed-unsafe-sysctls=net.ipv4.ip_forward" # the WireGuard gateway pod
-    ];
+    # (--node-ip only where the model knows the address: not on a DHCP host without a known lease)
+    extraFlags =
+      vars.k3s.serverFlags
+      ++ [
+        "--disable=servicelb" # MetalLB hands out LoadBalancer IPs (vars.metallbPool)
+        "--disable=traefik" # dist/ installs the ingress controller the model names, with Flux
+      ]
+      ++ lib.optional (node.address != null) "--node-ip=${node.address}"
+      ++ [
+        "--kubelet-arg=allowed-unsafe-sysctls=net.ipv4.ip_forward" # the WireGuard gateway pod
+      ];
   };
 }

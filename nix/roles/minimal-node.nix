@@ -1,6 +1,9 @@
 # Hand-written role module (not generated): the base of every host.
 # `vars` is nix/vars.nix and `node` is vars.nodes.<hostname>, passed by the flake as specialArgs.
 { lib, vars, node, ... }:
+let
+  dhcp = (node.addressing or "static") == "dhcp";
+in
 {
   networking.hostName = node.hostname;
   networking.domain = vars.domain;
@@ -10,19 +13,25 @@
     inherit (node.firewall) allowedTCPPorts allowedTCPPortRanges allowedUDPPorts allowedUDPPortRanges;
   };
   # The static LAN address, on the interface the model names (eth0 with kernel names when it names
-  # none); DHCP stays off, on that interface and everywhere else.
+  # none); DHCP stays off, on that interface and everywhere else. A host with `addressing = "dhcp"`
+  # takes its address (and route) from the LAN's DHCP server on that interface instead, and is reached
+  # by node.dnsName (`<hostname>.local` needs mDNS on the LAN, e.g. services.avahi).
   networking.useDHCP = false;
   networking.usePredictableInterfaceNames = node.predictableInterfaceNames;
-  networking.interfaces.${node.interface} = {
-    useDHCP = false;
-    ipv4.addresses = [
+  networking.interfaces.${node.interface} =
+    if dhcp then
+      { useDHCP = true; }
+    else
       {
-        address = node.address;
-        prefixLength = vars.lan.prefixLength;
-      }
-    ];
-  };
-  networking.defaultGateway = {
+        useDHCP = false;
+        ipv4.addresses = [
+          {
+            address = node.address;
+            prefixLength = vars.lan.prefixLength;
+          }
+        ];
+      };
+  networking.defaultGateway = lib.mkIf (!dhcp) {
     address = vars.lan.gateway;
     interface = node.interface;
   };

@@ -108,7 +108,10 @@ function needs(homelab: Homelab, host: Host, f: Features): { port: PortSpec; why
       for (const port of MEMBERLIST)
         out.push({ port, why: "MetalLB's speakers elect the node that answers for an IP" });
   }
-  const scraped = f.scraped.has(host.address.toString()) || f.scraped.has(host.hostname);
+  const scraped =
+    (host.address !== undefined && f.scraped.has(host.address.toString())) ||
+    f.scraped.has(host.hostname) ||
+    (host.addressing === "dhcp" && f.scraped.has(host.dnsName));
   if (scraped || (node && f.prometheus))
     out.push({
       port: NODE_EXPORTER,

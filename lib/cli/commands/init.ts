@@ -1,6 +1,7 @@
 /**
- * `cdk8s-homelab init DIR [--package PATH] [--no-install] [--spec ts|yaml]`: a new lab repository in one
- * command. Writes the templates of lib/cli/init into DIR (which must be empty or absent: nothing is written into a folder
+ * `cdk8s-homelab init DIR [--package PATH] [--no-install] [--spec ts|yaml] [--from-vars FILE]`: a new lab
+ * repository in one command (with --from-vars, its spec and Kubernetes side imported from an existing
+ * vars.nix). Writes the templates of lib/cli/init into DIR (which must be empty or absent: nothing is written into a folder
  * that holds anything), runs `npm install` unless --no-install, then `git init` unless DIR is already in a
  * git repository.
  */
@@ -9,6 +10,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { io, type CliContext } from "../context.js";
 import { SPEC_FORMATS, type SpecFormat, labTemplates } from "../init/templates.js";
+import { importVarsFile } from "../import/import-lab.js";
+import { kubernetesModule, labTestModule, specModule } from "../import/print-spec.js";
+import { ImportVarsError } from "../import/spec-from-vars.js";
 
 /** Exit code of a usage error (as lib/cli/main.ts's USAGE, which this module cannot import: a cycle). */
 const USAGE_EXIT = 2;
@@ -68,7 +72,36 @@ export function initLab(ctx: CliContext, dirArg: string, options: Readonly<Recor
     );
     return USAGE_EXIT;
   }
+  if (typeof options["fromVars"] === "string" && spec === "yaml") {
+    err(
+      "cdk8s-homelab init: --from-vars writes the imported spec as TypeScript (apps/homelab.ts); " +
+        "leave out --spec yaml. Nothing was written.\n",
+    );
+    return USAGE_EXIT;
+  }
   const files = labTemplates({ name: packageName(dir), packageSpec, spec: spec as SpecFormat });
+  if (typeof options["fromVars"] === "string") {
+    // The imported lab replaces the template's spec and Kubernetes side; a bad file writes nothing.
+    const from = options["fromVars"];
+    const source = path.resolve(ctx.cwd, from);
+    if (!fs.existsSync(source)) {
+      err(
+        `cdk8s-homelab init: --from-vars ${from} does not exist; give the path of your vars.nix. Nothing was written.\n`,
+      );
+      return 1;
+    }
+    try {
+      const imported = importVarsFile(source, packageName(dir), io(ctx).env);
+      files.set("apps/homelab.ts", specModule(imported, path.basename(from)));
+      files.set("apps/kubernetes.ts", kubernetesModule(imported));
+      files.set("test/lab.test.ts", labTestModule(imported, path.basename(from)));
+      for (const note of imported.notes) out(`  check: ${note}\n`);
+    } catch (e) {
+      if (!(e instanceof ImportVarsError)) throw e;
+      err(`cdk8s-homelab init: ${e.problems.join("\n  ")}\nNothing was written.\n`);
+      return 1;
+    }
+  }
   for (const [rel, text] of files) {
     const abs = path.join(dir, rel);
     fs.mkdirSync(path.dirname(abs), { recursive: true });
@@ -112,6 +145,7 @@ export const init: CliCommand = {
     ["--package <path>", "install cdk8s-homelab from a folder or a packed .tgz instead of the registry"],
     ["--no-install", "do not run npm install"],
     ["--spec <format>", "write the lab's spec as apps/homelab.ts (ts, the default) or apps/homelab.yaml (yaml)"],
+    ["--from-vars <file>", "start from an existing vars.nix (see import-vars) instead of the example spec"],
   ],
   run: (ctx, args, options) => initLab(ctx, args[0]!, options),
 };

@@ -28,7 +28,12 @@ import {
   missingReservation,
 } from "./conventions.js";
 import { HelmApp, type HelmValues } from "./helm-app.js";
-import type { ChartOptions, InfrastructureProps, PiholeOptions } from "./infrastructure-props.js";
+import type {
+  ChartOptions,
+  IngressControllerOptions,
+  InfrastructureProps,
+  PiholeOptions,
+} from "./infrastructure-props.js";
 import {
   helmResources,
   mergeValues,
@@ -131,23 +136,25 @@ function certManager(lab: Homelab): ControllerRow {
 }
 
 /**
- * The ingress controller of the model, its Service on the `ingress` reservation and its
+ * The ingress controller of the model, its Service on its reservation (`ingress` unless
+ * {@link IngressControllerOptions.reservation} names another) and its
  * IngressClass (named by {@link ingressClassName}) the cluster default.
  *
  * ingress-nginx was retired upstream in March 2026: chart 4.15.1 is its last release and gets
  * no further fixes, security fixes included. Prefer Traefik (what k3s bundles).
  */
-function ingressController(lab: Homelab): ControllerRow {
+function ingressController(lab: Homelab, options: IngressControllerOptions): ControllerRow {
   const controller = lab.kubernetes.ingressController;
   const className = ingressClassName(lab);
-  const ip = lab.loadBalancerIps.get("ingress");
+  const reservation = options.reservation ?? "ingress";
+  const ip = lab.loadBalancerIps.get(reservation);
   const annotations: Record<string, string> = ip === undefined ? {} : { [METALLB_IPS_ANNOTATION]: ip.toString() };
   const problems =
     ip === undefined
       ? [
           missingReservation(
             lab,
-            "ingress",
+            reservation,
             `the ${controller} Service needs a fixed address (every Ingress host name resolves to it)`,
           ),
         ]
@@ -299,14 +306,15 @@ function cloudnativePg(): ControllerRow {
 }
 
 /**
- * Pi-hole: DNS on TCP and UDP port 53 of the `pihole` reservation (two Services sharing the
+ * Pi-hole: DNS on TCP and UDP port 53 of its reservation (`pihole` unless {@link PiholeOptions.reservation}
+ * names another) (two Services sharing the
  * address), forwarding to the model's upstream resolvers; the web UI behind the ingress
  * controller with a Let's Encrypt certificate. No persistent volume: the configuration comes
  * from these values, so the lab's DNS never waits for storage. The image runs as root,
  * so the namespace is "baseline".
  */
 function pihole(lab: Homelab, options: PiholeOptions): ControllerRow {
-  const ip = lab.loadBalancerIps.get("pihole");
+  const ip = lab.loadBalancerIps.get(options.reservation ?? "pihole");
   const host = lab.fqdn(options.subdomain ?? "pihole");
   const secret = options.adminPasswordSecret ?? "pihole-admin";
   const upstream = lab.upstreamDns.map((a) => a.toString());
@@ -348,7 +356,7 @@ function pihole(lab: Homelab, options: PiholeOptions): ControllerRow {
     problems.push(
       missingReservation(
         lab,
-        "pihole",
+        options.reservation ?? "pihole",
         "Pi-hole's DNS Services need a fixed LAN address (the one clients and the DHCP server hand out as resolver)",
         "pass { pihole: false } to addInfrastructure(...) to leave Pi-hole out",
       ),

@@ -19,8 +19,23 @@ export interface ChartOptions {
   readonly values?: HelmValues;
 }
 
+/** Options of the ingress controller's chart. */
+export interface IngressControllerOptions extends ChartOptions {
+  /**
+   * Name of the load-balancer IP reservation (`network.loadBalancerIps.<name>`) the controller's Service
+   * takes, e.g. `"nginx"` for a lab whose `vars.nix` has `nginxIp`.
+   * @default "ingress"
+   */
+  readonly reservation?: string;
+}
+
 /** Options of the Pi-hole chart. */
 export interface PiholeOptions extends ChartOptions {
+  /**
+   * Name of the load-balancer IP reservation (`network.loadBalancerIps.<name>`) Pi-hole's DNS Services take.
+   * @default "pihole"
+   */
+  readonly reservation?: string;
   /**
    * Secret in namespace `pihole` (key `password`) with the web admin password; keep it as a
    * SOPS-encrypted file, synth carries it into the addons layer.
@@ -59,7 +74,7 @@ export interface InfrastructureProps {
    * @default traefik: chart traefik 41.3.0 from https://traefik.github.io/charts;
    *   ingress-nginx: chart ingress-nginx 4.15.1 from https://kubernetes.github.io/ingress-nginx
    */
-  readonly ingressController?: ChartOptions;
+  readonly ingressController?: IngressControllerOptions;
   /**
    * external-dns, publishing Ingress and Service host names to Cloudflare.
    * @default chart external-dns 1.21.1 from https://kubernetes-sigs.github.io/external-dns/

@@ -29,7 +29,12 @@ import type { HelmApp } from "./helm-app.js";
 import type { InfrastructureProps } from "./infrastructure-props.js";
 
 export { METALLB_POOL_NAME } from "./configs.js";
-export type { ChartOptions, InfrastructureProps, PiholeOptions } from "./infrastructure-props.js";
+export type {
+  ChartOptions,
+  IngressControllerOptions,
+  InfrastructureProps,
+  PiholeOptions,
+} from "./infrastructure-props.js";
 
 /** What {@link addInfrastructure} made, for the apps that stand on it. */
 export interface Infrastructure {
