@@ -62,3 +62,12 @@ export {
 export { Retention, type RetentionUnit } from "./apps/retention.js";
 export { WireGuardGateway, type WireGuardGatewayProps } from "./apps/wireguard-gateway.js";
 export { AppCronJob, type AppCronJobProps } from "./apps/app-cron-job.js";
+export {
+  AlertReceiver,
+  type EmailReceiverProps,
+  type WebhookReceiverProps,
+} from "./monitoring/alert-receiver.js";
+export { BUILTIN_ALERT_RULES, type AlertRule, type AlertSeverity } from "./monitoring/alert-rule.js";
+export { MONITORING_NAMESPACE, type Monitoring } from "./monitoring/monitoring.js";
+export type { MonitoringOptions } from "./monitoring/monitoring-props.js";
+export type { KubePrometheusStackValuesOverrides } from "./monitoring/values.js";

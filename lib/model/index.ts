@@ -12,6 +12,7 @@ export type { Dns, DnsSpec } from "./dns.js";
 export { Cidr, Ip, IpRange } from "./ip.js";
 export { HomelabValidationError, formatProblems, type Problem, type SpecPath } from "./problems.js";
 export { Port, rolePresets } from "./roles.js";
+export { monitoringTarget, monitoringTargets, NODE_EXPORTER_PORT, type MonitoringTarget } from "./monitoring.js";
 export type {
   Architecture,
   CertificatesSpec,

@@ -27,6 +27,7 @@ import { CLUSTER_ISSUER_NAME, ingressClassName } from "./conventions.js";
 import { addControllers } from "./controllers.js";
 import type { HelmApp } from "./helm-app.js";
 import type { InfrastructureProps } from "./infrastructure-props.js";
+import { addMonitoring, type Monitoring } from "../monitoring/monitoring.js";
 
 export { METALLB_POOL_NAME } from "./configs.js";
 export type { ChartOptions, InfrastructureProps, PiholeOptions } from "./infrastructure-props.js";
@@ -57,6 +58,8 @@ export interface Infrastructure {
   readonly l2Advertisement: L2Advertisement;
   /** The Let's Encrypt ClusterIssuer (`configs/cert-manager-config/cluster-issuer`). */
   readonly clusterIssuer: ClusterIssuer;
+  /** The monitoring stack (`storage/kube-prometheus-stack`, `apps/alert-rules`), when `monitoring` is given. */
+  readonly monitoring: Monitoring | undefined;
 }
 
 /**
@@ -94,5 +97,6 @@ export function addInfrastructure(app: HomelabApp, props: InfrastructureProps = 
     ipAddressPool,
     l2Advertisement,
     clusterIssuer,
+    monitoring: props.monitoring === undefined ? undefined : addMonitoring(app, lab, props.monitoring),
   };
 }
