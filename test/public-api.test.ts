@@ -16,9 +16,23 @@ import { repo } from "./helpers/project.js";
 
 /** The runtime exports of each entry point, sorted. */
 const RUNTIME: Readonly<Record<string, readonly string[]>> = {
-  "./model": ["Cidr", "Homelab", "HomelabValidationError", "Ip", "IpRange", "Port", "formatProblems", "rolePresets"],
+  "./model": [
+    "Cidr",
+    "Homelab",
+    "HomelabValidationError",
+    "Ip",
+    "IpRange",
+    "NODE_EXPORTER_PORT",
+    "Port",
+    "formatProblems",
+    "monitoringTarget",
+    "monitoringTargets",
+    "rolePresets",
+  ],
   "./k8s": [
+    "AlertReceiver",
     "AppCronJob",
+    "BUILTIN_ALERT_RULES",
     "ChartSource",
     "ConstructValidationError",
     "DEFAULT_DATABASE_ENV",
@@ -29,6 +43,7 @@ const RUNTIME: Readonly<Record<string, readonly string[]>> = {
     "HomelabApp",
     "IngressedService",
     "Layer",
+    "MONITORING_NAMESPACE",
     "PostgresApp",
     "PostgresBackupTarget",
     "Retention",
@@ -49,6 +64,7 @@ const RUNTIME: Readonly<Record<string, readonly string[]>> = {
     "SCHEMA_RULES",
     "describeObject",
     "formatFinding",
+    "promqlSyntaxError",
     "runChecks",
     "schemaCheck",
     "skipCheck",
