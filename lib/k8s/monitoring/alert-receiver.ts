@@ -38,11 +38,9 @@ export class AlertReceiver {
   /** Alerts POSTed as JSON to the URL kept in a SOPS Secret (key `url`). */
   static webhook(props: WebhookReceiverProps = {}): AlertReceiver {
     const secret = props.secret ?? "alertmanager-webhook";
-    return new AlertReceiver(
-      secret,
-      "webhook URL (key url) Alertmanager sends alerts to",
-      { webhook_configs: [{ url_file: mounted(secret, "url"), send_resolved: true }] },
-    );
+    return new AlertReceiver(secret, "webhook URL (key url) Alertmanager sends alerts to", {
+      webhook_configs: [{ url_file: mounted(secret, "url"), send_resolved: true }],
+    });
   }
 
   /** Alerts sent by email through an SMTP server whose password is kept in a SOPS Secret (key `password`). */

@@ -41,9 +41,7 @@ export const NODE_DASHBOARD: Dashboard = {
     {
       title: "Memory available",
       unit: "percent",
-      queries: [
-        { expr: "node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes * 100", legend: "{{hostname}}" },
-      ],
+      queries: [{ expr: "node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes * 100", legend: "{{hostname}}" }],
     },
     {
       title: "Root disk free",
