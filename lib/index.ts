@@ -69,6 +69,7 @@ export {
   type AlertSeverity,
   type EmailReceiverProps,
   type KubePrometheusStackValuesOverrides,
+  type MetricsOptions,
   type Monitoring,
   type MonitoringOptions,
   type WebhookReceiverProps,

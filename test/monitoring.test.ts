@@ -12,7 +12,7 @@ import { promqlSyntaxError } from "../lib/check/promql.js";
 import { BUILTIN_ALERT_RULES } from "../lib/k8s/monitoring/alert-rule.js";
 import { CLUSTER_DASHBOARD, NODE_DASHBOARD, appDashboard } from "../lib/k8s/monitoring/dashboards.js";
 import { promDuration } from "../lib/k8s/monitoring/monitoring.js";
-import { addInfrastructure, AlertReceiver } from "../lib/k8s/index.js";
+import { addInfrastructure, AlertReceiver, IngressedService } from "../lib/k8s/index.js";
 import { render } from "../lib/synth/render.js";
 import { buildHostRules, monitoringKubernetes, monitoringSpec } from "./fixtures/monitoring-lab.js";
 import { renderLab } from "./helpers/lab.js";
@@ -268,5 +268,54 @@ describe("dashboards", () => {
   it("a per-app dashboard's queries parse", () => {
     for (const p of appDashboard("nextcloud", "nextcloud/nextcloud").panels)
       for (const q of p.queries) expect(promqlSyntaxError(q.expr), q.expr).toBeUndefined();
+  });
+});
+
+describe("apps expose metrics in one line", () => {
+  const withApp = (metrics: object, monitoring = true) =>
+    renderLab(monitoringSpec, (app) => {
+      if (monitoring) monitoringKubernetes()(app);
+      else addInfrastructure(app, { longhorn: false });
+      new IngressedService(app.apps, "whoami", {
+        image: "docker.io/traefik/whoami:v1.10.4",
+        port: 8080,
+        metrics,
+      });
+    });
+
+  it("a metrics port of its own: a named container and Service port, and a ServiceMonitor on it", () => {
+    const out = docs(withApp({ port: 9113, path: "/stats/metrics" }), "dist/apps/whoami.yaml");
+    const svc = out.find((d) => d.kind === "Service")!;
+    expect(svc.spec.ports).toContainEqual({ name: "metrics", port: 9113, targetPort: "metrics", protocol: "TCP" });
+    const deploy = out.find((d) => d.kind === "Deployment")!;
+    expect(deploy.spec.template.spec.containers[0].ports).toContainEqual({
+      name: "metrics",
+      containerPort: 9113,
+      protocol: "TCP",
+    });
+    const monitor = out.find((d) => d.kind === "ServiceMonitor")!;
+    expect(monitor.apiVersion).toBe("monitoring.coreos.com/v1");
+    expect(monitor.metadata).toMatchObject({ name: "whoami", namespace: "whoami" });
+    expect(monitor.spec).toEqual({
+      selector: { matchLabels: { "app.kubernetes.io/name": "whoami" } },
+      endpoints: [{ port: "metrics", path: "/stats/metrics" }],
+    });
+    // The ServiceMonitor selects the Service it is meant for.
+    for (const [k, v] of Object.entries(monitor.spec.selector.matchLabels)) expect(svc.metadata.labels[k]).toBe(v);
+    const dashboard = out.find((d) => d.kind === "ConfigMap" && d.metadata.labels?.grafana_dashboard === "1")!;
+    const json = JSON.parse(dashboard.data["whoami.json"]);
+    for (const p of json.panels) for (const t of p.targets) expect(promqlSyntaxError(t.expr)).toBeUndefined();
+  });
+
+  it("on the app's own port: the http port is scraped, at /metrics by default", () => {
+    const out = docs(withApp({ interval: Duration.seconds(30) }), "dist/apps/whoami.yaml");
+    expect(out.find((d) => d.kind === "Service")!.spec.ports).toHaveLength(1);
+    expect(out.find((d) => d.kind === "ServiceMonitor")!.spec.endpoints).toEqual([
+      { port: "http", path: "/metrics", interval: "30s" },
+    ]);
+  });
+
+  it("without the monitoring stack (no ServiceMonitor CRD) is a synth error saying what to do", () => {
+    expect(() => withApp({}, false)).toThrow(/metrics needs the Prometheus operator's CRDs.*pass monitoring: \{\}/);
   });
 });

@@ -70,4 +70,5 @@ export {
 export { BUILTIN_ALERT_RULES, type AlertRule, type AlertSeverity } from "./monitoring/alert-rule.js";
 export { MONITORING_NAMESPACE, type Monitoring } from "./monitoring/monitoring.js";
 export type { MonitoringOptions } from "./monitoring/monitoring-props.js";
+export type { MetricsOptions } from "./monitoring/metrics.js";
 export type { KubePrometheusStackValuesOverrides } from "./monitoring/values.js";

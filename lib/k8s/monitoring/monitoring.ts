@@ -26,7 +26,11 @@ import { helmResources, mergeValues } from "../infrastructure/values.js";
 import { type AlertRule, BUILTIN_ALERT_RULES } from "./alert-rule.js";
 import { CLUSTER_DASHBOARD, type Dashboard, NODE_DASHBOARD, dashboardJson } from "./dashboards.js";
 import type { MonitoringOptions } from "./monitoring-props.js";
+import { MONITORING_STACK_ID } from "./metrics.js";
+import { promDuration } from "./prom-duration.js";
 import type { KubePrometheusStackValuesOverrides } from "./values.js";
+
+export { promDuration } from "./prom-duration.js";
 
 /** Namespace of the monitoring stack. */
 export const MONITORING_NAMESPACE = "monitoring";
@@ -46,25 +50,6 @@ export interface Monitoring {
 
 const res = (millicores: number, mebibytes: number) =>
   helmResources({ cpu: Cpu.millis(millicores), memory: Size.mebibytes(mebibytes) });
-
-/** A duration as Prometheus writes it: `7d`, `1m`, `1h30m`. */
-export function promDuration(d: Duration): string {
-  let ms = d.toMilliseconds();
-  if (ms === 0) return "0s";
-  let out = "";
-  for (const [unit, size] of [
-    ["d", 86_400_000],
-    ["h", 3_600_000],
-    ["m", 60_000],
-    ["s", 1_000],
-    ["ms", 1],
-  ] as const) {
-    const n = Math.floor(ms / size);
-    if (n > 0) out += `${n}${unit}`;
-    ms -= n * size;
-  }
-  return out;
-}
 
 /** Prometheus' scrape configuration of every host's node_exporter, labelled hostname, roles, arch. */
 export function hostScrapeConfig(lab: Homelab): Record<string, unknown> {
@@ -198,7 +183,7 @@ function addDashboards(scope: Construct, lab: Homelab, dashboards: readonly Dash
 /** Adds the monitoring stack to the lab's layers (see the file's comment). */
 export function addMonitoring(app: HomelabApp, lab: Homelab, options: MonitoringOptions): Monitoring {
   const grafanaHost = lab.fqdn(options.grafanaSubdomain ?? "grafana");
-  const stack = new HelmApp(app.storage, "kube-prometheus-stack", {
+  const stack = new HelmApp(app.storage, MONITORING_STACK_ID, {
     chart:
       options.version === undefined
         ? CHARTS.kubePrometheusStack
