@@ -12,7 +12,7 @@ import { promqlSyntaxError } from "../lib/check/promql.js";
 import { BUILTIN_ALERT_RULES } from "../lib/k8s/monitoring/alert-rule.js";
 import { CLUSTER_DASHBOARD, NODE_DASHBOARD, appDashboard } from "../lib/k8s/monitoring/dashboards.js";
 import { promDuration } from "../lib/k8s/monitoring/monitoring.js";
-import { addInfrastructure, AlertReceiver, IngressedService } from "../lib/k8s/index.js";
+import { addInfrastructure, AlertReceiver, IngressedService, PostgresApp } from "../lib/k8s/index.js";
 import { render } from "../lib/synth/render.js";
 import { buildHostRules, monitoringKubernetes, monitoringSpec } from "./fixtures/monitoring-lab.js";
 import { renderLab } from "./helpers/lab.js";
@@ -317,5 +317,27 @@ describe("apps expose metrics in one line", () => {
 
   it("without the monitoring stack (no ServiceMonitor CRD) is a synth error saying what to do", () => {
     expect(() => withApp({}, false)).toThrow(/metrics needs the Prometheus operator's CRDs.*pass monitoring: \{\}/);
+  });
+});
+
+describe("CloudNativePG's metrics", () => {
+  const withDb = (monitoring: boolean) =>
+    renderLab(monitoringSpec, (app) => {
+      if (monitoring) monitoringKubernetes()(app);
+      else addInfrastructure(app, { longhorn: false });
+      new PostgresApp(app.apps, "gitea", { image: "docker.io/gitea/gitea:1.24.5-rootless", port: 3000 });
+    });
+
+  it("a PostgresApp's database gets a PodMonitor on its instances' metrics port when the lab runs monitoring", () => {
+    const monitor = docs(withDb(true), "dist/apps/gitea.yaml").find((d) => d.kind === "PodMonitor")!;
+    expect(monitor.metadata).toMatchObject({ name: "gitea-db", namespace: "gitea" });
+    expect(monitor.spec).toEqual({
+      selector: { matchLabels: { "cnpg.io/cluster": "gitea-db", "cnpg.io/podRole": "instance" } },
+      podMetricsEndpoints: [{ port: "metrics" }],
+    });
+  });
+
+  it("and none without it (the PodMonitor CRD would not exist)", () => {
+    expect(docs(withDb(false), "dist/apps/gitea.yaml").map((d) => d.kind)).not.toContain("PodMonitor");
   });
 });

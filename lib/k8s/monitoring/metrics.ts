@@ -6,7 +6,7 @@
 import type { Duration } from "cdk8s";
 import { k8s } from "cdk8s-plus-30";
 import type { Construct } from "constructs";
-import { ServiceMonitor } from "../../../imports/monitoring.coreos.com.js";
+import { PodMonitor, ServiceMonitor } from "../../../imports/monitoring.coreos.com.js";
 import { GRAFANA_DASHBOARD_LABEL } from "../../check/schema/promql.js";
 import { HomelabApp } from "../homelab-app.js";
 import { appDashboard, dashboardJson } from "./dashboards.js";
@@ -91,4 +91,21 @@ export function addAppMonitoring(scope: Construct, app: MonitoredApp, metrics: M
     },
   });
   return monitor;
+}
+
+/**
+ * A PodMonitor for a CloudNativePG Cluster's instances (their exporter serves on the container port `metrics`,
+ * 9187), the way CloudNativePG's documentation asks for it now that `enablePodMonitor` is deprecated.
+ */
+export function addPostgresPodMonitor(
+  scope: Construct,
+  cluster: { readonly name: string; readonly namespace: string; readonly labels: Readonly<Record<string, string>> },
+): PodMonitor {
+  return new PodMonitor(scope, "pod-monitor", {
+    metadata: { name: cluster.name, namespace: cluster.namespace, labels: { ...cluster.labels } },
+    spec: {
+      selector: { matchLabels: { "cnpg.io/cluster": cluster.name, "cnpg.io/podRole": "instance" } },
+      podMetricsEndpoints: [{ port: "metrics" }],
+    },
+  });
 }
