@@ -341,3 +341,20 @@ describe("CloudNativePG's metrics", () => {
     expect(docs(withDb(false), "dist/apps/gitea.yaml").map((d) => d.kind)).not.toContain("PodMonitor");
   });
 });
+
+describe("the lab's page shows what is watched", () => {
+  it("targets per host, the monitors, the alert rules and where Grafana is", () => {
+    const page = files.get("dist/README.md")!;
+    const section = page.slice(page.indexOf("## Monitoring"));
+    expect(section).toContain("Grafana: https://grafana.lab.example.net/.");
+    expect(section).toContain("| nix-cache02 | 192.168.50.110:9100 | node | minimal-node,build-host |");
+    expect(section).toContain("| homelab-0 | 192.168.50.104:9100 | node | minimal-node,k3s-server |");
+    expect(section).toContain("| HostDown | critical | 5m | Host {{ $labels.hostname }} is down |");
+    expect(section).toContain("| NoSuccessfulBuild | critical | 30m |");
+  });
+
+  it("a lab without monitoring has no such section", () => {
+    const off = renderLab(monitoringSpec, (app) => void addInfrastructure(app, { longhorn: false }));
+    expect(off.get("dist/README.md")).not.toContain("## Monitoring");
+  });
+});
