@@ -358,3 +358,34 @@ describe("the lab's page shows what is watched", () => {
     expect(off.get("dist/README.md")).not.toContain("## Monitoring");
   });
 });
+
+describe("the controllers we install are scraped", () => {
+  it("one PodMonitor per installed controller, by its chart's pod labels and metrics port, after the CRDs", () => {
+    const monitors = docs(files, "dist/apps/controller-monitors.yaml");
+    const by = Object.fromEntries(monitors.map((m) => [m.metadata.name, m]));
+    // The fixture leaves Longhorn out: no PodMonitor for it.
+    expect(Object.keys(by).sort()).toEqual(["cert-manager", "cloudnative-pg", "flux", "metallb", "traefik"]);
+    expect(by["cert-manager"]!.spec).toEqual({
+      namespaceSelector: { matchNames: ["cert-manager"] },
+      selector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: ["cert-manager"] }] },
+      podMetricsEndpoints: [{ port: "http-metrics" }],
+    });
+    expect(by.flux!.spec.podMetricsEndpoints).toEqual([{ port: "http-prom" }]);
+    expect(by.traefik!.spec.namespaceSelector.matchNames).toEqual(["traefik"]);
+    for (const m of monitors) expect(m.metadata.namespace).toBe("monitoring");
+  });
+
+  it("kube-state-metrics exposes Flux's readiness as gotk_resource_info, the metric the Flux rules read", () => {
+    const ksm = values["kube-state-metrics"];
+    expect(ksm.customResourceState.enabled).toBe(true);
+    const kinds = ksm.customResourceState.config.spec.resources.map((r: any) => r.groupVersionKind.kind);
+    expect(kinds).toEqual(["Kustomization", "HelmRelease"]);
+    for (const r of ksm.customResourceState.config.spec.resources) {
+      expect(`${r.metricNamePrefix}_${r.metrics[0].name}`).toBe("gotk_resource_info");
+      expect(Object.keys(r.metrics[0].labelsFromPath)).toEqual(["exported_namespace", "ready", "suspended"]);
+    }
+    const flux = BUILTIN_ALERT_RULES.filter((r) => r.alert.startsWith("Flux"));
+    for (const r of flux) expect(r.expr).toMatch(/gotk_resource_info\{customresource_kind="\w+", ready="False"\}/);
+    expect(ksm.rbac.extraRules.map((x: any) => x.resources[0])).toEqual(["kustomizations", "helmreleases"]);
+  });
+});

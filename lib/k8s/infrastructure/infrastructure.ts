@@ -28,6 +28,7 @@ import { addControllers } from "./controllers.js";
 import type { HelmApp } from "./helm-app.js";
 import type { InfrastructureProps } from "./infrastructure-props.js";
 import { addMonitoring, type Monitoring } from "../monitoring/monitoring.js";
+import { controllerMetrics } from "../monitoring/controller-monitors.js";
 
 export { METALLB_POOL_NAME } from "./configs.js";
 export type { ChartOptions, InfrastructureProps, PiholeOptions } from "./infrastructure-props.js";
@@ -97,6 +98,9 @@ export function addInfrastructure(app: HomelabApp, props: InfrastructureProps = 
     ipAddressPool,
     l2Advertisement,
     clusterIssuer,
-    monitoring: props.monitoring === undefined ? undefined : addMonitoring(app, lab, props.monitoring),
+    monitoring:
+      props.monitoring === undefined
+        ? undefined
+        : addMonitoring(app, lab, props.monitoring, controllerMetrics(controllers)),
   };
 }

@@ -8,6 +8,7 @@
  *   and the apps (which wait for the storage layer) may then ship ServiceMonitors and PodMonitors.
  * - `storage/grafana-dashboards`: the dashboards (ConfigMaps need no CRD).
  * - `apps/alert-rules`: the PrometheusRule, applied once the storage layer (and so the operator's CRDs) is ready.
+ * - `apps/controller-monitors`: a PodMonitor per controller the lab installs (controller-monitors.ts).
  */
 import { Duration, Size } from "cdk8s";
 import { Cpu, k8s } from "cdk8s-plus-30";
@@ -27,6 +28,7 @@ import { type AlertRule, BUILTIN_ALERT_RULES } from "./alert-rule.js";
 import { CLUSTER_DASHBOARD, type Dashboard, NODE_DASHBOARD, dashboardJson } from "./dashboards.js";
 import type { MonitoringOptions } from "./monitoring-props.js";
 import { MONITORING_STACK_ID } from "./metrics.js";
+import { addControllerMonitorsUnit, type ControllerMetrics, fluxStateMetrics } from "./controller-monitors.js";
 import { promDuration } from "./prom-duration.js";
 import type { KubePrometheusStackValuesOverrides } from "./values.js";
 
@@ -74,7 +76,7 @@ function stackValues(lab: Homelab, options: MonitoringOptions, grafanaHost: stri
     kubeProxy: { enabled: false },
     kubeEtcd: { enabled: false },
     prometheusOperator: { resources: res(20, 48) },
-    "kube-state-metrics": { resources: res(10, 32) },
+    "kube-state-metrics": { resources: res(10, 32), ...fluxStateMetrics() },
     prometheus: {
       prometheusSpec: {
         retention: promDuration(options.retention ?? Duration.days(7)),
@@ -181,7 +183,12 @@ function addDashboards(scope: Construct, lab: Homelab, dashboards: readonly Dash
 }
 
 /** Adds the monitoring stack to the lab's layers (see the file's comment). */
-export function addMonitoring(app: HomelabApp, lab: Homelab, options: MonitoringOptions): Monitoring {
+export function addMonitoring(
+  app: HomelabApp,
+  lab: Homelab,
+  options: MonitoringOptions,
+  controllers: readonly ControllerMetrics[] = [],
+): Monitoring {
   const grafanaHost = lab.fqdn(options.grafanaSubdomain ?? "grafana");
   const stack = new HelmApp(app.storage, MONITORING_STACK_ID, {
     chart:
@@ -218,6 +225,7 @@ export function addMonitoring(app: HomelabApp, lab: Homelab, options: Monitoring
       ],
     },
   });
+  if (controllers.length > 0) addControllerMonitorsUnit(app.apps, lab, ns, controllers);
   const problems = ruleProblems(user);
   if (problems.length > 0) rules.node.addValidation({ validate: () => problems });
   return { stack, rules, grafanaUrl: `https://${grafanaHost}/` };

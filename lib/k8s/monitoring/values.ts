@@ -29,7 +29,11 @@ export interface KubePrometheusStackValuesOverrides {
   readonly kubeProxy?: Toggle;
   readonly kubeEtcd?: Toggle;
   readonly prometheusOperator?: { readonly resources?: HelmResources };
-  readonly "kube-state-metrics"?: { readonly resources?: HelmResources };
+  readonly "kube-state-metrics"?: {
+    readonly resources?: HelmResources;
+    readonly rbac?: { readonly extraRules?: readonly Json[] };
+    readonly customResourceState?: { readonly enabled?: boolean; readonly config?: Json };
+  };
   readonly prometheus?: {
     readonly prometheusSpec?: {
       readonly retention?: string;
