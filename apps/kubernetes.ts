@@ -6,6 +6,7 @@
 import { Duration, Size } from "cdk8s";
 import { Cpu } from "cdk8s-plus-30";
 import {
+  AlertReceiver,
   AppCronJob,
   EnvValue,
   HealthCheck,
@@ -22,8 +23,10 @@ const NEXTCLOUD_ADMIN_PURPOSE = "Nextcloud admin account created on first start 
 export function defineKubernetes(app: HomelabApp): void {
   // MetalLB (the model's pool), cert-manager (ACME DNS-01 via Cloudflare), the ingress
   // controller on the "ingress" reservation, external-dns, Longhorn, the CloudNativePG
-  // operator and Pi-hole on the "pihole" reservation.
-  addInfrastructure(app);
+  // operator and Pi-hole on the "pihole" reservation; monitoring: kube-prometheus-stack scraping every host's
+  // node_exporter, the built-in alert rules sent to a webhook (its URL in the SOPS Secret
+  // monitoring/alertmanager-webhook), Grafana at https://grafana.<domain>.
+  addInfrastructure(app, { monitoring: { receiver: AlertReceiver.webhook() } });
 
   // Nextcloud at https://cloud.<domain>, with its own PostgreSQL (CloudNativePG). The
   // credentials come from the Secret CNPG creates (nextcloud-db-app), never from dist/.

@@ -199,4 +199,39 @@
       enabled = true;
     };
   };
+  monitoring = {
+    nodeExporterPort = 9100;
+    targets = [
+      {
+        hostname = "node1";
+        target = "192.168.1.11:9100";
+        inCluster = true;
+        labels = {
+          hostname = "node1";
+          roles = "minimal-node,cluster-tools,k3s-server";
+          arch = "x86_64-linux";
+        };
+      }
+      {
+        hostname = "node2";
+        target = "192.168.1.12:9100";
+        inCluster = true;
+        labels = {
+          hostname = "node2";
+          roles = "minimal-node,k3s-agent";
+          arch = "x86_64-linux";
+        };
+      }
+      {
+        hostname = "node3";
+        target = "192.168.1.13:9100";
+        inCluster = true;
+        labels = {
+          hostname = "node3";
+          roles = "minimal-node,k3s-agent";
+          arch = "aarch64-linux";
+        };
+      }
+    ];
+  };
 }

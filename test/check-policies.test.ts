@@ -352,7 +352,16 @@ describe("plaintext-secret in chart values", () => {
   it("knows a credential-like chart key, camelCase included, from a pointer to one", () => {
     for (const k of ["adminPassword", "apiToken", "clientSecret", "secretKey", "apiKey", "db_password"])
       expect(looksLikeCredentialValueKey(k), k).toBe(true);
-    for (const k of ["existingSecret", "passwordKey", "userPasswordKey", "secretName", "key", "tokenFile", "publicKey"])
+    for (const k of [
+      "existingSecret",
+      "passwordKey",
+      "userPasswordKey",
+      "userKey",
+      "secretName",
+      "key",
+      "tokenFile",
+      "publicKey",
+    ])
       expect(looksLikeCredentialValueKey(k), k).toBe(false);
   });
 

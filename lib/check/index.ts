@@ -16,6 +16,7 @@ export type { Check } from "./check.js";
 export type { CheckContext, CheckedDocument } from "./context.js";
 export { describeObject, formatFinding, type Finding, type Severity } from "./finding.js";
 export { OPT_OUT_PREFIX, skipCheck } from "./opt-out.js";
+export { promqlSyntaxError, type PromqlSyntaxError } from "./promql.js";
 export { CHECKS } from "./registry.js";
 export {
   SCHEMA_RULES,

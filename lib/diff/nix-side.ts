@@ -109,9 +109,14 @@ export function diffNix(
   if (varsChanged) {
     const strip = (v: Obj | undefined): JsonValue | undefined => {
       if (v === undefined) return undefined;
-      const { nodes: _nodes, k3s, ...rest } = v;
+      const { nodes: _nodes, k3s, monitoring, ...rest } = v;
       const { servers: _s, agents: _a, ...k3sRest } = asObj(k3s);
-      return k3s === null || k3s === undefined ? { ...rest, k3s: k3s ?? null } : { ...rest, k3s: k3sRest };
+      // monitoring.targets are the hosts again (reported per host); only its lab-wide settings count here.
+      const { targets: _t, ...monitoringRest } = asObj(monitoring);
+      const withMonitoring = monitoring === undefined ? rest : { ...rest, monitoring: monitoringRest };
+      return k3s === null || k3s === undefined
+        ? { ...withMonitoring, k3s: k3s ?? null }
+        : { ...withMonitoring, k3s: k3sRest };
     };
     diffValues(strip(vb), strip(va), "", lab);
   }

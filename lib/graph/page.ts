@@ -3,6 +3,7 @@
  * in every pull request: the picture, the hosts, the apps, the load-balancer addresses, the
  * Flux layers, the VPN users (public data only) and the Secrets the lab still needs.
  */
+import { monitoringSection } from "./monitoring-section.js";
 import { vpnClientSection } from "./vpn-clients.js";
 import { overviewGraph } from "./mermaid.js";
 import { labOverview, type LabOverview, type LabOverviewInput } from "./overview.js";
@@ -134,7 +135,9 @@ export function overviewPage(o: LabOverview, source: string): string {
  * @throws DocumentError naming a rendered file that is not YAML
  */
 export function labPage(input: LabOverviewInput): string {
-  const page = overviewPage(labOverview(input), input.source ?? "the homelab definition");
+  const overview = overviewPage(labOverview(input), input.source ?? "the homelab definition");
+  const monitoring = monitoringSection(input, markdownCell, table);
+  const page = monitoring.length === 0 ? overview : `${overview}\n${monitoring.join("\n")}\n`;
   const clients = vpnClientSection(input.homelab);
   return clients.length === 0 ? page : `${page}\n${clients.join("\n")}`;
 }

@@ -73,3 +73,13 @@ export {
   type NetworkProtocol,
 } from "./app-network-policy.js";
 export { NetworkPeer, type LabelSelectorJson, type PodPeerOptions, type RenderedPeer } from "./network-peer.js";
+export {
+  AlertReceiver,
+  type EmailReceiverProps,
+  type WebhookReceiverProps,
+} from "./monitoring/alert-receiver.js";
+export { BUILTIN_ALERT_RULES, type AlertRule, type AlertSeverity } from "./monitoring/alert-rule.js";
+export { MONITORING_NAMESPACE, type Monitoring } from "./monitoring/monitoring.js";
+export type { MonitoringOptions } from "./monitoring/monitoring-props.js";
+export type { MetricsOptions } from "./monitoring/metrics.js";
+export type { KubePrometheusStackValuesOverrides } from "./monitoring/values.js";

@@ -22,6 +22,7 @@ export {
 } from "./problems.js";
 export { loadSpecFile, parseSpec } from "./spec-file.js";
 export { Port, rolePresets } from "./roles.js";
+export { monitoringTarget, monitoringTargets, NODE_EXPORTER_PORT, type MonitoringTarget } from "./monitoring.js";
 export type {
   Architecture,
   CertificatesSpec,

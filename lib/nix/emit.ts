@@ -9,6 +9,7 @@ import * as posix from "node:path/posix";
 import type { Homelab, Host, VpnUser } from "../model/homelab.js";
 import { compareStrings } from "../model/order.js";
 import { podInterfaces } from "../model/k3s.js";
+import { monitoringTargets, NODE_EXPORTER_PORT } from "../model/monitoring.js";
 import { hasClusterFunction } from "../model/roles.js";
 import { nix, type NixExpr } from "./ast.js";
 import { printNixFile } from "./printer.js";
@@ -112,6 +113,7 @@ export function varsValue(homelab: Homelab): Record<string, unknown> {
         };
   const users = [...(homelab.vpn?.users ?? [])].sort((a, b) => compareStrings(a.name, b.name));
   vars.wireguardUsers = Object.fromEntries(users.map((u) => [u.name, userValue(u)]));
+  vars.monitoring = monitoringValue(homelab);
   return vars;
 }
 
@@ -121,6 +123,22 @@ export function varsValue(homelab: Homelab): Record<string, unknown> {
  */
 export function k3sServerHost(init: Host): string {
   return init.addressing === "dhcp" || init.address === undefined ? init.dnsName : init.address.toString();
+}
+
+/**
+ * `monitoring`: every host's node_exporter as a scrape target with its labels, for a lab that runs Prometheus
+ * on NixOS (nix/roles/prometheus-server.nix consumes it).
+ */
+function monitoringValue(homelab: Homelab): Record<string, unknown> {
+  return {
+    nodeExporterPort: NODE_EXPORTER_PORT,
+    targets: monitoringTargets(homelab).map((t) => ({
+      hostname: t.hostname,
+      target: t.target,
+      inCluster: t.inCluster,
+      labels: { ...t.labels },
+    })),
+  };
 }
 
 /**

@@ -29,6 +29,8 @@ export const CHART_VERSIONS = {
   cloudnativePg: "0.29.0",
   // renovate: datasource=helm depName=pihole registryUrl=https://mojo2600.github.io/pihole-kubernetes/
   pihole: "2.38.0",
+  // renovate: datasource=helm depName=kube-prometheus-stack registryUrl=https://prometheus-community.github.io/helm-charts
+  kubePrometheusStack: "89.2.0",
 } as const;
 
 /** Container image tags, by image; the repository is the `depName` of the comment above each. */

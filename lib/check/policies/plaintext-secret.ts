@@ -29,9 +29,9 @@ export function looksLikeCredential(name: string): boolean {
 
 /**
  * Keys of chart values that name a Secret, or a key in one, rather than hold a credential: `existingSecret`,
- * `passwordKey`, and the `key` of a `secretKeyRef`.
+ * `passwordKey`, `userKey`, and the `key` of a `secretKeyRef`.
  */
-const VALUES_POINTER = /(^|_)EXISTING(_|$)|(PASSWORD|PASSWD|PASSPHRASE|TOKEN)_KEY$|^KEY$/;
+const VALUES_POINTER = /(^|_)EXISTING(_|$)|(PASSWORD|PASSWD|PASSPHRASE|TOKEN|USER|USERNAME|EMAIL)_KEY$|^KEY$/;
 /** A value Flux's post-build substitution fills in: `${VAR}` or `${VAR:=default}`. */
 const SUBSTITUTION = /^\$\{[A-Za-z_][A-Za-z0-9_]*(:?[-=][^}]*)?\}$/;
 

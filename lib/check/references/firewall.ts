@@ -88,11 +88,22 @@ function show(port: PortSpec): string {
   return `${port.from === port.to ? port.from : `${port.from}-${port.to}`}/${port.protocol}`;
 }
 
-/** Ports `host` must open, each with why. */
-function needs(homelab: Homelab, host: Host, f: Features): { port: PortSpec; why: string }[] {
+/** A port a host must open, why, and how bad it is when closed. */
+interface Need {
+  readonly port: PortSpec;
+  readonly why: string;
+  /** @default "error" */
+  readonly severity?: "warning";
+}
+
+/**
+ * Ports `host` must open, each with why. node_exporter closed on a host outside the cluster (a build host, a
+ * Nomad node the lab's Prometheus scrapes) is a warning: its target shows as down, nothing of the cluster breaks.
+ */
+function needs(homelab: Homelab, host: Host, f: Features): Need[] {
   const server = hasClusterFunction(host, "k3s-server");
   const node = server || hasClusterFunction(host, "k3s-agent");
-  const out: { port: PortSpec; why: string }[] = [];
+  const out: Need[] = [];
   if (server) out.push({ port: K3S_PORTS.api, why: "agents and kubectl reach the Kubernetes API of a k3s server" });
   if (server && homelab.hostsWith("k3s-server").length >= 2)
     out.push({ port: K3S_PORTS.etcd, why: "the k3s servers' embedded etcd members talk to each other" });
@@ -118,6 +129,7 @@ function needs(homelab: Homelab, host: Host, f: Features): { port: PortSpec; why
       why: scraped
         ? `a rendered scrape target names ${host.hostname}:9100`
         : "the lab's Prometheus scrapes node_exporter",
+      ...(node ? {} : { severity: "warning" as const }),
     });
   return out;
 }
@@ -149,11 +161,11 @@ function run(ctx: CheckContext): Finding[] {
   const findings: Finding[] = [];
   homelab.hosts.forEach((host, i) => {
     const path = `hosts[${i}].firewall`;
-    for (const { port, why } of needs(homelab, host, f)) {
+    for (const { port, why, severity } of needs(homelab, host, f)) {
       if (opens(host, port)) continue;
       findings.push({
         check: HOST_FIREWALL_CHECK,
-        severity: "error",
+        severity: severity ?? "error",
         path,
         message: `host "${host.hostname}" does not open ${show(port)} (${port.description}), though ${why}`,
         fix:

@@ -32,6 +32,8 @@ import { imageProblem } from "./image.js";
 import { IngressedService, type IngressOptions } from "./ingressed-service.js";
 import type { PostgresBackupTarget } from "./postgres-backup.js";
 import { Workload, type WorkloadOptions } from "./workload.js";
+import type { PodMonitor } from "../../../imports/monitoring.coreos.com.js";
+import { addPostgresPodMonitor, monitoringInstalled } from "../monitoring/metrics.js";
 import { isPlainObject, isSize, propProblem, userConstruct } from "../props.js";
 import { checkBackup, checkDatabase, checkDatabaseEnv, checkIngress } from "./postgres-app-props.js";
 import { describeValue } from "../../model/problems.js";
@@ -185,6 +187,11 @@ export class PostgresApp extends Construct {
   readonly cluster: Cluster;
   /** The ScheduledBackup, when {@link PostgresAppProps.backup} is set. */
   readonly scheduledBackup: ScheduledBackup | undefined;
+  /**
+   * The PodMonitor of the database's instances, when the lab runs the monitoring stack (`addInfrastructure`
+   * with `monitoring`, called before this construct).
+   */
+  readonly podMonitor: PodMonitor | undefined;
   /** The app's Deployment, Service and (optional) volume. */
   readonly workload: Workload;
   /** The app's Ingress wrapper, when {@link PostgresAppProps.ingress} is set. */
@@ -276,6 +283,9 @@ export class PostgresApp extends Construct {
     // Backups go to an object store; over HTTPS on the internet unless the user allows another place.
     if (backup !== undefined) dbPolicy.allowEgress(NetworkPeer.internet(), [{ port: 443 }]);
     this.workload.networkPolicy.allowEgress(dbPolicy.pods, [{ port: POSTGRES_PORT }]);
+    this.podMonitor = monitoringInstalled(this)
+      ? addPostgresPodMonitor(this, { name: this.clusterName, namespace: this.namespace, labels })
+      : undefined;
 
     if (backup !== undefined && target !== undefined) {
       for (const s of target.secrets) Layer.of(this).expectSecret(this.namespace, s.name, s.purpose);

@@ -12,6 +12,7 @@
 import type { Size } from "cdk8s";
 import { k8s } from "cdk8s-plus-30";
 import { Construct } from "constructs";
+import type { ServiceMonitor } from "../../../imports/monitoring.coreos.com.js";
 import { Homelab } from "../../model/index.js";
 import { isRfc1035Label, isRfc1123Label } from "../../model/names.js";
 import {
@@ -36,6 +37,7 @@ import type { HealthCheck } from "./health-check.js";
 import { imageProblem } from "./image.js";
 import { userConstruct } from "../props.js";
 import { checkWorkloadOptions } from "./workload-props.js";
+import { addAppMonitoring, type MetricsOptions } from "../monitoring/metrics.js";
 
 /** A persistent volume for an app: a `ReadWriteOnce` PersistentVolumeClaim mounted into its container. */
 export interface PersistentStorage {
@@ -135,6 +137,13 @@ export interface WorkloadOptions {
    * @default [] - only what the constructs allow (the ingress controller, when the app has an Ingress)
    */
   readonly allowIngress?: readonly IngressRule[];
+  /**
+   * The app serves Prometheus metrics: a ServiceMonitor scrapes them (and a per-app Grafana dashboard shows
+   * them), e.g. `metrics: { port: 9973, path: "/metrics" }`. Needs the lab's monitoring stack
+   * (`addInfrastructure(app, { monitoring: {} })`).
+   * @default undefined - not scraped
+   */
+  readonly metrics?: MetricsOptions;
 }
 
 /** Props of a {@link Workload}. */
@@ -164,6 +173,8 @@ export class Workload extends Construct {
   readonly claim: k8s.KubePersistentVolumeClaim | undefined;
   /** The NetworkPolicy of the app's pods (default deny; add allows with `allowIngress` / `allowEgress`). */
   readonly networkPolicy: AppNetworkPolicy;
+  /** The ServiceMonitor of the app's metrics, when `metrics` is given. */
+  readonly serviceMonitor: ServiceMonitor | undefined;
 
   constructor(scope: Construct, id: string, props: WorkloadProps) {
     super(scope, id);
@@ -227,6 +238,8 @@ export class Workload extends Construct {
     if (ruleProblems.length > 0) userConstruct(this).node.addValidation({ validate: () => ruleProblems });
 
     const probes = checked.healthCheck.probes();
+    const metricsPort = props.metrics === undefined ? undefined : (props.metrics.port ?? props.port);
+    const separateMetricsPort = metricsPort === props.port ? undefined : metricsPort;
     this.deployment = new k8s.KubeDeployment(this, "deployment", {
       metadata,
       spec: {
@@ -255,7 +268,12 @@ export class Workload extends Construct {
                 imagePullPolicy: "IfNotPresent",
                 ...(checked.command !== undefined ? { command: [...checked.command] } : {}),
                 ...(checked.args !== undefined ? { args: [...checked.args] } : {}),
-                ports: [{ name: "http", containerPort: props.port, protocol: "TCP" }],
+                ports: [
+                  { name: "http", containerPort: props.port, protocol: "TCP" },
+                  ...(separateMetricsPort === undefined
+                    ? []
+                    : [{ name: "metrics", containerPort: separateMetricsPort, protocol: "TCP" }]),
+                ],
                 ...(env.length > 0 ? { env: env.map(([name, value]) => value.toEnvVar(name)) } : {}),
                 resources: resourceRequirements(checked.resources),
                 securityContext: restrictedContainerSecurity({
@@ -276,9 +294,35 @@ export class Workload extends Construct {
       spec: {
         type: "ClusterIP",
         selector,
-        ports: [{ name: "http", port: props.port, targetPort: k8s.IntOrString.fromString("http"), protocol: "TCP" }],
+        ports: [
+          { name: "http", port: props.port, targetPort: k8s.IntOrString.fromString("http"), protocol: "TCP" },
+          ...(separateMetricsPort === undefined
+            ? []
+            : [
+                {
+                  name: "metrics",
+                  port: separateMetricsPort,
+                  targetPort: k8s.IntOrString.fromString("metrics"),
+                  protocol: "TCP",
+                },
+              ]),
+        ],
       },
     });
+    this.serviceMonitor =
+      props.metrics === undefined
+        ? undefined
+        : addAppMonitoring(
+            this,
+            {
+              name: this.name,
+              namespace: this.namespace,
+              labels: this.labels,
+              selector,
+              portName: separateMetricsPort === undefined ? "http" : "metrics",
+            },
+            props.metrics,
+          );
 
     this.node.addValidation({
       validate: () => {

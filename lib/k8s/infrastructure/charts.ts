@@ -63,6 +63,15 @@ export const CHARTS = {
     chart: "pihole",
     version: V.pihole,
   }),
+  /**
+   * kube-prometheus-stack 89.2.0 (prometheus-operator v0.93.1; the ServiceMonitor, PodMonitor and PrometheusRule
+   * CRDs in imports/monitoring.coreos.com.ts are v0.93.0, the same API). Installed only with `monitoring`.
+   */
+  kubePrometheusStack: ChartSource.helmRepository({
+    url: "https://prometheus-community.github.io/helm-charts",
+    chart: "kube-prometheus-stack",
+    version: V.kubePrometheusStack,
+  }),
 } as const satisfies Record<string, ChartSource>;
 
 /** Names of the pinned charts. */

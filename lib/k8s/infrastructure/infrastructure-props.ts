@@ -2,6 +2,7 @@
  * The options of {@link addInfrastructure}: per chart, a version and values, or `false` to leave
  * it out.
  */
+import type { MonitoringOptions } from "../monitoring/monitoring-props.js";
 import type { HelmValues } from "./helm-app.js";
 
 /** Options of one infrastructure chart. */
@@ -95,4 +96,10 @@ export interface InfrastructureProps {
    * @default chart pihole 2.38.0 from https://mojo2600.github.io/pihole-kubernetes/
    */
   readonly pihole?: PiholeOptions | false;
+  /**
+   * The monitoring stack (kube-prometheus-stack): every host a node_exporter target, the built-in alert rules,
+   * Grafana behind the ingress. Pass `{}` for the defaults.
+   * @default undefined - no monitoring stack
+   */
+  readonly monitoring?: MonitoringOptions;
 }

@@ -27,6 +27,8 @@ import { CLUSTER_ISSUER_NAME, ingressClassName } from "./conventions.js";
 import { addControllers } from "./controllers.js";
 import type { HelmApp } from "./helm-app.js";
 import type { InfrastructureProps } from "./infrastructure-props.js";
+import { addMonitoring, type Monitoring } from "../monitoring/monitoring.js";
+import { controllerMetrics } from "../monitoring/controller-monitors.js";
 
 export { METALLB_POOL_NAME } from "./configs.js";
 export type {
@@ -62,6 +64,8 @@ export interface Infrastructure {
   readonly l2Advertisement: L2Advertisement;
   /** The Let's Encrypt ClusterIssuer (`configs/cert-manager-config/cluster-issuer`). */
   readonly clusterIssuer: ClusterIssuer;
+  /** The monitoring stack (`storage/kube-prometheus-stack`, `apps/alert-rules`), when `monitoring` is given. */
+  readonly monitoring: Monitoring | undefined;
 }
 
 /**
@@ -99,5 +103,9 @@ export function addInfrastructure(app: HomelabApp, props: InfrastructureProps = 
     ipAddressPool,
     l2Advertisement,
     clusterIssuer,
+    monitoring:
+      props.monitoring === undefined
+        ? undefined
+        : addMonitoring(app, lab, props.monitoring, controllerMetrics(controllers)),
   };
 }
