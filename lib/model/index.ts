@@ -22,6 +22,8 @@ export {
 } from "./problems.js";
 export { loadSpecFile, parseSpec } from "./spec-file.js";
 export { Port, rolePresets } from "./roles.js";
+export type { BuildMachines, BuildMachinesSpec } from "./build-machines.js";
+export type { Nfs, NfsSpec } from "./nfs.js";
 export type {
   Architecture,
   CertificatesSpec,
