@@ -8,7 +8,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Homelab } from "../lib/model/index.js";
+import { Homelab, parseSpec } from "../lib/model/index.js";
+import { emitNix, labVars } from "../lib/nix/emit.js";
 import { runCli } from "../lib/synth/cli.js";
 import { nomadLab } from "./fixtures/nomad-lab.js";
 import { odroidBuildLab, odroidDhcpLab } from "./fixtures/odroid-dhcp-lab.js";
@@ -195,7 +196,7 @@ describe("the Odroid seed lab's distributed builds: nix.buildMachines", () => {
   });
 
   it.skipIf(!sharedAvailable("nixos/lib", "vars.buildMachines against nix.buildMachines' option types"))(
-    "passes as nix.buildMachines: the option types of NixOS's submodule accept every entry (in lib.evalModules)",
+    "passes as nix.buildMachines through the example role module: node1 sends builds to the 6 other boards",
     () => {
       // ../shared/nixos has no nix-remote-build.nix: these declarations are our stand-in for NixOS's
       // `nix.buildMachines` submodule (its field names and types); _module.check refuses any other field.
@@ -219,19 +220,44 @@ describe("the Odroid seed lab's distributed builds: nix.buildMachines", () => {
               protocol = opt (t.enum [ null "ssh" "ssh-ng" ]) "ssh";
             };
           };
+          vars = import ${root}/nix/vars.nix;
           config = (lib.evalModules {
+            specialArgs = { inherit vars; node = vars.nodes.node1; };
             modules = [
-              { options.nix.buildMachines = opt (t.listOf machine) [ ]; config._module.check = true; }
-              { nix.buildMachines = (import ${root}/nix/vars.nix).buildMachines; }
+              {
+                options.nix = { distributedBuilds = opt t.bool false; buildMachines = opt (t.listOf machine) [ ]; };
+                config._module.check = true;
+              }
+              ${path.resolve(import.meta.dirname, "fixtures/odroid-roles/distributed-builds.nix")}
             ];
           }).config;
           ms = config.nix.buildMachines;
         in
-          builtins.length ms == 7
+          config.nix.distributedBuilds
           && builtins.all (m: m.system == "aarch64-linux" && m.maxJobs == 4 && m.protocol == "ssh") ms
-          && map (m: m.hostName) ms == map (n: "node\${toString n}.local") [ 1 2 3 4 5 6 7 ]
+          && map (m: m.hostName) ms == map (n: "node\${toString n}.local") [ 2 3 4 5 6 7 ]
       `;
       expect(nixEvalBool({ expr })).toBe(true);
     },
   );
+});
+
+describe("the README's example labs", () => {
+  const readme = fs.readFileSync(path.resolve(import.meta.dirname, "../README.md"), "utf8");
+  const start = readme.indexOf("### Example labs");
+  const section = readme.slice(start, readme.indexOf("\n### ", start + 1));
+  const yaml = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  const nixExcerpt = /```nix\n([\s\S]*?)```/.exec(section)![1]!;
+
+  it("the Nomad lab in YAML gives the fixture's vars.nix", () => {
+    const fromReadme = Homelab.create(parseSpec(yaml[0]!, "apps/homelab.yaml"));
+    expect(labVars(fromReadme)).toEqual(labVars(Homelab.create(nomadLab)));
+  });
+
+  it("the buildMachines fragment (defaults for the rest) gives the Odroid build fixture's vars.nix", () => {
+    const fragment = parseSpec(yaml[1]!, "apps/homelab.yaml") as { nix: object };
+    const homelab = Homelab.create({ ...odroidDhcpLab, ...fragment });
+    expect(labVars(homelab)).toEqual(labVars(Homelab.create(odroidBuildLab)));
+    expect(emitNix(homelab).get("nix/vars.nix")).toContain(nixExcerpt);
+  });
 });
