@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Homelab, parseSpec } from "../lib/model/index.js";
 import { emitNix, labVars } from "../lib/nix/emit.js";
+import { checkLab } from "../lib/cli/commands/check.js";
 import { runCli } from "../lib/synth/cli.js";
 import { nomadLab } from "./fixtures/nomad-lab.js";
 import { odroidBuildLab, odroidDhcpLab } from "./fixtures/odroid-dhcp-lab.js";
@@ -79,6 +80,16 @@ describe("the Nomad/Consul seed lab: no kubernetes section", () => {
     expect(changed.out).toMatch(/ 2 written, 0 removed/);
     expect(fs.readFileSync(path.join(root, "nix/vars.nix"), "utf8")).toContain('interval = "10m";');
     expect(synth(nomadLab, root).code).toBe(0);
+  });
+
+  it("check finds it up to date, with no finding and no error", () => {
+    const report = checkLab({
+      root,
+      entry: "apps/homelab.ts",
+      definition: { spec: nomadLab, source: "apps/homelab.ts" },
+    });
+    expect(report).toMatchObject({ ok: true, errors: [], drift: [], findings: [], interrupted: false });
+    expect(report.files).toBeGreaterThanOrEqual(9);
   });
 
   itNix("its vars.nix evaluates and holds the lab's facts", () => {
