@@ -82,6 +82,8 @@ export function validateNfs(
       return undefined;
     }
     if (!hasClusterFunction(host, fn)) {
+      // A host whose role was refused lost it for that reason: not a second problem.
+      if (!complete) return undefined;
       c.error(
         at,
         `host "${name}" has no ${fn} role`,
