@@ -12,6 +12,8 @@ import { Homelab, parseSpec } from "../lib/model/index.js";
 import { emitNix, labVars } from "../lib/nix/emit.js";
 import { checkLab } from "../lib/cli/commands/check.js";
 import { runCli } from "../lib/synth/cli.js";
+import { homelab as fixtureLab } from "./fixtures/lab/homelab.js";
+import { defineKubernetes } from "./fixtures/lab/kubernetes.js";
 import { nomadLab } from "./fixtures/nomad-lab.js";
 import { odroidBuildLab, odroidDhcpLab } from "./fixtures/odroid-dhcp-lab.js";
 import { itNix, nixEvalBool, nixEvalJson } from "./helpers/nix.js";
@@ -147,6 +149,27 @@ describe("the Nomad/Consul seed lab: no kubernetes section", () => {
       expect(nixEvalBool({ expr })).toBe(true);
     },
   );
+});
+
+describe("a lab that drops its Kubernetes side", () => {
+  it("synth removes the dist/ it wrote before and keeps writing nix/; synth again writes nothing", () => {
+    const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "homelab-drop-k8s-")));
+    try {
+      const quiet = { root, out: () => {}, err: () => {} };
+      expect(runCli({ spec: fixtureLab, source: "apps/homelab.ts", kubernetes: defineKubernetes }, quiet)).toBe(0);
+      const dist = listFiles(path.join(root, "dist"));
+      expect(dist.length).toBeGreaterThan(5);
+      const { kubernetes: _dropped, ...withoutKubernetes } = fixtureLab;
+      const dropped = synth(withoutKubernetes, root);
+      expect(dropped.code, dropped.err).toBe(0);
+      expect(dropped.out).toContain(`, ${dist.length} removed`);
+      expect(listFiles(path.join(root, "dist"))).toEqual([]);
+      expect(listFiles(path.join(root, "nix"))).toContain("vars.nix");
+      expect(synth(withoutKubernetes, root).out).toMatch(/ 0 written, 0 removed/);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("the Odroid seed lab's distributed builds: nix.buildMachines", () => {
