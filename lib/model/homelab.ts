@@ -4,6 +4,8 @@
  * a construct with {@link Homelab.of}.
  */
 import type { Addressing } from "./addressing.js";
+import type { BuildMachines } from "./build-machines.js";
+import type { Nfs } from "./nfs.js";
 import type { Dns } from "./dns.js";
 import type { KeyRef } from "./key-refs.js";
 import type { NixData, VarsPreset } from "./vars-options.js";
@@ -168,7 +170,11 @@ export interface HomelabData {
     readonly vars: VarsPreset;
     /** Facts the lab keeps in `vars.nix` (`nix.facts`), by attribute name. */
     readonly facts: Readonly<Record<string, NixData>>;
+    /** Distributed builds (`nix.buildMachines`), when the lab opts in. */
+    readonly buildMachines: BuildMachines | undefined;
   };
+  /** The NFS server and its standbys (`nfs`), when the lab has one. */
+  readonly nfs: Nfs | undefined;
   readonly kubernetes: Kubernetes | undefined;
   /** The k3s cluster's host side (defaults when the spec has no `k3s`). */
   readonly k3s: K3s;

@@ -23,6 +23,8 @@ export {
 export { loadSpecFile, parseSpec } from "./spec-file.js";
 export { Port, rolePresets } from "./roles.js";
 export { monitoringTarget, monitoringTargets, NODE_EXPORTER_PORT, type MonitoringTarget } from "./monitoring.js";
+export type { BuildMachines, BuildMachinesSpec } from "./build-machines.js";
+export type { Nfs, NfsSpec } from "./nfs.js";
 export type {
   Architecture,
   CertificatesSpec,

@@ -175,9 +175,11 @@ export interface NetworkSpec {
    */
   readonly upstreamDns?: readonly string[];
   /**
-   * MetalLB pool: a CIDR block or address ranges (`192.168.1.200-192.168.1.220`), inside the LAN.
+   * MetalLB pool: a CIDR block or address ranges (`192.168.1.200-192.168.1.220`), inside the LAN. Required when
+   * the lab has a {@link HomelabSpec.kubernetes} section.
+   * @default [] - only for a lab without Kubernetes (a Nomad lab): no pool
    */
-  readonly metallbPool: string | readonly string[];
+  readonly metallbPool?: string | readonly string[];
   /**
    * Named load-balancer IPs reserved in the pool, e.g. `{ pihole: "192.168.1.200" }`.
    * Each becomes `<name>Ip` in `vars.nix`; constructs look them up by name.
@@ -272,6 +274,12 @@ export interface NixSpec {
    * @default {} - none
    */
   readonly facts?: VarsFacts;
+  /**
+   * Distributed builds: `vars.nix` gets `buildMachines`, a list for NixOS's `nix.buildMachines` derived from the
+   * hosts' systems and cores (`{ }` for every host with the defaults).
+   * @default undefined - no `buildMachines` in vars.nix
+   */
+  readonly buildMachines?: BuildMachinesSpec;
 }
 
 /** Which ingress controller serves every Ingress of the lab. */
@@ -328,6 +336,10 @@ export interface CertificatesSpec {
 }
 
 export type { DnsSpec } from "./dns.js";
+export type { BuildMachinesSpec } from "./build-machines.js";
+import type { BuildMachinesSpec } from "./build-machines.js";
+export type { NfsSpec } from "./nfs.js";
+import type { NfsSpec } from "./nfs.js";
 export type { KeyRefSpec } from "./key-refs.js";
 export type { Addressing, HostNames } from "./addressing.js";
 import type { Addressing, HostNames } from "./addressing.js";
@@ -429,4 +441,10 @@ export interface HomelabSpec {
    * @default {} - every field at its default
    */
   readonly k3s?: K3sSpec;
+  /**
+   * The NFS server and the standbys it replicates to (the Nomad lab's `nfs-services-server` and
+   * `nfs-services-standby` roles); `vars.nix` gets `nfs` with the same fields.
+   * @default undefined - no NFS relation in vars.nix
+   */
+  readonly nfs?: NfsSpec;
 }

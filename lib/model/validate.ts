@@ -11,6 +11,7 @@ import { serverRouteProblems, validateTunnel } from "./vpn-routes.js";
 import { isRfc1123Label, isRfc1123Subdomain } from "./names.js";
 import { placeholderWarning } from "./placeholders.js";
 import { hostDnsName, validateAddressing, validateHostNames, type HostNames } from "./addressing.js";
+import { validateSeedOptions } from "./seed-options.js";
 import { PRESET_ATTRIBUTES, validateVarsFacts, validateVarsPreset } from "./vars-options.js";
 import { keyRefCollisions, validateKeyRef, type KeyRef } from "./key-refs.js";
 import { ProblemCollector, describeValue, formatPath, type Problem, type SpecPath } from "./problems.js";
@@ -169,19 +170,27 @@ class Validator {
       [],
       spec,
       "a homelab",
-      ["name", "network", "hosts", "roles", "vpn", "nix", "kubernetes", "k3s"],
+      ["name", "network", "hosts", "roles", "vpn", "nix", "kubernetes", "k3s", "nfs"],
       ["name", "network", "hosts"],
     );
     if (root === undefined) return undefined;
     const name = this.label(["name"], root.name, "lab name") ?? "homelab";
     const mark = this.c.problems.length;
     const roles = this.roles(root.roles);
-    const network = this.network(root.network);
+    // Only a lab with Kubernetes needs a MetalLB pool (a Nomad lab has none).
+    const network = this.network(root.network, root.kubernetes !== undefined);
     const hosts = this.hosts(root.hosts, roles, network);
     // A role or host refused (or a host that lost a role) must not make the cluster look incomplete.
     const complete = !this.c.problems.slice(mark).some((p) => p.level === "error" && dropsClusterMember(p.path));
     const vpn = root.vpn === undefined ? undefined : this.vpn(root.vpn, network?.lan);
     const nix = this.nixOptions(root.nix, [...(network?.reservations.keys() ?? [])]);
+    const seeds = validateSeedOptions(
+      this.c,
+      root,
+      nix.facts,
+      hosts.map(({ host }) => host),
+      complete,
+    );
     const kubernetes = root.kubernetes === undefined ? undefined : this.kubernetes(root.kubernetes, network?.domain);
     this.addressConflicts(hosts, network);
     const derivedInit = this.k3s(hosts, complete);
@@ -206,7 +215,8 @@ class Validator {
       })),
       roles,
       vpn,
-      nix,
+      nix: { ...nix, buildMachines: seeds.buildMachines },
+      nfs: seeds.nfs,
       kubernetes,
       k3s,
       warnings: this.c.problems.filter((p) => p.level === "warning"),
@@ -329,7 +339,10 @@ class Validator {
     return { protocol: p.protocol, from, to, description };
   }
 
-  network(value: unknown):
+  network(
+    value: unknown,
+    requirePool = true,
+  ):
     | {
         domain: string;
         lan: Cidr | undefined;
@@ -347,7 +360,7 @@ class Validator {
       value,
       "the network",
       ["domain", "lan", "gateway", "upstreamDns", "metallbPool", "loadBalancerIps", "hostNames"],
-      ["domain", "lan", "gateway", "metallbPool"],
+      requirePool ? ["domain", "lan", "gateway", "metallbPool"] : ["domain", "lan", "gateway"],
     );
     if (n === undefined) return undefined;
     const domain = this.domain(n.domain);
@@ -1096,9 +1109,9 @@ class Validator {
     return s;
   }
 
-  nixOptions(value: unknown, reservations: readonly string[]): HomelabData["nix"] {
+  nixOptions(value: unknown, reservations: readonly string[]): Omit<HomelabData["nix"], "buildMachines"> {
     if (value === undefined) return { rolesDir: "roles", vars: "default", facts: {} };
-    const n = this.object(["nix"], value, "the Nix options", ["rolesDir", "vars", "facts"], []);
+    const n = this.object(["nix"], value, "the Nix options", ["rolesDir", "vars", "facts", "buildMachines"], []);
     const vars = validateVarsPreset(this.c, ["nix", "vars"], n?.vars);
     const taken = new Set([...PRESET_ATTRIBUTES[vars], ...reservations.map((r) => `${r}Ip`)]);
     const facts = validateVarsFacts(this.c, ["nix", "facts"], n?.facts, taken);

@@ -6,6 +6,7 @@ import type { Homelab, Host, VpnUser } from "../model/homelab.js";
 import type { IpRange } from "../model/ip.js";
 import { compareStrings } from "../model/order.js";
 import type { NixData, VarsPreset } from "../model/vars-options.js";
+import { seedVars } from "./seed-vars.js";
 
 /** The value of `vars.nix` as plain data (what `nix-instantiate --eval --strict --json` gives back). */
 export type VarsValue = Readonly<Record<string, unknown>>;
@@ -95,7 +96,7 @@ export function presetVars(
   defaultVars: (homelab: Homelab) => Record<string, unknown>,
 ): Record<string, unknown> {
   const base = preset === "nixlab" ? nixlabVars(homelab) : defaultVars(homelab);
-  return { ...base, ...(homelab.nix.facts as Record<string, NixData>) };
+  return { ...base, ...seedVars(homelab), ...(homelab.nix.facts as Record<string, NixData>) };
 }
 
 /** Thrown when a `vars` mapping function returns something Nix cannot hold; synth prints it as a user error. */
