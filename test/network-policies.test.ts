@@ -17,6 +17,7 @@ import { synthSpec } from "../lib/testing/index.js";
 import { networkPolicy } from "../lib/check/policies/network-policy.js";
 import { homelab } from "./fixtures/lab/homelab.js";
 import { findingsOf } from "./helpers/check-context.js";
+import { monitoringKubernetes, monitoringSpec } from "./fixtures/monitoring-lab.js";
 import { defineKubernetes } from "./fixtures/lab/kubernetes.js";
 
 const lab = Homelab.create(homelab);
@@ -148,5 +149,40 @@ describe("the fixture lab's NetworkPolicies", () => {
     expect(net.allows(pihole, addr("203.0.113.10"), 53, "UDP"), "only the model's upstreams").toBe(false);
     expect(net.allows(pihole, addr(agent), 443), "the LAN is not the internet").toBe(false);
     expect(net.allows(pihole, nextcloud, 80)).toBe(false);
+  });
+});
+
+describe("NetworkPolicies with the monitoring stack", () => {
+  const monitored = synthSpec(monitoringSpec, (app: HomelabApp) => {
+    monitoringKubernetes()(app);
+    new PostgresApp(app.apps, "miniflux", {
+      image: "ghcr.io/miniflux/miniflux:2.2.6-distroless",
+      port: 8080,
+      ingress: { subdomain: "rss" },
+      metrics: { port: 9090 },
+    });
+  });
+  const prometheusPod = {
+    namespace: "monitoring",
+    name: "prometheus",
+    labels: { "app.kubernetes.io/name": "prometheus", prometheus: "kube-prometheus-stack-prometheus" },
+    ports: [{ name: "web", port: 9090 }],
+  };
+  const mnet = NetworkPolicyEvaluator.fromDocuments(monitored.documents, { pods: [K3S_COREDNS_POD, prometheusPod] });
+  const prometheus = mnet.pod("monitoring", "prometheus");
+
+  it("lets Prometheus scrape an app's metrics port and CNPG's exporter, and nothing else there", () => {
+    expect(monitored.findAll("ServiceMonitor", { namespace: "miniflux" })).toHaveLength(1);
+    expect(monitored.findAll("PodMonitor", { namespace: "miniflux" })).toHaveLength(1);
+    const app = mnet.pod("miniflux", "miniflux");
+    const db = mnet.pod("miniflux", "miniflux-db");
+    expect(mnet.allows(prometheus, app, 9090)).toBe(true);
+    expect(mnet.allows(prometheus, app, 8080)).toBe(false);
+    expect(mnet.allows(prometheus, db, 9187)).toBe(true);
+    expect(mnet.allows(prometheus, db, 5432)).toBe(false);
+    // Another pod of the monitoring namespace (Grafana) is not Prometheus.
+    const grafana = { ...prometheusPod, name: "grafana", labels: { "app.kubernetes.io/name": "grafana" } };
+    const withGrafana = NetworkPolicyEvaluator.fromDocuments(monitored.documents, { pods: [grafana] });
+    expect(withGrafana.allows(withGrafana.pod("monitoring", "grafana"), app, 9090)).toBe(false);
   });
 });

@@ -4,6 +4,7 @@
  * peer becomes NetworkPolicy peers when the policy renders, from the model (`Homelab`): no address is
  * ever written by hand.
  */
+import { MONITORING_NAMESPACE } from "./monitoring/monitoring.js";
 import { Cidr, type Homelab } from "../model/index.js";
 import { cidrProblem } from "../model/ip.js";
 
@@ -180,6 +181,18 @@ export class NetworkPeer {
           podSelector: { matchLabels: labels },
         },
       ];
+    });
+  }
+
+  /**
+   * The lab's Prometheus (kube-prometheus-stack's, in the monitoring namespace; prometheus-operator labels
+   * its pods `app.kubernetes.io/name: prometheus`): what scrapes an app's `metrics` and CNPG's exporter.
+   */
+  static prometheus(): NetworkPeer {
+    return NetworkPeer.pods({
+      namespace: MONITORING_NAMESPACE,
+      labels: { "app.kubernetes.io/name": "prometheus" },
+      description: "the lab's Prometheus",
     });
   }
 

@@ -44,6 +44,8 @@ import { K3S_API_SERVER_PORT, NetworkPeer } from "../network-peer.js";
 const POSTGRES_PORT = 5432;
 /** The port of CloudNativePG's instance manager (status, backups, switchover), called by the operator. */
 const CNPG_STATUS_PORT = 8000;
+/** The port of the PostgreSQL exporter in each CloudNativePG instance (its `metrics` container port). */
+const CNPG_METRICS_PORT = 9187;
 
 /** Keys of the Secret `<cluster>-app` that CloudNativePG creates. */
 export type PostgresSecretKey = "uri" | "jdbc-uri" | "host" | "port" | "dbname" | "username" | "password" | "pgpass";
@@ -286,6 +288,8 @@ export class PostgresApp extends Construct {
     this.podMonitor = monitoringInstalled(this)
       ? addPostgresPodMonitor(this, { name: this.clusterName, namespace: this.namespace, labels })
       : undefined;
+    // Prometheus scrapes each instance's exporter (CNPG's `metrics` port) through the default deny.
+    if (this.podMonitor !== undefined) dbPolicy.allowIngress(NetworkPeer.prometheus(), [{ port: CNPG_METRICS_PORT }]);
 
     if (backup !== undefined && target !== undefined) {
       for (const s of target.secrets) Layer.of(this).expectSecret(this.namespace, s.name, s.purpose);

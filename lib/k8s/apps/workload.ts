@@ -38,6 +38,7 @@ import { imageProblem } from "./image.js";
 import { userConstruct } from "../props.js";
 import { checkWorkloadOptions } from "./workload-props.js";
 import { addAppMonitoring, type MetricsOptions } from "../monitoring/metrics.js";
+import { NetworkPeer } from "../network-peer.js";
 
 /** A persistent volume for an app: a `ReadWriteOnce` PersistentVolumeClaim mounted into its container. */
 export interface PersistentStorage {
@@ -323,6 +324,10 @@ export class Workload extends Construct {
             },
             props.metrics,
           );
+    // Prometheus scrapes the metrics port through the namespace's default deny.
+    if (metricsPort !== undefined && this.serviceMonitor !== undefined) {
+      this.networkPolicy.allowIngress(NetworkPeer.prometheus(), [{ port: metricsPort }]);
+    }
 
     this.node.addValidation({
       validate: () => {
