@@ -54,3 +54,15 @@ export function validateHostNames(c: ProblemCollector, path: SpecPath, value: un
 export function hostDnsName(hostname: string, hostNames: HostNames, domain: string): string {
   return hostNames === "mdns" ? `${hostname}.local` : `${hostname}.${domain}`;
 }
+
+/**
+ * What other machines reach a host by: its static address, or for a host on DHCP the name it is reached
+ * by (`dnsName`), since a lease may change. k3s agents join by it; Prometheus scrapes by it.
+ */
+export function hostEndpoint(host: {
+  readonly addressing: Addressing;
+  readonly address?: { toString(): string } | undefined;
+  readonly dnsName: string;
+}): string {
+  return host.addressing === "dhcp" || host.address === undefined ? host.dnsName : host.address.toString();
+}

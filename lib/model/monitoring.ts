@@ -4,6 +4,7 @@
  * host). Plain data: the Kubernetes side writes them into Prometheus' scrape configuration, the Nix side into
  * `vars.nix` (`monitoring.targets`) for labs that run Prometheus on NixOS.
  */
+import { hostEndpoint } from "./addressing.js";
 import type { Homelab, Host } from "./homelab.js";
 import { compareStrings } from "./order.js";
 import { hasClusterFunction } from "./roles.js";
@@ -16,7 +17,7 @@ export interface MonitoringTarget {
   readonly hostname: string;
   /**
    * `address:9100` (the host's LAN address), or `name:9100` for a host on DHCP, by the name it is reached
-   * by (`<hostname>.local` or `<hostname>.<domain>`, as `network.hostNames` says).
+   * by (`<hostname>.local` or `<hostname>.<domain>`, as `network.hostNames` says): {@link hostEndpoint}.
    */
   readonly target: string;
   /** True when the host is a k3s server or agent. */
@@ -29,7 +30,7 @@ export interface MonitoringTarget {
 export function monitoringTarget(host: Host): MonitoringTarget {
   return {
     hostname: host.hostname,
-    target: `${host.address?.toString() ?? host.dnsName}:${NODE_EXPORTER_PORT}`,
+    target: `${hostEndpoint(host)}:${NODE_EXPORTER_PORT}`,
     inCluster: hasClusterFunction(host, "k3s-server", "k3s-agent"),
     labels: {
       hostname: host.hostname,

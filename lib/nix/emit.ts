@@ -5,6 +5,7 @@
  *
  * Pure: takes the validated model, returns path -> text. Only lib/synth writes.
  */
+import { hostEndpoint } from "../model/addressing.js";
 import * as posix from "node:path/posix";
 import type { Homelab, Host, VpnUser } from "../model/homelab.js";
 import { compareStrings } from "../model/order.js";
@@ -122,7 +123,7 @@ export function varsValue(homelab: Homelab): Record<string, unknown> {
  * DHCP host the name it is reached by (`<hostname>.local` or `<hostname>.<domain>`), since a lease may change.
  */
 export function k3sServerHost(init: Host): string {
-  return init.addressing === "dhcp" || init.address === undefined ? init.dnsName : init.address.toString();
+  return hostEndpoint(init);
 }
 
 /**
