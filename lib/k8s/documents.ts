@@ -3,9 +3,10 @@
  * grouped in units (one unit = one file), checked, and sorted. Each function
  * takes data and returns data; none changes the tree.
  */
-import { ApiObject } from "cdk8s";
+import { ApiObject, App } from "cdk8s";
 import type { IConstruct } from "constructs";
 import { compareStrings as cmp } from "../model/order.js";
+import { apiObjectRenderer } from "./api-object-json.js";
 
 /** A Kubernetes document as rendered. */
 export interface Doc {
@@ -45,6 +46,7 @@ export function apiObjectsUnder(scope: IConstruct): ApiObject[] {
 export function collectUnits(chart: IConstruct, dir: string): { units: Unit[]; problems: string[] } {
   const units: Unit[] = [];
   const problems: string[] = [];
+  const toJson = apiObjectRenderer(App.of(chart));
   for (const child of chart.node.children) {
     if (!FILE_NAME.test(child.node.id)) {
       problems.push(
@@ -56,7 +58,7 @@ export function collectUnits(chart: IConstruct, dir: string): { units: Unit[]; p
     const docs: SourcedDoc[] = [];
     for (const obj of apiObjectsUnder(child)) {
       try {
-        docs.push({ doc: obj.toJson() as Doc, path: obj.node.path });
+        docs.push({ doc: toJson(obj) as Doc, path: obj.node.path });
       } catch (e) {
         problems.push(`[${obj.node.path}] ${(e as Error).message}`);
       }

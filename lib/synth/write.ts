@@ -241,11 +241,18 @@ export function writeFiles(root: string, files: FileMap, hooks: WriteHooks = {})
 function transact(guard: PathGuard, files: FileMap, plan: Plan, writes: readonly string[], hooks: WriteHooks): void {
   const ops: JournalOp[] = [];
   let journaled = false;
+  // Each folder is made once (a thousand files share a few folders; mkdir is a system call each time).
+  const made = new Set<string>();
+  const mkdirOnce = (dir: string) => {
+    if (made.has(dir)) return;
+    fs.mkdirSync(dir, { recursive: true });
+    made.add(dir);
+  };
   try {
     // 1. stage
     for (const [i, p] of writes.entries()) {
       const staged = guard.abs(stagePath(p));
-      fs.mkdirSync(path.dirname(staged), { recursive: true });
+      mkdirOnce(path.dirname(staged));
       fs.writeFileSync(staged, files.get(p)!);
       hooks.afterStage?.(i, p);
     }
@@ -253,11 +260,11 @@ function transact(guard: PathGuard, files: FileMap, plan: Plan, writes: readonly
     const updates = new Set(plan.update);
     for (const p of writes) {
       const hadOld = updates.has(p);
-      if (hadOld) link(guard.abs(p), guard.abs(backupPath(p)));
+      if (hadOld) link(guard.abs(p), guard.abs(backupPath(p)), mkdirOnce);
       ops.push({ path: p, action: "write", hadOld, hash: contentHash(files.get(p)!) });
     }
     for (const p of plan.remove) {
-      link(guard.abs(p), guard.abs(backupPath(p)));
+      link(guard.abs(p), guard.abs(backupPath(p)), mkdirOnce);
       ops.push({ path: p, action: "delete", hadOld: true });
     }
     // 3. journal
@@ -274,7 +281,7 @@ function transact(guard: PathGuard, files: FileMap, plan: Plan, writes: readonly
       hooks.beforeCommit?.(i, op.path);
       const target = guard.abs(op.path);
       if (op.action === "write") {
-        fs.mkdirSync(path.dirname(target), { recursive: true });
+        mkdirOnce(path.dirname(target));
         fs.renameSync(guard.abs(stagePath(op.path)), target);
       } else {
         fs.unlinkSync(target);
@@ -293,8 +300,8 @@ function transact(guard: PathGuard, files: FileMap, plan: Plan, writes: readonly
   }
 }
 
-function link(from: string, to: string): void {
-  fs.mkdirSync(path.dirname(to), { recursive: true });
+function link(from: string, to: string, mkdir: (dir: string) => void): void {
+  mkdir(path.dirname(to));
   try {
     fs.linkSync(from, to);
   } catch {
