@@ -31,15 +31,14 @@ describe("IngressedService", () => {
       "Deployment/whoami/whoami",
       "Ingress/whoami/whoami",
       "Namespace//whoami",
-      "NetworkPolicy/whoami/allow-dns",
       "NetworkPolicy/whoami/default-deny",
       "NetworkPolicy/whoami/whoami",
       "Service/whoami/whoami",
     ]);
     expect([...files.keys()]).toContain("dist/apps/whoami.yaml");
     expect(one(docs, "Namespace").metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
-    // The namespace's own policies (default-deny, allow-dns) belong to no one app.
-    const namespaceWide = ["default-deny", "allow-dns"];
+    // The namespace's own policy (default-deny, which lets only DNS out) belongs to no one app.
+    const namespaceWide = ["default-deny"];
     for (const d of docs.filter((d) => d.kind !== "Namespace" && !namespaceWide.includes(d.metadata.name))) {
       expect(d.metadata.labels).toMatchObject({
         "app.kubernetes.io/name": "whoami",

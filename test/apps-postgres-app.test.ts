@@ -58,7 +58,6 @@ describe("PostgresApp", () => {
       "Cluster/miniflux/miniflux-db",
       "Deployment/miniflux/miniflux",
       "Namespace//miniflux",
-      "NetworkPolicy/miniflux/allow-dns",
       "NetworkPolicy/miniflux/default-deny",
       "NetworkPolicy/miniflux/miniflux",
       "NetworkPolicy/miniflux/miniflux-db",

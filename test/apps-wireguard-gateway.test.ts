@@ -24,7 +24,6 @@ describe("WireGuardGateway", () => {
       "ConfigMap/wireguard/wireguard",
       "Deployment/wireguard/wireguard",
       "Namespace//wireguard",
-      "NetworkPolicy/wireguard/allow-dns",
       "NetworkPolicy/wireguard/default-deny",
       "NetworkPolicy/wireguard/wireguard",
       "Service/wireguard/wireguard",

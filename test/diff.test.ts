@@ -100,7 +100,6 @@ describe("diffLab", () => {
         "Deployment whoami/whoami",
         "Ingress whoami/whoami",
         "Namespace /whoami",
-        "NetworkPolicy whoami/allow-dns",
         "NetworkPolicy whoami/default-deny",
         "NetworkPolicy whoami/whoami",
         "Service whoami/whoami",

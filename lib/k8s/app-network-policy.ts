@@ -5,9 +5,9 @@
  * later (an AppCronJob of the app) can still add its pods and rules.
  *
  * With it, {@link isolateNamespace} gives every namespace the lab's constructs run pods in a
- * `default-deny` policy (every pod, both directions) and an `allow-dns` policy (every pod may ask
- * the cluster DNS on port 53, UDP and TCP). Kubernetes takes the union of the policies that select
- * a pod, so a pod may do exactly what its app's policy allows, and DNS.
+ * `default-deny` policy: every pod, both directions, nothing allowed but DNS lookups (egress to the
+ * cluster DNS on port 53, UDP and TCP). Kubernetes takes the union of the policies that select a pod,
+ * so a pod may do exactly what its app's policy allows, and DNS.
  */
 import { ApiObject, Lazy } from "cdk8s";
 import { Construct } from "constructs";
@@ -258,9 +258,13 @@ export function addUserRules(
 const ISOLATED = new WeakMap<HomelabApp, Set<string>>();
 
 /**
- * Gives `namespace` a `default-deny` NetworkPolicy (every pod, ingress and egress) and an `allow-dns`
- * policy (every pod may query the cluster DNS on 53/UDP and 53/TCP), once per lab; the objects are built
- * under `scope` (the first construct that asks), so they render into its file.
+ * Gives `namespace` one `default-deny` NetworkPolicy, once per lab: it selects every pod, isolates
+ * both directions and denies everything except DNS to CoreDNS (egress to the cluster DNS on 53/UDP and
+ * 53/TCP). The objects are built under `scope` (the first construct that asks), so they render into its
+ * file.
+ *
+ * One policy instead of a deny and a separate DNS allow: Kubernetes takes the union of the policies
+ * that select a pod, so the effect is the same, with one document fewer per namespace.
  */
 export function isolateNamespace(scope: Construct, namespace: string): void {
   const app = HomelabApp.of(scope);
@@ -268,21 +272,15 @@ export function isolateNamespace(scope: Construct, namespace: string): void {
   ISOLATED.set(app, done);
   if (done.has(namespace)) return;
   done.add(namespace);
-  const labels = commonLabels(app.homelab.name);
   const lab = app.homelab;
+  // Denies everything except DNS to CoreDNS: no ingress rule, one egress rule (the cluster DNS on 53).
   new ApiObject(scope, "namespace-default-deny", {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
-    metadata: { name: "default-deny", namespace, labels },
-    spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
-  });
-  new ApiObject(scope, "namespace-allow-dns", {
-    apiVersion: "networking.k8s.io/v1",
-    kind: "NetworkPolicy",
-    metadata: { name: "allow-dns", namespace, labels },
+    metadata: { name: "default-deny", namespace, labels: commonLabels(lab.name) },
     spec: {
       podSelector: {},
-      policyTypes: ["Egress"],
+      policyTypes: ["Ingress", "Egress"],
       egress: [
         {
           to: NetworkPeer.clusterDns().render(lab, namespace),
