@@ -72,13 +72,22 @@ export function skipCheck(scope: IConstruct, checkId: string, reason: string): v
  * annotations (`checks.cdk8s-homelab.io/<check-id>` -> reason). The nearest scope's reason wins.
  */
 export function optOutAnnotations(construct: IConstruct): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const scope of construct.node.scopes) {
-    for (const entry of scope.node.metadata) {
-      if (entry.type !== SKIP_METADATA) continue;
-      const { check, reason } = entry.data as OptOut;
-      out[`${OPT_OUT_PREFIX}${check}`] = reason;
-    }
+  let out: Record<string, string> = {};
+  for (const scope of construct.node.scopes) out = withOwnOptOuts(out, scope);
+  return out;
+}
+
+/**
+ * `inherited` with `construct`'s own {@link skipCheck} opt-outs added (its reason wins); `inherited` itself
+ * when it has none. For walks that go down the tree once instead of up from every construct.
+ */
+export function withOwnOptOuts(inherited: Record<string, string>, construct: IConstruct): Record<string, string> {
+  let out = inherited;
+  for (const entry of construct.node.metadata) {
+    if (entry.type !== SKIP_METADATA) continue;
+    const { check, reason } = entry.data as OptOut;
+    if (out === inherited) out = { ...inherited };
+    out[`${OPT_OUT_PREFIX}${check}`] = reason;
   }
   return out;
 }

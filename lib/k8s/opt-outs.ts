@@ -4,8 +4,8 @@
  * construct that asked for it has one (their reasons joined), besides its own scopes'.
  */
 import type { IConstruct } from "constructs";
-import { optOutAnnotations } from "../check/opt-out.js";
-import { apiObjectsUnder } from "./documents.js";
+import { ApiObject } from "cdk8s";
+import { optOutAnnotations, withOwnOptOuts } from "../check/opt-out.js";
 import type { HomelabApp, Layer } from "./homelab-app.js";
 import { NAMESPACES_UNIT } from "./namespace.js";
 
@@ -33,8 +33,14 @@ export function annotateOptOuts(app: HomelabApp): void {
     owners.push(owner);
     ownersByName.set(r.name, owners);
   }
-  for (const obj of apiObjectsUnder(app)) {
-    let annotations = optOutAnnotations(obj);
+  // One walk down the tree, each construct's opt-outs added to its scopes' (not a walk up from every object).
+  const visit = (c: IConstruct, inherited: Record<string, string>): void => {
+    const here = withOwnOptOuts(inherited, c);
+    if (c instanceof ApiObject) annotate(c, here);
+    for (const child of c.node.children) visit(child, here);
+  };
+  const annotate = (obj: ApiObject, inherited: Record<string, string>): void => {
+    let annotations = inherited;
     const unit = obj.node.scope;
     if (
       obj.kind === "Namespace" &&
@@ -44,5 +50,6 @@ export function annotateOptOuts(app: HomelabApp): void {
       annotations = { ...sharedOptOuts(ownersByName.get(obj.node.id) ?? []), ...annotations };
     }
     for (const [key, reason] of Object.entries(annotations)) obj.metadata.addAnnotation(key, reason);
-  }
+  };
+  visit(app, {});
 }
