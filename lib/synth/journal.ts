@@ -30,9 +30,13 @@ export function backupPath(p: string): string {
   return `${TXN_DIR}/old/${p}`;
 }
 
-/** Where the new version of `p` is staged during a transaction (project-relative). */
-export function stagePath(p: string): string {
-  return `${TXN_DIR}/new/${p}`;
+/**
+ * Where the `index`-th new file of a transaction is staged (project-relative): one flat folder, so that
+ * staging makes no folders (a lab of 300 hosts has 300 under nix/hosts/). Only the transaction itself
+ * reads it; a roll-back never does, so the layout may change between versions.
+ */
+export function stagePath(index: number): string {
+  return `${TXN_DIR}/new/${index}`;
 }
 
 /**

@@ -251,7 +251,7 @@ function transact(guard: PathGuard, files: FileMap, plan: Plan, writes: readonly
   try {
     // 1. stage
     for (const [i, p] of writes.entries()) {
-      const staged = guard.abs(stagePath(p));
+      const staged = guard.abs(stagePath(i));
       mkdirOnce(path.dirname(staged));
       fs.writeFileSync(staged, files.get(p)!);
       hooks.afterStage?.(i, p);
@@ -276,13 +276,13 @@ function transact(guard: PathGuard, files: FileMap, plan: Plan, writes: readonly
     fs.renameSync(journalTmp, guard.abs(`${TXN_DIR}/journal.json`));
     journaled = true;
 
-    // 4. commit
+    // 4. commit (the writes are the first ops, in staging order)
     for (const [i, op] of ops.entries()) {
       hooks.beforeCommit?.(i, op.path);
       const target = guard.abs(op.path);
       if (op.action === "write") {
         mkdirOnce(path.dirname(target));
-        fs.renameSync(guard.abs(stagePath(op.path)), target);
+        fs.renameSync(guard.abs(stagePath(i)), target);
       } else {
         fs.unlinkSync(target);
       }
