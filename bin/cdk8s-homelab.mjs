@@ -27,7 +27,7 @@ const LAB_COMMANDS = ["synth", "check", "diff", "graph"];
 const DEFAULT_ENTRY = "apps/lab.ts";
 const CACHE = "node_modules/.cache/cdk8s-homelab";
 /** Bumped when the cache's layout or its inputs change meaning, so older entries are never read. */
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 4;
 
 const pkgRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = JSON.parse(fs.readFileSync(path.join(pkgRoot, "package.json"), "utf8"));
@@ -228,6 +228,10 @@ async function bundle(root, key, contents) {
       conditions,
       write: false,
       metafile: true,
+      // Without comments and indentation the bundle is a quarter smaller, and pure ASCII (the comments of some
+      // dependencies are not), which V8 reads and parses as one-byte source: about 40 ms less per start on the
+      // 1,000-app bench lab. Names are kept, so stack traces still name the functions.
+      minifyWhitespace: true,
       outfile: path.join(root, CACHE, "bundle.mjs"),
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
       logLevel: "silent",

@@ -33,7 +33,7 @@ const FIELDS: readonly CronField[] = [
 
 const DESCRIPTORS = /^@(?:yearly|annually|monthly|weekly|daily|midnight|hourly)$/;
 /** `@every <Go duration>`, e.g. `@every 12h`, `@every 1h30m`. */
-const EVERY = /^@every ((?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/;
+const EVERY = /^@every ((?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$/;
 
 /**
  * Why `schedule` is not a schedule CloudNativePG takes, as a phrase to follow the schedule in a

@@ -17,7 +17,7 @@ import { describeValue } from "../../model/problems.js";
 import { isObject, type JsonObject } from "./problem.js";
 
 /** Go's time.ParseDuration syntax (Kubernetes' `format: duration`; not ISO 8601 as in ajv-formats). */
-const GO_DURATION = /^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$|^[-+]?0$/;
+const GO_DURATION = /^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+$|^[-+]?0$/;
 
 const patterns = new Map<string, RegExp>();
 
