@@ -8,6 +8,7 @@ import type { Homelab, Host } from "../../model/homelab.js";
 import { flannelPort, K3S_PORTS } from "../../model/k3s.js";
 import { hasClusterFunction } from "../../model/roles.js";
 import type { PortSpec } from "../../model/spec.js";
+import { documentIndex } from "../document-index.js";
 import type { Check } from "../check.js";
 import type { CheckContext, CheckedDocument } from "../context.js";
 import type { Finding } from "../finding.js";
@@ -40,8 +41,14 @@ function chartOf(d: CheckedDocument): string | undefined {
   return typeof chart === "string" ? chart : undefined;
 }
 
-function featuresOf(documents: readonly CheckedDocument[]): Features {
-  const charts = new Set(documents.map(chartOf).filter((c) => c !== undefined));
+function featuresOf(ctx: CheckContext): Features {
+  const { documents } = ctx;
+  const charts = new Set(
+    documentIndex(ctx)
+      .ofKind("HelmRelease")
+      .map(chartOf)
+      .filter((c) => c !== undefined),
+  );
   return {
     metallb: charts.has("metallb"),
     longhorn: charts.has("longhorn"),
@@ -178,7 +185,7 @@ function offFeature(homelab: Homelab, host: Host, port: PortSpec): string | unde
 
 function run(ctx: CheckContext): Finding[] {
   const { homelab } = ctx;
-  const f = featuresOf(ctx.documents);
+  const f = featuresOf(ctx);
   const findings: Finding[] = [];
   homelab.hosts.forEach((host, i) => {
     const path = `hosts[${i}].firewall`;
