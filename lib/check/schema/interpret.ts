@@ -191,7 +191,8 @@ function objects(s: JsonObject, data: JsonObject, at: string, errors: ErrorObjec
       if (data[r] === undefined)
         errors.push(error("required", at, { missingProperty: r }, `must have required property '${r}'`, s));
   const props = isObject(s.properties) ? s.properties : undefined;
-  for (const [k, v] of Object.entries(data)) {
+  for (const k in data) {
+    const v = data[k];
     if (v === undefined) continue; // not serialized
     const sub = props?.[k];
     if (sub !== undefined) interpret(sub, v, `${at}/${pointerEscape(k)}`, errors);
