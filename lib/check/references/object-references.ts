@@ -187,8 +187,16 @@ function secretSelectors(out: Reference[], ns: string, value: unknown, path: Seg
   });
 }
 
+/** The kinds {@link references} reads (of their API groups): documents of other kinds make none. */
+const REFERRING_KINDS: ReadonlySet<string> = new Set([
+  ...["Pod", "Deployment", "StatefulSet", "ReplicaSet", "DaemonSet", "Job", "CronJob"],
+  ...["Ingress", "HelmRelease", "Kustomization", "GitRepository", "HelmRepository", "OCIRepository", "Bucket"],
+  ...["Cluster", "ObjectStore", "Issuer", "ClusterIssuer"],
+]);
+
 /** Every reference a document makes. */
 function references(d: CheckedDocument): Reference[] {
+  if (!REFERRING_KINDS.has(d.doc.kind)) return [];
   const out: Reference[] = [];
   const ns = namespaceOf(d);
   podReferences(d, out);
