@@ -58,6 +58,17 @@ describe("documentIndex", () => {
     expect(index.ofKind("Ingress")).toEqual([]);
   });
 
+  it("lists the documents of several kinds in document order, each once", () => {
+    const index = documentIndex(context());
+    const names = (docs: readonly CheckedDocument[]) => docs.map((d) => d.doc.metadata.name);
+    expect(names(index.ofKinds("HelmRelease", "Deployment"))).toEqual(["jellyfin", "immich", "sonarr"]);
+    expect(names(index.ofKinds("NetworkPolicy", "CronJob", "Namespace"))).toEqual(["media", "backup", "default-deny"]);
+    expect(names(index.ofKinds("Deployment", "Deployment"))).toEqual(["jellyfin", "sonarr"]);
+    expect(index.ofKinds("Ingress", "Service")).toEqual([]);
+    expect(index.ofKinds()).toEqual([]);
+    expect(index.ofKinds("HelmRelease", "Deployment")).toBe(index.ofKinds("HelmRelease", "Deployment"));
+  });
+
   it("holds the pod specs, containers, Pod Security violations and namespaces the checks computed each", () => {
     const index = documentIndex(context());
     expect(index.podSpecs).toEqual(podSpecs(documents));

@@ -14,6 +14,8 @@ import { type ContainerAt, containersOf, type PodSpecAt, podSpecOf } from "./pol
 export interface DocumentIndex {
   /** The documents whose `kind` is `kind` (of any API group), in document order. */
   ofKind(kind: string): readonly CheckedDocument[];
+  /** The documents whose `kind` is one of `kinds`, in document order (a check that reads several kinds in one pass). */
+  ofKinds(...kinds: readonly string[]): readonly CheckedDocument[];
   /** Every pod spec of the documents, in document order (as `podSpecs(ctx.documents)`). */
   readonly podSpecs: readonly PodSpecAt[];
   /** The containers of one of {@link podSpecs} (as `containersOf(pod)`). */
@@ -38,20 +40,41 @@ function perPod<T>(compute: (pod: PodSpecAt) => T): (pod: PodSpecAt) => T {
 }
 
 function buildIndex(documents: readonly CheckedDocument[]): DocumentIndex {
-  let byKind: Map<string, CheckedDocument[]> | undefined;
+  /** Per kind, the positions of its documents, ascending. */
+  let positions: Map<string, number[]> | undefined;
+  const byKind = new Map<string, readonly CheckedDocument[]>();
+  const byKinds = new Map<string, readonly CheckedDocument[]>();
+  const positionsOf = (kind: string): readonly number[] => {
+    if (positions === undefined) {
+      positions = new Map();
+      documents.forEach((d, i) => {
+        const list = positions!.get(d.doc.kind);
+        if (list === undefined) positions!.set(d.doc.kind, [i]);
+        else list.push(i);
+      });
+    }
+    return positions.get(kind) ?? [];
+  };
   let pods: PodSpecAt[] | undefined;
   let namespaces: Map<string, RenderedNamespace> | undefined;
   return {
     ofKind(kind) {
-      if (byKind === undefined) {
-        byKind = new Map();
-        for (const d of documents) {
-          const list = byKind.get(d.doc.kind);
-          if (list === undefined) byKind.set(d.doc.kind, [d]);
-          else list.push(d);
-        }
+      let docs = byKind.get(kind);
+      if (docs === undefined) {
+        docs = positionsOf(kind).map((i) => documents[i]!);
+        byKind.set(kind, docs);
       }
-      return byKind.get(kind) ?? [];
+      return docs;
+    },
+    ofKinds(...kinds) {
+      const key = kinds.join(" ");
+      let docs = byKinds.get(key);
+      if (docs === undefined) {
+        const at = [...new Set(kinds)].flatMap(positionsOf).sort((a, b) => a - b);
+        docs = at.map((i) => documents[i]!);
+        byKinds.set(key, docs);
+      }
+      return docs;
     },
     get podSpecs() {
       if (pods === undefined) {

@@ -102,7 +102,7 @@ export const plaintextSecret: Check = {
         });
       }
     }
-    for (const source of ctx.documents) {
+    for (const source of documentIndex(ctx).ofKinds("ConfigMap", "HelmRelease", "Secret")) {
       const { doc } = source;
       if (doc.kind === "ConfigMap") {
         for (const field of ["data", "binaryData"] as const) {

@@ -6,6 +6,7 @@
  * declared it external (`declareExternal`).
  */
 import { parseSopsSecret } from "../../k8s/sops.js";
+import { documentIndex } from "../document-index.js";
 import type { Check } from "../check.js";
 import type { CheckContext, CheckedDocument } from "../context.js";
 import type { Finding } from "../finding.js";
@@ -296,7 +297,7 @@ function fixFor(ref: Reference): string {
 function run(ctx: CheckContext): Finding[] {
   const { objects, claimPrefixes } = existing(ctx);
   const findings: Finding[] = [];
-  for (const d of ctx.documents) {
+  for (const d of documentIndex(ctx).ofKinds(...REFERRING_KINDS)) {
     for (const ref of references(d)) {
       if (objects.has(key(ref.kind, ref.namespace, ref.name)) || k3sDefault(ref)) continue;
       if (ref.kind === "PersistentVolumeClaim") {
