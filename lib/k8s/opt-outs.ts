@@ -4,7 +4,7 @@
  * construct that asked for it has one (their reasons joined), besides its own scopes'.
  */
 import type { IConstruct } from "constructs";
-import { optOutAnnotations } from "../check/opt-out.js";
+import { hasOptOuts, optOutAnnotations } from "../check/opt-out.js";
 import { apiObjectsUnder } from "./documents.js";
 import type { HomelabApp, Layer } from "./homelab-app.js";
 import { NAMESPACES_UNIT } from "./namespace.js";
@@ -23,6 +23,8 @@ function sharedOptOuts(owners: readonly IConstruct[]): Record<string, string> {
 
 /** Annotates every API object of `app` with the opt-outs in force on it. Idempotent. */
 export function annotateOptOuts(app: HomelabApp): void {
+  // Most labs skip no check: then no object has an opt-out, and asking each of thousands costs a walk of the tree.
+  if (!hasOptOuts(app)) return;
   const byPath = new Map<string, IConstruct>(app.node.findAll().map((c) => [c.node.path, c]));
   // The constructs that asked for each namespace, grouped once (a lab of a thousand apps has as many).
   const ownersByName = new Map<string, IConstruct[]>();
