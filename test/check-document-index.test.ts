@@ -1,4 +1,7 @@
-/** The index the checks share (lib/check/document-index.ts): built once per context, equal to what each check computed. */
+/**
+ * The index the checks share (lib/check/document-index.ts): built once per context, and equal to what each
+ * check computed on its own.
+ */
 import { describe, expect, it } from "vitest";
 import type { CheckContext, CheckedDocument } from "../lib/check/index.js";
 import { documentIndex } from "../lib/check/document-index.js";
