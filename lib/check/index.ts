@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { Doc } from "../k8s/documents.js";
 import type { Check } from "./check.js";
 import type { CheckContext } from "./context.js";
 import { type Finding, formatFinding } from "./finding.js";
@@ -39,10 +40,15 @@ export interface CheckResults {
 export function runChecks(ctx: CheckContext, checks: readonly Check[] = CHECKS): CheckResults {
   const findings: Finding[] = [];
   const skipped: (Finding & { reason: string })[] = [];
-  const byConstruct = new Map(ctx.documents.map((d) => [d.construct, d.doc]));
+  // Built on the first finding that may be opted out of: a lab without findings never pays for it.
+  let byConstruct: Map<string, Doc> | undefined;
+  const docOf = (construct: string): Doc | undefined => {
+    byConstruct ??= new Map(ctx.documents.map((d) => [d.construct, d.doc]));
+    return byConstruct.get(construct);
+  };
   for (const check of checks) {
     for (const f of check.run(ctx)) {
-      const doc = check.skippable && f.construct !== undefined ? byConstruct.get(f.construct) : undefined;
+      const doc = check.skippable && f.construct !== undefined ? docOf(f.construct) : undefined;
       const reason = doc === undefined ? undefined : optOutReason(doc, check.id);
       if (reason !== undefined) skipped.push({ ...f, reason });
       else findings.push(f);

@@ -19,6 +19,17 @@ interface OptOut {
   readonly reason: string;
 }
 
+/** The roots of the construct trees in which some construct opted out of a check. */
+const treesWithOptOuts = new WeakSet<IConstruct>();
+
+/**
+ * Whether any construct of `scope`'s tree has called {@link skipCheck}: when none has, no construct of it has
+ * an opt-out, and the render need not ask each one.
+ */
+export function hasOptOuts(scope: IConstruct): boolean {
+  return treesWithOptOuts.has(scope.node.root);
+}
+
 /** The reason `doc` opts out of `checkId`, or undefined when it does not. */
 export function optOutReason(doc: Doc, checkId: string): string | undefined {
   const annotations = (doc.metadata as { annotations?: Record<string, unknown> }).annotations;
@@ -65,6 +76,7 @@ export function skipCheck(scope: IConstruct, checkId: string, reason: string): v
     return;
   }
   scope.node.addMetadata(SKIP_METADATA, { check: checkId, reason: reason.trim() } satisfies OptOut);
+  treesWithOptOuts.add(scope.node.root);
 }
 
 /**

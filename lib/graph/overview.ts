@@ -121,9 +121,12 @@ function annotatedAddresses(value: unknown, out: string[]): void {
     return;
   }
   if (value === null || typeof value !== "object") return;
-  for (const [k, v] of Object.entries(value)) {
-    if (k === LOAD_BALANCER_IPS_ANNOTATION && typeof v === "string") out.push(...v.split(",").map((s) => s.trim()));
-    else annotatedAddresses(v, out);
+  // for-in, not Object.entries: this visits every object of every document, and plain data inherits no keys.
+  for (const k in value) {
+    const v: unknown = (value as Record<string, unknown>)[k];
+    if (typeof v === "string") {
+      if (k === LOAD_BALANCER_IPS_ANNOTATION) out.push(...v.split(",").map((s) => s.trim()));
+    } else if (typeof v === "object" && v !== null) annotatedAddresses(v, out);
   }
 }
 

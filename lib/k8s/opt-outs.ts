@@ -5,7 +5,7 @@
  */
 import type { IConstruct } from "constructs";
 import { ApiObject } from "cdk8s";
-import { optOutAnnotations, withOwnOptOuts } from "../check/opt-out.js";
+import { hasOptOuts, optOutAnnotations, withOwnOptOuts } from "../check/opt-out.js";
 import type { HomelabApp, Layer } from "./homelab-app.js";
 import { NAMESPACES_UNIT } from "./namespace.js";
 
@@ -23,6 +23,8 @@ function sharedOptOuts(owners: readonly IConstruct[]): Record<string, string> {
 
 /** Annotates every API object of `app` with the opt-outs in force on it. Idempotent. */
 export function annotateOptOuts(app: HomelabApp): void {
+  // Most labs skip no check: then no object has an opt-out, and asking each of thousands costs a walk of the tree.
+  if (!hasOptOuts(app)) return;
   const byPath = new Map<string, IConstruct>(app.node.findAll().map((c) => [c.node.path, c]));
   // The constructs that asked for each namespace, grouped once (a lab of a thousand apps has as many).
   const ownersByName = new Map<string, IConstruct[]>();

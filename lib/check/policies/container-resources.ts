@@ -3,10 +3,11 @@
  * memory and has a memory limit no smaller than its request. The scheduler places pods by their
  * requests, and on a 4 GB board one container without a memory limit can take the node down.
  */
+import { documentIndex } from "../document-index.js";
 import type { Check } from "../check.js";
 import type { Finding } from "../finding.js";
 import { findingAt } from "./at.js";
-import { containerName, containersOf, isObject, podSpecs } from "./pods.js";
+import { containerName, isObject } from "./pods.js";
 import { parseQuantity } from "../quantity.js";
 
 const FIX = "give it resources (e.g. Workload's `resources: { cpu, memory, memoryLimit }`)";
@@ -18,8 +19,9 @@ export const containerResources: Check = {
   skippable: true,
   run(ctx) {
     const findings: Finding[] = [];
-    for (const pod of podSpecs(ctx.documents)) {
-      for (const c of containersOf(pod)) {
+    const index = documentIndex(ctx);
+    for (const pod of index.podSpecs) {
+      for (const c of index.containers(pod)) {
         if (c.list === "ephemeralContainers") continue; // debug containers take no resources
         const resources = isObject(c.container.resources) ? c.container.resources : {};
         const requests = isObject(resources.requests) ? resources.requests : {};

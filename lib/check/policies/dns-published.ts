@@ -4,6 +4,7 @@
  * model says `kubernetes.dns.publish: false`; a name left unpublished never resolves for clients.
  */
 import { isInZone } from "../../model/dns.js";
+import { documentIndex } from "../document-index.js";
 import type { Check } from "../check.js";
 import type { CheckedDocument } from "../context.js";
 import { describeObject, type Finding } from "../finding.js";
@@ -41,7 +42,7 @@ export const dnsPublished: Check = {
     if (k === undefined) return [];
     const { zone, publish } = k.dns;
     const findings: Finding[] = [];
-    for (const d of ctx.documents) {
+    for (const d of documentIndex(ctx).ofKinds("Ingress", "HelmRelease")) {
       for (const { host, path } of servedHosts(d)) {
         const at = { check: ID, severity: "warning" as const, file: d.file, object: describeObject(d.doc), path };
         if (!publish) {

@@ -3,10 +3,11 @@
  * never untagged (which means `:latest`). Otherwise git no longer says what runs: a restarted pod may
  * pull another version, and Renovate cannot propose upgrades.
  */
+import { documentIndex } from "../document-index.js";
 import type { Check } from "../check.js";
 import type { Finding } from "../finding.js";
 import { findingAt } from "./at.js";
-import { containerName, containersOf, podSpecs } from "./pods.js";
+import { containerName } from "./pods.js";
 
 /** The tag of an image reference (`undefined` when it has none), ignoring a registry's `host:port`. */
 export function imageTag(image: string): string | undefined {
@@ -23,8 +24,9 @@ export const imagePinned: Check = {
   skippable: true,
   run(ctx) {
     const findings: Finding[] = [];
-    for (const pod of podSpecs(ctx.documents)) {
-      for (const c of containersOf(pod)) {
+    const index = documentIndex(ctx);
+    for (const pod of index.podSpecs) {
+      for (const c of index.containers(pod)) {
         const image = c.container.image;
         if (typeof image !== "string" || image.includes("@")) continue;
         const tag = imageTag(image);

@@ -7,11 +7,10 @@
  * objects (an ApiObject, an imported manifest) in a namespace nothing isolates. It stays a warning: the
  * check cannot tell what such pods need, and an error would stop synth for a lab that runs them today.
  */
+import { documentIndex } from "../document-index.js";
 import type { Check } from "../check.js";
 import type { Finding } from "../finding.js";
 import { findingAt } from "./at.js";
-import { renderedNamespaces } from "./namespaces.js";
-import { podSpecs } from "./pods.js";
 
 export const networkPolicy: Check = {
   id: "network-policy",
@@ -19,12 +18,11 @@ export const networkPolicy: Check = {
   severity: "warning",
   skippable: true,
   run(ctx) {
-    const withPolicy = new Set(
-      ctx.documents.filter((d) => d.doc.kind === "NetworkPolicy").map((d) => d.doc.metadata.namespace),
-    );
-    const withPods = new Set(podSpecs(ctx.documents).map((p) => p.source.doc.metadata.namespace));
+    const index = documentIndex(ctx);
+    const withPolicy = new Set(index.ofKind("NetworkPolicy").map((d) => d.doc.metadata.namespace));
+    const withPods = new Set(index.podSpecs.map((p) => p.source.doc.metadata.namespace));
     const findings: Finding[] = [];
-    for (const ns of renderedNamespaces(ctx.documents).values()) {
+    for (const ns of index.namespaces.values()) {
       if (!withPods.has(ns.name) || withPolicy.has(ns.name)) continue;
       findings.push(
         findingAt(

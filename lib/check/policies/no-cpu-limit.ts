@@ -2,10 +2,11 @@
  * `no-cpu-limit` (warning): no container has a CPU limit. A CPU limit throttles a container even when
  * the board's cores are idle (slow start-ups, failed probes); requests already share the CPU fairly.
  */
+import { documentIndex } from "../document-index.js";
 import type { Check } from "../check.js";
 import type { Finding } from "../finding.js";
 import { findingAt } from "./at.js";
-import { containerName, containersOf, isObject, podSpecs } from "./pods.js";
+import { containerName, isObject } from "./pods.js";
 
 export const noCpuLimit: Check = {
   id: "no-cpu-limit",
@@ -14,8 +15,9 @@ export const noCpuLimit: Check = {
   skippable: true,
   run(ctx) {
     const findings: Finding[] = [];
-    for (const pod of podSpecs(ctx.documents)) {
-      for (const c of containersOf(pod)) {
+    const index = documentIndex(ctx);
+    for (const pod of index.podSpecs) {
+      for (const c of index.containers(pod)) {
         const resources = isObject(c.container.resources) ? c.container.resources : {};
         const limits = isObject(resources.limits) ? resources.limits : {};
         if (limits.cpu === undefined) continue;

@@ -12,11 +12,12 @@
  * `{ name: "DB_PASSWORD", value: "..." }` is an error. Keys that name a Secret or a key of one
  * (`existingSecret`, `passwordKey`, `secretName`, a `secretKeyRef`'s `key`) and Flux substitutions (`${VAR}`) are not.
  */
+import { documentIndex } from "../document-index.js";
 import type { Check } from "../check.js";
 import type { Finding } from "../finding.js";
 import { jsonPath, type Segments } from "../references/lab.js";
 import { findingAt } from "./at.js";
-import { containerName, containersOf, isObject, podSpecs } from "./pods.js";
+import { containerName, isObject } from "./pods.js";
 
 const CREDENTIAL = /PASSWORD|PASSWD|PASSPHRASE|TOKEN|SECRET|CREDENTIAL|API_?KEY|PRIVATE_?KEY|_KEY$|^KEY$/;
 const POINTER = /(_FILE|_PATH|_NAME|_REF)$|PUBLIC/;
@@ -82,8 +83,9 @@ export const plaintextSecret: Check = {
   skippable: true,
   run(ctx) {
     const findings: Finding[] = [];
-    for (const pod of podSpecs(ctx.documents)) {
-      for (const c of containersOf(pod)) {
+    const index = documentIndex(ctx);
+    for (const pod of index.podSpecs) {
+      for (const c of index.containers(pod)) {
         const env = Array.isArray(c.container.env) ? c.container.env : [];
         env.forEach((e, i) => {
           if (!isObject(e) || typeof e.name !== "string" || !looksLikeCredential(e.name)) return;
@@ -100,7 +102,7 @@ export const plaintextSecret: Check = {
         });
       }
     }
-    for (const source of ctx.documents) {
+    for (const source of documentIndex(ctx).ofKinds("ConfigMap", "HelmRelease", "Secret")) {
       const { doc } = source;
       if (doc.kind === "ConfigMap") {
         for (const field of ["data", "binaryData"] as const) {

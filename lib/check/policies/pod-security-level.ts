@@ -4,12 +4,11 @@
  * pods that pass `restricted` gives away what the pods never asked for). Namespaces that hold a
  * HelmRelease are left alone there: the chart's pods are not in dist/.
  */
+import { documentIndex } from "../document-index.js";
 import type { Check } from "../check.js";
 import type { Finding } from "../finding.js";
 import { findingAt } from "./at.js";
-import { renderedNamespaces } from "./namespaces.js";
-import { LEVELS, type PodSecurityLevel, levelNeeded, podSecurityViolations } from "./pod-security-standards.js";
-import { podSpecs } from "./pods.js";
+import { LEVELS, type PodSecurityLevel, levelNeeded } from "./pod-security-standards.js";
 
 export const podSecurityLevel: Check = {
   id: "pod-security-level",
@@ -18,15 +17,14 @@ export const podSecurityLevel: Check = {
   skippable: true,
   run(ctx) {
     const findings: Finding[] = [];
-    const namespaces = renderedNamespaces(ctx.documents);
-    const charted = new Set(
-      ctx.documents.filter((d) => d.doc.kind === "HelmRelease").map((d) => d.doc.metadata.namespace),
-    );
+    const index = documentIndex(ctx);
+    const namespaces = index.namespaces;
+    const charted = new Set(index.ofKind("HelmRelease").map((d) => d.doc.metadata.namespace));
     const needed = new Map<string, PodSecurityLevel>();
-    for (const pod of podSpecs(ctx.documents)) {
+    for (const pod of index.podSpecs) {
       const ns = pod.source.doc.metadata.namespace;
       if (ns === undefined) continue;
-      const level = levelNeeded(podSecurityViolations(pod));
+      const level = levelNeeded(index.violations(pod));
       const prev = needed.get(ns) ?? "restricted";
       needed.set(ns, LEVELS.indexOf(level) < LEVELS.indexOf(prev) ? level : prev);
     }

@@ -3,12 +3,11 @@
  * namespace enforces (`pod-security.kubernetes.io/enforce`), seccompProfile included. Otherwise
  * the API server refuses the pods and nothing runs.
  */
+import { documentIndex } from "../document-index.js";
 import type { Check } from "../check.js";
 import type { Finding } from "../finding.js";
 import { findingAt } from "./at.js";
-import { renderedNamespaces } from "./namespaces.js";
-import { LEVELS, type PodSecurityLevel, podSecurityViolations, refusedAt } from "./pod-security-standards.js";
-import { podSpecs } from "./pods.js";
+import { LEVELS, type PodSecurityLevel, refusedAt } from "./pod-security-standards.js";
 
 export const podSecurity: Check = {
   id: "pod-security",
@@ -17,7 +16,8 @@ export const podSecurity: Check = {
   skippable: true,
   run(ctx) {
     const findings: Finding[] = [];
-    const namespaces = renderedNamespaces(ctx.documents);
+    const index = documentIndex(ctx);
+    const namespaces = index.namespaces;
     for (const ns of namespaces.values()) {
       if (ns.enforce === undefined || LEVELS.includes(ns.enforce as PodSecurityLevel)) continue;
       findings.push(
@@ -30,12 +30,12 @@ export const podSecurity: Check = {
         ),
       );
     }
-    for (const pod of podSpecs(ctx.documents)) {
+    for (const pod of index.podSpecs) {
       const nsName = pod.source.doc.metadata.namespace;
       const ns = nsName === undefined ? undefined : namespaces.get(nsName);
       if (ns === undefined || !LEVELS.includes(ns.enforce as PodSecurityLevel)) continue;
       const level = ns.enforce as PodSecurityLevel;
-      for (const v of refusedAt(level, podSecurityViolations(pod))) {
+      for (const v of refusedAt(level, index.violations(pod))) {
         findings.push(
           findingAt(
             podSecurity,

@@ -3,10 +3,11 @@
  * ReplicaSet, Pod) has readiness and liveness probes, or a startup probe. Without them Kubernetes
  * sends traffic to a pod that is not ready and never restarts one that hangs. Jobs are left alone.
  */
+import { documentIndex } from "../document-index.js";
 import type { Check } from "../check.js";
 import type { Finding } from "../finding.js";
 import { findingAt } from "./at.js";
-import { LONG_RUNNING_KINDS, containerName, containersOf, podSpecs } from "./pods.js";
+import { LONG_RUNNING_KINDS, containerName } from "./pods.js";
 
 export const probes: Check = {
   id: "probes",
@@ -15,9 +16,10 @@ export const probes: Check = {
   skippable: true,
   run(ctx) {
     const findings: Finding[] = [];
-    for (const pod of podSpecs(ctx.documents)) {
+    const index = documentIndex(ctx);
+    for (const pod of index.podSpecs) {
       if (!LONG_RUNNING_KINDS.has(pod.source.doc.kind)) continue;
-      for (const c of containersOf(pod)) {
+      for (const c of index.containers(pod)) {
         if (c.list !== "containers") continue;
         const { readinessProbe, livenessProbe, startupProbe } = c.container;
         if (startupProbe !== undefined || (readinessProbe !== undefined && livenessProbe !== undefined)) continue;

@@ -2,6 +2,7 @@
  * `scaled-to-zero` (warning): a Deployment or StatefulSet with `replicas: 0` runs nothing. Fine while
  * an app is parked, easy to forget; the warning keeps it visible.
  */
+import { documentIndex } from "../document-index.js";
 import type { Check } from "../check.js";
 import type { Finding } from "../finding.js";
 import { findingAt } from "./at.js";
@@ -14,7 +15,7 @@ export const scaledToZero: Check = {
   skippable: true,
   run(ctx) {
     const findings: Finding[] = [];
-    for (const source of ctx.documents) {
+    for (const source of documentIndex(ctx).ofKinds("Deployment", "StatefulSet")) {
       const { doc } = source;
       if (doc.kind !== "Deployment" && doc.kind !== "StatefulSet") continue;
       if (!isObject(doc.spec) || doc.spec.replicas !== 0) continue;

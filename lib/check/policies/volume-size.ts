@@ -3,6 +3,7 @@
  * `spec.resources.requests.storage`, a StatefulSet's volumeClaimTemplates and a CloudNativePG
  * Cluster's `spec.storage.size`. A zero or negative size is refused by the API server or the operator.
  */
+import { documentIndex } from "../document-index.js";
 import type { Check } from "../check.js";
 import type { CheckedDocument } from "../context.js";
 import type { Finding } from "../finding.js";
@@ -37,7 +38,7 @@ export const volumeSize: Check = {
   skippable: false,
   run(ctx) {
     const findings: Finding[] = [];
-    for (const source of ctx.documents) {
+    for (const source of documentIndex(ctx).ofKinds("PersistentVolumeClaim", "StatefulSet", "Cluster")) {
       for (const { path, size } of sizes(source)) {
         const bytes = parseQuantity(size);
         if (bytes === undefined || bytes > 0) continue;

@@ -8,6 +8,7 @@ import type { Homelab, Host } from "../../model/homelab.js";
 import { flannelPort, K3S_PORTS } from "../../model/k3s.js";
 import { hasClusterFunction } from "../../model/roles.js";
 import type { PortSpec } from "../../model/spec.js";
+import { documentIndex } from "../document-index.js";
 import type { Check } from "../check.js";
 import type { CheckContext, CheckedDocument } from "../context.js";
 import type { Finding } from "../finding.js";
@@ -40,8 +41,14 @@ function chartOf(d: CheckedDocument): string | undefined {
   return typeof chart === "string" ? chart : undefined;
 }
 
-function featuresOf(documents: readonly CheckedDocument[]): Features {
-  const charts = new Set(documents.map(chartOf).filter((c) => c !== undefined));
+function featuresOf(ctx: CheckContext): Features {
+  const { documents } = ctx;
+  const charts = new Set(
+    documentIndex(ctx)
+      .ofKind("HelmRelease")
+      .map(chartOf)
+      .filter((c) => c !== undefined),
+  );
   return {
     metallb: charts.has("metallb"),
     longhorn: charts.has("longhorn"),
@@ -70,17 +77,38 @@ function factory(port: PortSpec): string {
     : `Port.${port.protocol}Range(${port.from}, ${port.to}, ${what})`;
 }
 
+/** `<name>:9100` with the name as a whole token, in a string as JSON writes it (quoted, escaped). */
+const SCRAPE_TARGET = /(?<![\w.-])([\w.-]+):9100(?!\d)/g;
+
+/** Adds the targets `<name>:9100` of one string (a key or a value) of a document. */
+function stringTargets(s: string, out: Set<string>): void {
+  if (!s.includes(":9100")) return;
+  // A match never spans two strings of the JSON text (a name ends at a quote), so matching each string's JSON
+  // form finds what matching the whole document's JSON text would.
+  for (const m of JSON.stringify(s).matchAll(SCRAPE_TARGET)) out.add(m[1]!);
+}
+
+/** Every string of `value` as JSON.stringify writes it: keys and values, skipping what it leaves out. */
+function valueTargets(value: unknown, out: Set<string>): void {
+  if (typeof value === "string") stringTargets(value, out);
+  else if (Array.isArray(value)) for (const v of value) valueTargets(v, out);
+  else if (typeof value === "object" && value !== null) {
+    for (const k in value) {
+      const v: unknown = (value as Record<string, unknown>)[k];
+      if (v === undefined || typeof v === "function" || typeof v === "symbol") continue;
+      stringTargets(k, out);
+      valueTargets(v, out);
+    }
+  }
+}
+
 /**
  * Every `<name>:9100` in the documents, the name as a whole token (`10.0.0.11:9100` names `10.0.0.11`, never
- * `10.0.0.1`). One pass over the documents, whatever the number of hosts.
+ * `10.0.0.1`). One pass over the documents' strings, whatever the number of hosts.
  */
-function scrapeTargets(documents: readonly CheckedDocument[]): Set<string> {
+export function scrapeTargets(documents: readonly CheckedDocument[]): Set<string> {
   const out = new Set<string>();
-  for (const d of documents) {
-    const text = JSON.stringify(d.doc);
-    if (!text.includes(":9100")) continue;
-    for (const m of text.matchAll(/(?<![\w.-])([\w.-]+):9100(?!\d)/g)) out.add(m[1]!);
-  }
+  for (const d of documents) valueTargets(d.doc, out);
   return out;
 }
 
@@ -157,7 +185,7 @@ function offFeature(homelab: Homelab, host: Host, port: PortSpec): string | unde
 
 function run(ctx: CheckContext): Finding[] {
   const { homelab } = ctx;
-  const f = featuresOf(ctx.documents);
+  const f = featuresOf(ctx);
   const findings: Finding[] = [];
   homelab.hosts.forEach((host, i) => {
     const path = `hosts[${i}].firewall`;

@@ -3,6 +3,7 @@
  * the same kind that the lab renders (or flux-system's own Kustomization, made by `flux bootstrap`),
  * and the dependencies have no cycle, which Flux would wait on forever.
  */
+import { documentIndex } from "../document-index.js";
 import type { Check } from "../check.js";
 import type { CheckContext, CheckedDocument } from "../context.js";
 import type { Finding } from "../finding.js";
@@ -20,8 +21,9 @@ const FLUX_OWN = new Set(["Kustomization flux-system/flux-system"]);
 
 function run(ctx: CheckContext): Finding[] {
   const findings: Finding[] = [];
+  const index = documentIndex(ctx);
   for (const [group, kind] of KINDS) {
-    const docs = ctx.documents.filter((d) => isKind(d, group, kind));
+    const docs = index.ofKind(kind).filter((d) => isKind(d, group, kind));
     const byKey = new Map<string, CheckedDocument>(docs.map((d) => [`${namespaceOf(d)}/${nameOf(d)}`, d]));
     const edges = new Map<string, { to: string; index: number }[]>();
     for (const d of docs) {

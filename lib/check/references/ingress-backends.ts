@@ -1,4 +1,5 @@
 /** `ingress-backends`: every Ingress backend names a Service of the lab, and a port it has (by number or name). */
+import { documentIndex } from "../document-index.js";
 import type { Check } from "../check.js";
 import type { CheckContext, CheckedDocument } from "../context.js";
 import type { Finding } from "../finding.js";
@@ -38,14 +39,16 @@ function backends(d: CheckedDocument): { backend: JsonMap; path: Segments }[] {
 
 function run(ctx: CheckContext): Finding[] {
   const services = new Map<string, CheckedDocument>();
-  for (const d of ctx.documents) if (isKind(d, "", "Service")) services.set(`${namespaceOf(d)}/${nameOf(d)}`, d);
+  const index = documentIndex(ctx);
+  for (const d of index.ofKind("Service"))
+    if (isKind(d, "", "Service")) services.set(`${namespaceOf(d)}/${nameOf(d)}`, d);
   const external = new Set(
     externals(ctx)
       .filter((e) => e.kind === "Service")
       .map((e) => `${e.namespace}/${e.name}`),
   );
   const findings: Finding[] = [];
-  for (const d of ctx.documents) {
+  for (const d of index.ofKind("Ingress")) {
     if (!isKind(d, "networking.k8s.io", "Ingress")) continue;
     const ns = namespaceOf(d);
     for (const { backend, path } of backends(d)) {

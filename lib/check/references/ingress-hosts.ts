@@ -2,6 +2,7 @@
  * `ingress-hosts`: every host an Ingress serves (rendered, or in a chart's `ingress.hosts` values) is
  * the lab's domain or under it, and no two Ingresses claim the same host.
  */
+import { documentIndex } from "../document-index.js";
 import type { Check } from "../check.js";
 import type { CheckContext, CheckedDocument } from "../context.js";
 import { describeObject, type Finding } from "../finding.js";
@@ -22,7 +23,7 @@ interface HostUse {
 
 function uses(ctx: CheckContext): HostUse[] {
   const out: HostUse[] = [];
-  for (const d of ctx.documents) {
+  for (const d of documentIndex(ctx).ofKinds("Ingress", "HelmRelease")) {
     if (isKind(d, "networking.k8s.io", "Ingress")) {
       const owner = describeObject(d.doc);
       const rules = at(d.doc, ["spec", "rules"]);

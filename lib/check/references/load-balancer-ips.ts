@@ -7,6 +7,7 @@
  * and UDP do).
  */
 import { Ip, ipv4Problem } from "../../model/ip.js";
+import { documentIndex } from "../document-index.js";
 import type { Check } from "../check.js";
 import type { CheckContext, CheckedDocument } from "../context.js";
 import type { Finding } from "../finding.js";
@@ -55,7 +56,7 @@ function holderOf(
 /** Every Service (rendered, or configured in a chart's values) that asks for a load-balancer IP. */
 function holders(ctx: CheckContext): Holder[] {
   const out: Holder[] = [];
-  for (const d of ctx.documents) {
+  for (const d of documentIndex(ctx).ofKinds("Service", "HelmRelease")) {
     if (isKind(d, "", "Service")) {
       const meta = d.doc.metadata as JsonMap;
       const spec = isMap(d.doc.spec) ? d.doc.spec : {};

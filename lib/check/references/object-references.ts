@@ -6,6 +6,7 @@
  * declared it external (`declareExternal`).
  */
 import { parseSopsSecret } from "../../k8s/sops.js";
+import { documentIndex } from "../document-index.js";
 import type { Check } from "../check.js";
 import type { CheckContext, CheckedDocument } from "../context.js";
 import type { Finding } from "../finding.js";
@@ -187,8 +188,16 @@ function secretSelectors(out: Reference[], ns: string, value: unknown, path: Seg
   });
 }
 
+/** The kinds {@link references} reads (of their API groups): documents of other kinds make none. */
+const REFERRING_KINDS: ReadonlySet<string> = new Set([
+  ...["Pod", "Deployment", "StatefulSet", "ReplicaSet", "DaemonSet", "Job", "CronJob"],
+  ...["Ingress", "HelmRelease", "Kustomization", "GitRepository", "HelmRepository", "OCIRepository", "Bucket"],
+  ...["Cluster", "ObjectStore", "Issuer", "ClusterIssuer"],
+]);
+
 /** Every reference a document makes. */
 function references(d: CheckedDocument): Reference[] {
+  if (!REFERRING_KINDS.has(d.doc.kind)) return [];
   const out: Reference[] = [];
   const ns = namespaceOf(d);
   podReferences(d, out);
@@ -288,7 +297,7 @@ function fixFor(ref: Reference): string {
 function run(ctx: CheckContext): Finding[] {
   const { objects, claimPrefixes } = existing(ctx);
   const findings: Finding[] = [];
-  for (const d of ctx.documents) {
+  for (const d of documentIndex(ctx).ofKinds(...REFERRING_KINDS)) {
     for (const ref of references(d)) {
       if (objects.has(key(ref.kind, ref.namespace, ref.name)) || k3sDefault(ref)) continue;
       if (ref.kind === "PersistentVolumeClaim") {

@@ -3,6 +3,7 @@
  * CloudNativePG storage, chart values we set) exists: k3s's `local-path`, `longhorn` when the lab
  * installs Longhorn, a StorageClass the lab renders, or one the user declares external.
  */
+import { documentIndex } from "../document-index.js";
 import type { Check } from "../check.js";
 import type { CheckContext, CheckedDocument } from "../context.js";
 import type { Finding } from "../finding.js";
@@ -13,7 +14,7 @@ const ID = "storage-classes";
 /** The storage classes that exist, each with where it comes from. */
 function known(ctx: CheckContext): Map<string, string> {
   const classes = new Map<string, string>([["local-path", "k3s"]]);
-  for (const d of ctx.documents) {
+  for (const d of documentIndex(ctx).ofKinds("HelmRelease", "StorageClass")) {
     if (chartOf(d) === "longhorn") classes.set("longhorn", "Longhorn");
     if (isKind(d, "storage.k8s.io", "StorageClass")) classes.set(nameOf(d), "rendered");
   }
@@ -53,7 +54,7 @@ function run(ctx: CheckContext): Finding[] {
   const classes = known(ctx);
   const modelDefault = ctx.homelab.kubernetesOptions?.storageClass;
   const findings: Finding[] = [];
-  for (const d of ctx.documents) {
+  for (const d of documentIndex(ctx).ofKinds("PersistentVolumeClaim", "StatefulSet", "Cluster", "HelmRelease")) {
     for (const { name, path } of uses(d)) {
       if (classes.has(name)) continue;
       const list = [...classes].map(([c, from]) => `${c} (${from})`).join(", ");

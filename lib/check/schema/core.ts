@@ -77,6 +77,21 @@ export function coreKinds(): ReadonlyMap<string, CoreModel> {
   return index;
 }
 
+let byVersion: Map<string, Map<string, CoreModel>> | undefined;
+
+/** The core kind `kind` of `apiVersion`, or undefined: {@link coreKinds} without building a key per document. */
+export function coreModel(apiVersion: string, kind: string): CoreModel | undefined {
+  if (byVersion === undefined) {
+    byVersion = new Map();
+    for (const model of coreKinds().values()) {
+      const kinds = byVersion.get(model.apiVersion) ?? new Map<string, CoreModel>();
+      kinds.set(model.kind, model);
+      byVersion.set(model.apiVersion, kinds);
+    }
+  }
+  return byVersion.get(apiVersion)?.get(kind);
+}
+
 /** The API groups of the core kinds (`""` for v1). */
 export function isCoreGroup(group: string): boolean {
   for (const c of coreKinds().values()) if (groupOf(c.apiVersion) === group) return true;

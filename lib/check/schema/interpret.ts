@@ -39,7 +39,19 @@ function goRegExp(pattern: string): RegExp {
 
 type FormatCheck = { type: "string" | "number"; test: (v: never) => boolean };
 
+const formats = new Map<string, FormatCheck | null>();
+
+/** The check of format `name` (built once per name), or undefined when the format is not judged. */
 function formatCheck(name: string): FormatCheck | undefined {
+  let f = formats.get(name);
+  if (f === undefined) {
+    f = formatCheckOf(name) ?? null;
+    formats.set(name, f);
+  }
+  return f ?? undefined;
+}
+
+function formatCheckOf(name: string): FormatCheck | undefined {
   if (name === "duration") return { type: "string", test: (v: string) => GO_DURATION.test(v) };
   const f = (fullFormats as Record<string, unknown>)[name];
   if (f instanceof RegExp) return { type: "string", test: (v: string) => f.test(v) };
@@ -191,7 +203,8 @@ function objects(s: JsonObject, data: JsonObject, at: string, errors: ErrorObjec
       if (data[r] === undefined)
         errors.push(error("required", at, { missingProperty: r }, `must have required property '${r}'`, s));
   const props = isObject(s.properties) ? s.properties : undefined;
-  for (const [k, v] of Object.entries(data)) {
+  for (const k in data) {
+    const v = data[k];
     if (v === undefined) continue; // not serialized
     const sub = props?.[k];
     if (sub !== undefined) interpret(sub, v, `${at}/${pointerEscape(k)}`, errors);

@@ -3,7 +3,7 @@
  * (imports/schemas), then the metadata rules and the mirrored CEL rules.
  */
 import { hasSopsMetadata, SOPS_VALUE } from "../../k8s/sops.js";
-import { coreKinds, coreProblems, groupOf } from "./core.js";
+import { coreKinds, coreModel, coreProblems, groupOf } from "./core.js";
 import { bundledVersions, customResourceProblems, isBundledGroup } from "./custom-resources.js";
 import { metadataProblems } from "./metadata.js";
 import { isObject, type JsonObject, type SchemaProblem } from "./problem.js";
@@ -82,7 +82,7 @@ export function validateDocument(doc: unknown, options: ValidateOptions = {}): S
   }
   const effective = withoutSops(doc);
   const group = groupOf(apiVersion);
-  const model = coreKinds().get(`${apiVersion} ${kind}`);
+  const model = coreModel(apiVersion, kind);
   let problems: SchemaProblem[];
   if (model) {
     problems = coreProblems(model, effective);
