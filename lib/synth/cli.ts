@@ -13,7 +13,7 @@ import { DefinitionError } from "./definition-error.js";
 import { VarsMappingError } from "../nix/vars-shape.js";
 import { RenderError, render, type LabDefinition, type Rendered } from "./render.js";
 import { UnsafePathError, readRegularFile } from "./trust.js";
-import { HandWrittenFileError, KILL_AT_ENV, SynthBusyError, killHooks, writeFiles } from "./write.js";
+import { HandWrittenFileError, KILL_AT_ENV, SynthBusyError, WriteTransaction, killHooks } from "./write.js";
 
 /** Where to write and how to talk. */
 export interface CliOptions {
@@ -99,10 +99,26 @@ export function runCli(def: LabDefinition, options: CliOptions): number {
     }
   }
   const started = process.hrtime.bigint();
+  const hooks = killHooks(process.env[KILL_AT_ENV]);
+  // The write begins while the render goes on: the first files are staged (on another thread) while the
+  // checks run. A problem taking the lock is kept until the render is done, so the render's own errors
+  // still come first; nothing outside .synth-txn/ changes before the commit below.
+  let txn: WriteTransaction | undefined;
+  let writeError: unknown;
+  const onFiles = (batch: ReadonlyMap<string, string>): void => {
+    if (writeError !== undefined) return;
+    try {
+      txn ??= new WriteTransaction(options.root, hooks);
+      txn.offer(batch);
+    } catch (e) {
+      writeError = e;
+    }
+  };
   let rendered: Rendered;
   try {
-    rendered = render(def);
+    rendered = render(def, { onFiles });
   } catch (e) {
+    txn?.abort();
     if (
       e instanceof HomelabValidationError ||
       e instanceof ConstructValidationError ||
@@ -123,7 +139,12 @@ export function runCli(def: LabDefinition, options: CliOptions): number {
   for (const line of summarizeFindings(rendered.checks.findings, WARNINGS_PER_CHECK)) err(`warning: ${line}\n`);
 
   try {
-    const plan = writeFiles(options.root, rendered.files, killHooks(process.env[KILL_AT_ENV]));
+    if (writeError !== undefined) {
+      txn?.abort();
+      throw writeError;
+    }
+    txn ??= new WriteTransaction(options.root, hooks);
+    const plan = txn.commit(rendered.files);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const changed = plan.create.length + plan.update.length;
     out(

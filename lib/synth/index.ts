@@ -15,7 +15,14 @@
  *
  * @module
  */
-export { RenderError, render, type ExpectedSecret, type LabDefinition, type Rendered } from "./render.js";
+export {
+  RenderError,
+  render,
+  type ExpectedSecret,
+  type LabDefinition,
+  type RenderOptions,
+  type Rendered,
+} from "./render.js";
 export { readSopsFiles } from "./cli.js";
 export { DefinitionError } from "./definition-error.js";
 export type { FileMap } from "./files.js";

@@ -68,6 +68,18 @@ export class RenderError extends Error {
   }
 }
 
+/** Options of {@link render}. */
+export interface RenderOptions {
+  /**
+   * Called with each group of files as soon as it is made (`dist/`'s manifests before the checks run, then
+   * `nix/`, then the lab's page), so that a writer can start on them while the render goes on (synth stages
+   * them on another thread). The files are final: {@link Rendered.files} holds the same texts, and the
+   * manifest besides. If the render later fails, none of them is the lab's output.
+   * @default undefined - the files are only returned
+   */
+  readonly onFiles?: (files: ReadonlyMap<string, string>) => void;
+}
+
 /**
  * Validates the definition and renders every generated file in memory.
  * @throws HomelabValidationError with every problem when the spec has errors
@@ -75,7 +87,7 @@ export class RenderError extends Error {
  * @throws DefinitionError when the Kubernetes definitions throw a mistake (e.g. `Size.gibibytes(-1)`)
  * @throws RenderError when the output breaks an invariant
  */
-export function render(def: LabDefinition): Rendered {
+export function render(def: LabDefinition, options: RenderOptions = {}): Rendered {
   const source = def.source ?? "the homelab definition";
   const { homelab, problems } = Homelab.validate(def.spec);
   if (homelab === undefined) throw new HomelabValidationError(problems, source);
@@ -94,6 +106,7 @@ export function render(def: LabDefinition): Rendered {
     }
     const k8s = renderKubernetes(app, { source, sopsFiles: def.sopsFiles ?? [] });
     for (const [p, text] of k8s.files) files.set(p, text);
+    options.onFiles?.(k8s.files);
     notes.push(...k8s.warnings);
     secrets = k8s.secrets;
     documents = k8s.documents;
@@ -102,9 +115,15 @@ export function render(def: LabDefinition): Rendered {
   const externals = app === undefined ? [] : externalsOf(app);
   const checks = runChecks({ homelab, documents: checked, secrets, sopsFiles: def.sopsFiles ?? [], externals });
   if (checks.findings.some((f) => f.severity === "error")) throw new CheckError(checks.findings);
-  for (const [p, text] of emitNix(homelab, { source, ...(def.vars ? { vars: def.vars } : {}) })) files.set(p, text);
+  const nix = emitNix(homelab, { source, ...(def.vars ? { vars: def.vars } : {}) });
+  for (const [p, text] of nix) files.set(p, text);
+  options.onFiles?.(nix);
   // The lab's page, for reviewers: kustomize ignores it (no kustomization lists it).
-  if (app !== undefined) files.set(LAB_PAGE_PATH, labPage({ homelab, files, secrets, source, documents }));
+  if (app !== undefined) {
+    const page = labPage({ homelab, files, secrets, source, documents });
+    files.set(LAB_PAGE_PATH, page);
+    options.onFiles?.(new Map([[LAB_PAGE_PATH, page]]));
+  }
   return {
     files: finish(files),
     warnings: homelab.warnings,

@@ -19,6 +19,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from "node:worker_threads";
 import {
   MANIFEST_PATH,
   type FileMap,
@@ -29,7 +30,7 @@ import {
   pathProblem,
 } from "./files.js";
 import { type JournalOp, backupPath, readJournal, rollBack, stagePath } from "./journal.js";
-import { TXN_DIR, acquire, release } from "./lock.js";
+import { type Lock, TXN_DIR, acquire, release } from "./lock.js";
 import { PathGuard, UnsafePathError } from "./trust.js";
 
 export { TXN_DIR, SynthBusyError } from "./lock.js";
@@ -221,82 +222,311 @@ function removeEmptyFolders(guard: PathGuard, files: readonly string[]): void {
  * @throws SynthBusyError when another synth is writing the project
  */
 export function writeFiles(root: string, files: FileMap, hooks: WriteHooks = {}): Plan {
-  const guard = new PathGuard(root);
-  const txnProblem = guard.dirProblem(TXN_DIR);
-  if (txnProblem !== undefined) throw new UnsafePathError([txnProblem]);
-  const lock = acquire(guard, () => void rollBackInterrupted(guard));
-  try {
-    guard.reset();
-    const plan = planWrite(guard, files);
-    if (plan.unsafe.length > 0) throw new UnsafePathError(plan.unsafe);
-    if (plan.conflicts.length > 0) throw new HandWrittenFileError(plan.conflicts);
-    const writes = [...plan.create, ...plan.update];
-    if (writes.length > 0 || plan.remove.length > 0) transact(guard, files, plan, writes, hooks);
-    return plan;
-  } finally {
-    release(guard, lock);
+  const txn = new WriteTransaction(root, hooks);
+  txn.offer(files);
+  return txn.commit(files);
+}
+
+/** Writes the staged files of a transaction; `finish` waits for all of them. */
+interface Stager {
+  stage(abs: string, text: string): void;
+  /** Waits until every staged file is written. @throws the first write error */
+  finish(): void;
+}
+
+/** Stages on the calling thread (used when a test hook must run after each staged file). */
+class SyncStager implements Stager {
+  stage(abs: string, text: string): void {
+    fs.writeFileSync(abs, text);
+  }
+  finish(): void {}
+}
+
+/**
+ * The worker's code: writes each `[path, text]` it is sent; on `null` it reports the first error (or none)
+ * on `port`, then raises the shared flag. Plain CommonJS, so it runs from a string (no file beside a bundle).
+ */
+const STAGER_CODE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const fs = require("node:fs");
+let failure = null;
+parentPort.on("message", (m) => {
+  if (m !== null) {
+    if (failure === null) {
+      try { fs.writeFileSync(m[0], m[1]); } catch (e) { failure = { message: String(e && e.message), code: e && e.code }; }
+    }
+    return;
+  }
+  workerData.port.postMessage(failure);
+  Atomics.store(workerData.flag, 0, 1);
+  Atomics.notify(workerData.flag, 0);
+});
+`;
+
+/** The longest synth waits for its staging thread: 10 minutes (a write that slow means the disk is failing). */
+const STAGER_TIMEOUT_MS = 10 * 60 * 1000;
+
+/**
+ * Stages on a worker thread, so the render goes on (checks, nix, the lab's page) while the kernel writes: on
+ * the 1,000-app bench lab writing 1,300 files costs as much system time as the checks take. Nothing is
+ * renamed into place before {@link finish} returns: the transaction's order is unchanged.
+ */
+class WorkerStager implements Stager {
+  private worker: Worker | undefined;
+  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  private port: MessagePort | undefined;
+
+  stage(abs: string, text: string): void {
+    if (this.worker === undefined) {
+      const { port1, port2 } = new MessageChannel();
+      this.port = port1;
+      this.worker = new Worker(STAGER_CODE, {
+        eval: true,
+        workerData: { flag: this.flag, port: port2 },
+        transferList: [port2],
+      });
+      this.worker.unref();
+    }
+    this.worker.postMessage([abs, text]);
+  }
+
+  finish(): void {
+    const worker = this.worker;
+    if (worker === undefined) return;
+    this.worker = undefined;
+    worker.postMessage(null);
+    const waited = Atomics.wait(this.flag, 0, 0, STAGER_TIMEOUT_MS);
+    const reply = receiveMessageOnPort(this.port!);
+    this.port!.close();
+    void worker.terminate();
+    if (waited === "timed-out") throw new Error("synth's staging thread did not finish writing within 10 minutes");
+    const failure = reply?.message as { message: string; code?: string } | null | undefined;
+    if (failure) throw Object.assign(new Error(failure.message), failure.code ? { code: failure.code } : {});
   }
 }
 
-function transact(guard: PathGuard, files: FileMap, plan: Plan, writes: readonly string[], hooks: WriteHooks): void {
-  const ops: JournalOp[] = [];
-  let journaled = false;
-  // Each folder is made once (a thousand files share a few folders; mkdir is a system call each time).
-  const made = new Set<string>();
-  const mkdirOnce = (dir: string) => {
-    if (made.has(dir)) return;
-    fs.mkdirSync(dir, { recursive: true });
-    made.add(dir);
-  };
-  try {
-    // 1. stage
-    for (const [i, p] of writes.entries()) {
-      const staged = guard.abs(stagePath(i));
-      mkdirOnce(path.dirname(staged));
-      fs.writeFileSync(staged, files.get(p)!);
-      hooks.afterStage?.(i, p);
-    }
-    // 2. back up what will be replaced or removed
-    const updates = new Set(plan.update);
-    for (const p of writes) {
-      const hadOld = updates.has(p);
-      if (hadOld) link(guard.abs(p), guard.abs(backupPath(p)), mkdirOnce);
-      ops.push({ path: p, action: "write", hadOld, hash: contentHash(files.get(p)!) });
-    }
-    for (const p of plan.remove) {
-      link(guard.abs(p), guard.abs(backupPath(p)), mkdirOnce);
-      ops.push({ path: p, action: "delete", hadOld: true });
-    }
-    // 3. journal
-    const journalTmp = guard.abs(`${TXN_DIR}/journal.tmp`);
-    const fd = fs.openSync(journalTmp, "w");
-    fs.writeSync(fd, JSON.stringify(ops));
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fs.renameSync(journalTmp, guard.abs(`${TXN_DIR}/journal.json`));
-    journaled = true;
+/**
+ * One write transaction, for a render that hands over its files as they are made ({@link offer}) and then
+ * commits them all ({@link commit}). The lock is taken when the transaction begins; new and changed files are
+ * staged at once (on a worker thread), so that writing overlaps the rest of the render. Nothing outside
+ * `.synth-txn/` changes before {@link commit}; {@link abort} leaves the tree as it was.
+ */
+export class WriteTransaction {
+  private readonly guard: PathGuard;
+  private readonly lock: Lock;
+  private readonly owned: Map<string, string | undefined>;
+  private readonly offered = new Map<string, string>();
+  private readonly kinds = new Map<string, "create" | "update" | "unchanged" | "conflict">();
+  private readonly unsafe: { path: string; problem: string }[] = [];
+  private readonly staged = new Map<string, number>();
+  private readonly stager: Stager;
+  private stageDir: string | undefined;
+  private open = true;
+  private released = false;
 
-    // 4. commit (the writes are the first ops, in staging order)
-    for (const [i, op] of ops.entries()) {
-      hooks.beforeCommit?.(i, op.path);
-      const target = guard.abs(op.path);
-      if (op.action === "write") {
-        mkdirOnce(path.dirname(target));
-        fs.renameSync(guard.abs(stagePath(i)), target);
-      } else {
-        fs.unlinkSync(target);
+  /**
+   * Takes the project's lock (rolling back a killed run first).
+   * @throws SynthBusyError when another synth is writing the project
+   * @throws UnsafePathError when the transaction folder cannot be trusted
+   */
+  constructor(
+    root: string,
+    private readonly hooks: WriteHooks = {},
+  ) {
+    this.guard = new PathGuard(root);
+    const txnProblem = this.guard.dirProblem(TXN_DIR);
+    if (txnProblem !== undefined) throw new UnsafePathError([txnProblem]);
+    this.lock = acquire(this.guard, () => void rollBackInterrupted(this.guard));
+    try {
+      this.guard.reset();
+      this.owned = readOwned(this.guard);
+    } catch (e) {
+      release(this.guard, this.lock);
+      throw e;
+    }
+    // A test hook after each staged file needs the files staged one by one on this thread.
+    this.stager = hooks.afterStage === undefined ? new WorkerStager() : new SyncStager();
+  }
+
+  /** Takes rendered files (any order, any number of calls): compares each with the disk and stages it if it changes. */
+  offer(files: Iterable<readonly [string, string]>): void {
+    if (!this.open) throw new Error("the write transaction is closed");
+    for (const [p, text] of files) {
+      const before = this.offered.get(p);
+      if (before !== undefined) {
+        if (before !== text) throw new Error(`${p} was rendered twice with different texts`);
+        continue;
       }
+      this.offered.set(p, text);
+      const problem = this.guard.fileProblem(p);
+      if (problem !== undefined) {
+        this.unsafe.push({ path: p, problem });
+        continue;
+      }
+      const current = this.guard.read(p, MAX_OUTPUT_BYTES);
+      const kind =
+        current === undefined
+          ? "create"
+          : current === text
+            ? "unchanged"
+            : p === MANIFEST_PATH || (this.owned.has(p) && isOurs(p, current, this.owned.get(p)))
+              ? "update"
+              : "conflict";
+      this.kinds.set(p, kind);
+      if (kind === "create" || kind === "update") this.stage(p, text);
     }
-    removeEmptyFolders(guard, plan.remove);
-    hooks.beforeCleanup?.();
-  } catch (e) {
-    // A failure (disk full, a folder where a file should go, ...) rolls everything back at once.
-    if (journaled) {
-      guard.reset();
-      const { touched } = rollBack(guard, ops);
-      removeEmptyFolders(guard, touched);
+  }
+
+  private stage(p: string, text: string): void {
+    const index = this.staged.size;
+    const staged = this.guard.abs(stagePath(index));
+    if (this.stageDir === undefined) {
+      this.stageDir = path.dirname(staged);
+      fs.mkdirSync(this.stageDir, { recursive: true });
     }
-    throw e;
+    this.stager.stage(staged, text);
+    this.staged.set(p, index);
+    this.hooks.afterStage?.(index, p);
+  }
+
+  /**
+   * Writes the transaction: `files` must be everything the render made (what was offered, and the rest).
+   * @throws HandWrittenFileError, UnsafePathError (nothing written; the lock is released)
+   */
+  commit(files: FileMap): Plan {
+    try {
+      this.offer(files);
+      for (const p of this.offered.keys()) {
+        if (!files.has(p)) throw new Error(`${p} was rendered but is not among the files to write`);
+      }
+      this.open = false;
+      const plan = this.plan(files);
+      this.stager.finish();
+      if (plan.unsafe.length > 0) throw new UnsafePathError(plan.unsafe);
+      if (plan.conflicts.length > 0) throw new HandWrittenFileError(plan.conflicts);
+      const writes = [...plan.create, ...plan.update];
+      if (writes.length > 0 || plan.remove.length > 0) this.transact(files, plan, writes);
+      return plan;
+    } finally {
+      this.close();
+    }
+  }
+
+  /** Gives up: waits for the staging thread and releases the lock; the tree is as it was. */
+  abort(): void {
+    this.close();
+  }
+
+  private close(): void {
+    this.open = false;
+    if (this.released) return;
+    this.released = true;
+    try {
+      this.stager.finish();
+    } catch {
+      // the staged files are removed with the transaction folder
+    } finally {
+      release(this.guard, this.lock);
+    }
+  }
+
+  /** What planWrite would say for `files`, from what {@link offer} found. */
+  private plan(files: FileMap): Plan {
+    const of = (kind: string) =>
+      [...this.kinds]
+        .filter(([, k]) => k === kind)
+        .map(([p]) => p)
+        .sort(compareStrings);
+    const unsafe = [...this.unsafe].sort((a, b) => compareStrings(a.path, b.path)).map((u) => u.problem);
+    const remove: string[] = [];
+    const kept: KeptFile[] = [];
+    const guard = this.guard;
+    for (const [p, hash] of [...this.owned].sort(([a], [b]) => compareStrings(a, b))) {
+      if (files.has(p) || p === MANIFEST_PATH) continue;
+      if (pathProblem(p) !== undefined) {
+        kept.push({ path: p, reason: `listed in ${MANIFEST_PATH} but outside the output folders; ignored` });
+        continue;
+      }
+      const problem = guard.fileProblem(p);
+      if (problem !== undefined) {
+        unsafe.push(problem);
+        continue;
+      }
+      const current = guard.read(p, MAX_OUTPUT_BYTES);
+      if (current === undefined) continue;
+      if (hash !== undefined && contentHash(current) !== hash) {
+        kept.push({ path: p, reason: "changed since synth wrote it; left alone (delete it yourself if it is unused)" });
+      } else if (!looksGenerated(p, current)) {
+        kept.push({ path: p, reason: "has no generated header, so synth did not write it; left alone" });
+      } else remove.push(p);
+    }
+    return {
+      create: of("create"),
+      update: of("update"),
+      remove,
+      unchanged: of("unchanged"),
+      conflicts: of("conflict"),
+      kept,
+      unsafe,
+    };
+  }
+
+  /** Steps 2 to 4 of the module comment: back up, journal, commit (the files are staged). */
+  private transact(files: FileMap, plan: Plan, writes: readonly string[]): void {
+    const guard = this.guard;
+    const hooks = this.hooks;
+    const ops: JournalOp[] = [];
+    let journaled = false;
+    // Each folder is made once (a thousand files share a few folders; mkdir is a system call each time).
+    const made = new Set<string>();
+    const mkdirOnce = (dir: string) => {
+      if (made.has(dir)) return;
+      fs.mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    };
+    try {
+      // 2. back up what will be replaced or removed
+      const updates = new Set(plan.update);
+      for (const p of writes) {
+        const hadOld = updates.has(p);
+        if (hadOld) link(guard.abs(p), guard.abs(backupPath(p)), mkdirOnce);
+        ops.push({ path: p, action: "write", hadOld, hash: contentHash(files.get(p)!) });
+      }
+      for (const p of plan.remove) {
+        link(guard.abs(p), guard.abs(backupPath(p)), mkdirOnce);
+        ops.push({ path: p, action: "delete", hadOld: true });
+      }
+      // 3. journal
+      const journalTmp = guard.abs(`${TXN_DIR}/journal.tmp`);
+      const fd = fs.openSync(journalTmp, "w");
+      fs.writeSync(fd, JSON.stringify(ops));
+      fs.fsyncSync(fd);
+      fs.closeSync(fd);
+      fs.renameSync(journalTmp, guard.abs(`${TXN_DIR}/journal.json`));
+      journaled = true;
+
+      // 4. commit
+      for (const [i, op] of ops.entries()) {
+        hooks.beforeCommit?.(i, op.path);
+        const target = guard.abs(op.path);
+        if (op.action === "write") {
+          mkdirOnce(path.dirname(target));
+          fs.renameSync(guard.abs(stagePath(this.staged.get(op.path)!)), target);
+        } else {
+          fs.unlinkSync(target);
+        }
+      }
+      removeEmptyFolders(guard, plan.remove);
+      hooks.beforeCleanup?.();
+    } catch (e) {
+      // A failure (disk full, a folder where a file should go, ...) rolls everything back at once.
+      if (journaled) {
+        guard.reset();
+        const { touched } = rollBack(guard, ops);
+        removeEmptyFolders(guard, touched);
+      }
+      throw e;
+    }
   }
 }
 
