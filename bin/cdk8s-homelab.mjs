@@ -228,10 +228,6 @@ async function bundle(root, key, contents) {
       conditions,
       write: false,
       metafile: true,
-      // Without comments and indentation the bundle is a quarter smaller, and pure ASCII (the comments of some
-      // dependencies are not), which V8 reads and parses as one-byte source: about 40 ms less per start on the
-      // 1,000-app bench lab. Names are kept, so stack traces still name the functions.
-      minifyWhitespace: true,
       outfile: path.join(root, CACHE, "bundle.mjs"),
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
       logLevel: "silent",

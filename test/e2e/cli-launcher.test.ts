@@ -77,12 +77,6 @@ describe("the launcher", () => {
     const cache = path.join(dir, "node_modules/.cache/cdk8s-homelab");
     const bundles = fs.readdirSync(cache).filter((f) => f.endsWith(".mjs"));
     expect(bundles.length).toBeGreaterThan(0);
-    // Pure ASCII, so V8 keeps the source one byte per character (a regex literal with a "µ" once made it two).
-    for (const b of bundles)
-      expect(
-        fs.readFileSync(path.join(cache, b)).some((byte) => byte > 0x7f),
-        b,
-      ).toBe(false);
     expect(run(dir, ["check"]).status).toBe(0);
   });
 
