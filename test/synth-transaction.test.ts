@@ -95,16 +95,27 @@ describe("WriteTransaction", () => {
     expect(tree()).toEqual(Object.fromEntries(v2));
   });
 
-  it("reports a staging write that fails, with nothing written and the lock released", () => {
+  it("reports a staging write that fails, on either thread, with nothing written and the lock released", () => {
     writeFiles(root, v1);
     const before = tree();
-    const txn = new WriteTransaction(root);
-    // The first staged file's place is taken by a folder: the worker's write fails (EISDIR).
+    // The first files are staged on the calling thread: the first one's place taken by a folder fails at once.
+    const small = new WriteTransaction(root);
     fs.mkdirSync(path.join(root, TXN_DIR, "new", "0"), { recursive: true });
-    txn.offer(v2);
-    expect(() => txn.commit(v2)).toThrow(/EISDIR|illegal operation on a directory/);
+    expect(() => small.offer(v2)).toThrow(/EISDIR|illegal operation on a directory/);
+    small.abort();
     expect(fs.existsSync(path.join(root, TXN_DIR))).toBe(false);
     expect(tree()).toEqual(before);
+    // Past the first 64, the worker thread stages: its failure is reported when the commit waits for it.
+    const many = files(Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`dist/apps/app${i}.yaml`, "x: 1\n"])));
+    const big = new WriteTransaction(root);
+    fs.mkdirSync(path.join(root, TXN_DIR, "new", "70"), { recursive: true });
+    big.offer(many);
+    expect(() => big.commit(many)).toThrow(/EISDIR|illegal operation on a directory/);
+    expect(fs.existsSync(path.join(root, TXN_DIR))).toBe(false);
+    expect(tree()).toEqual(before);
+    // And a large write through the worker gives exactly the files.
+    writeFiles(root, many);
+    expect(tree()).toEqual(Object.fromEntries(many));
   });
 
   it("refuses files that differ from what was offered, and files offered but not committed", () => {
