@@ -141,6 +141,20 @@ export function planWrite(root: string | PathGuard, files: FileMap): Plan {
     else if (p === MANIFEST_PATH || (owned.has(p) && isOurs(p, current, owned.get(p)))) update.push(p);
     else conflicts.push(p);
   }
+  const { remove, kept } = planRemovals(guard, owned, files, unsafe);
+  return { create, update, remove, unchanged, conflicts, kept, unsafe };
+}
+
+/**
+ * The owned files `files` no longer has: those synth removes, and those it keeps (with why). A path it
+ * will not follow is added to `unsafe`. Reads only.
+ */
+function planRemovals(
+  guard: PathGuard,
+  owned: ReadonlyMap<string, string | undefined>,
+  files: FileMap,
+  unsafe: string[],
+): { remove: string[]; kept: KeptFile[] } {
   const remove: string[] = [];
   const kept: KeptFile[] = [];
   for (const [p, hash] of [...owned].sort(([a], [b]) => compareStrings(a, b))) {
@@ -162,7 +176,7 @@ export function planWrite(root: string | PathGuard, files: FileMap): Plan {
       kept.push({ path: p, reason: "has no generated header, so synth did not write it; left alone" });
     } else remove.push(p);
   }
-  return { create, update, remove, unchanged, conflicts, kept, unsafe };
+  return { remove, kept };
 }
 
 /** An owned file may be replaced when it is what synth wrote, or still carries the generated header. */
@@ -452,28 +466,7 @@ export class WriteTransaction {
         .map(([p]) => p)
         .sort(compareStrings);
     const unsafe = [...this.unsafe].sort((a, b) => compareStrings(a.path, b.path)).map((u) => u.problem);
-    const remove: string[] = [];
-    const kept: KeptFile[] = [];
-    const guard = this.guard;
-    for (const [p, hash] of [...this.owned].sort(([a], [b]) => compareStrings(a, b))) {
-      if (files.has(p) || p === MANIFEST_PATH) continue;
-      if (pathProblem(p) !== undefined) {
-        kept.push({ path: p, reason: `listed in ${MANIFEST_PATH} but outside the output folders; ignored` });
-        continue;
-      }
-      const problem = guard.fileProblem(p);
-      if (problem !== undefined) {
-        unsafe.push(problem);
-        continue;
-      }
-      const current = guard.read(p, MAX_OUTPUT_BYTES);
-      if (current === undefined) continue;
-      if (hash !== undefined && contentHash(current) !== hash) {
-        kept.push({ path: p, reason: "changed since synth wrote it; left alone (delete it yourself if it is unused)" });
-      } else if (!looksGenerated(p, current)) {
-        kept.push({ path: p, reason: "has no generated header, so synth did not write it; left alone" });
-      } else remove.push(p);
-    }
+    const { remove, kept } = planRemovals(this.guard, this.owned, files, unsafe);
     return {
       create: of("create"),
       update: of("update"),
