@@ -135,11 +135,8 @@ export function planWrite(root: string | PathGuard, files: FileMap): Plan {
       unsafe.push(problem);
       continue;
     }
-    const current = guard.read(p, MAX_OUTPUT_BYTES);
-    if (current === undefined) create.push(p);
-    else if (current === files.get(p)) unchanged.push(p);
-    else if (p === MANIFEST_PATH || (owned.has(p) && isOurs(p, current, owned.get(p)))) update.push(p);
-    else conflicts.push(p);
+    const kind = fileKind(p, guard.read(p, MAX_OUTPUT_BYTES), files.get(p)!, owned);
+    ({ create, update, unchanged, conflict: conflicts })[kind].push(p);
   }
   const { remove, kept } = planRemovals(guard, owned, files, unsafe);
   return { create, update, remove, unchanged, conflicts, kept, unsafe };
@@ -177,6 +174,18 @@ function planRemovals(
     } else remove.push(p);
   }
   return { remove, kept };
+}
+
+/** What writing `text` at `p` does, given what is there now (`current`, undefined when nothing is). */
+function fileKind(
+  p: string,
+  current: string | undefined,
+  text: string,
+  owned: ReadonlyMap<string, string | undefined>,
+): "create" | "update" | "unchanged" | "conflict" {
+  if (current === undefined) return "create";
+  if (current === text) return "unchanged";
+  return p === MANIFEST_PATH || (owned.has(p) && isOurs(p, current, owned.get(p))) ? "update" : "conflict";
 }
 
 /** An owned file may be replaced when it is what synth wrote, or still carries the generated header. */
@@ -392,14 +401,7 @@ export class WriteTransaction {
         continue;
       }
       const current = this.guard.read(p, MAX_OUTPUT_BYTES);
-      const kind =
-        current === undefined
-          ? "create"
-          : current === text
-            ? "unchanged"
-            : p === MANIFEST_PATH || (this.owned.has(p) && isOurs(p, current, this.owned.get(p)))
-              ? "update"
-              : "conflict";
+      const kind = fileKind(p, current, text, this.owned);
       this.kinds.set(p, kind);
       if (kind === "create" || kind === "update") this.stage(p, text);
     }
